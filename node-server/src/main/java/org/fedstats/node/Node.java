@@ -1,0 +1,56 @@
+package org.fedstats.node;
+
+import io.grpc.BindableService;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.sql.SQLException;
+import org.fedstats.node.analysis.AnalysisEngine;
+import org.fedstats.node.audit.AuditLog;
+import org.fedstats.node.config.NodeSettings;
+import org.fedstats.node.dataset.DatasetStore;
+import org.fedstats.node.service.NodeGrpcService;
+
+/** A node's parts, wired: its database, engine, audit log and gRPC service. Transport is chosen by the caller. */
+public final class Node implements AutoCloseable {
+  private final NodeSettings settings;
+  private final DatasetStore store;
+  private final AuditLog audit;
+  private final NodeGrpcService service;
+
+  private Node(NodeSettings settings, DatasetStore store, AuditLog audit, NodeGrpcService service) {
+    this.settings = settings;
+    this.store = store;
+    this.audit = audit;
+    this.service = service;
+  }
+
+  public static Node create(NodeSettings settings, MeterRegistry meters) throws IOException, SQLException {
+    DatasetStore store = DatasetStore.open(settings.datasets());
+    AuditLog audit;
+    try {
+      audit = AuditLog.open(settings.auditLog());
+    } catch (IOException e) {
+      store.close();
+      throw e;
+    }
+    AnalysisEngine engine = new AnalysisEngine(settings, store);
+    return new Node(settings, store, audit, new NodeGrpcService(settings, engine, audit, meters));
+  }
+
+  public NodeSettings settings() {
+    return settings;
+  }
+
+  public BindableService service() {
+    return service;
+  }
+
+  @Override
+  public void close() throws IOException, SQLException {
+    try {
+      audit.close();
+    } finally {
+      store.close();
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package org.fedstats.node.audit;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One line of a node's audit log: who asked what of which dataset, and what the node did.
+ *
+ * @param outcome ANSWERED, REFUSED, or the gRPC status code of an error (INVALID_ARGUMENT, INTERNAL, ...)
+ * @param detail the refusal's rule or the error message; empty when answered
+ */
+public record AuditEntry(
+    Instant time,
+    String node,
+    String requestId,
+    String requester,
+    String peer,
+    String dataset,
+    String analysis,
+    String request,
+    String outcome,
+    String detail,
+    long durationMicros) {
+  public AuditEntry {
+    Objects.requireNonNull(time, "time");
+    Objects.requireNonNull(outcome, "outcome");
+  }
+}

@@ -1,0 +1,55 @@
+package org.fedstats.node.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.fedstats.node.analysis.AnalysisKind;
+import org.fedstats.node.dataset.DatasetSchema;
+import org.fedstats.node.disclosure.DisclosurePolicy;
+
+/** A dataset as the node serves it: where its records are, what may run on it and under which disclosure policy. */
+public record DatasetDefinition(
+    String name,
+    String description,
+    Source source,
+    Set<AnalysisKind> analyses,
+    DisclosurePolicy policy,
+    DatasetSchema schema) {
+  private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,62}");
+
+  public DatasetDefinition {
+    Objects.requireNonNull(name, "dataset name");
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("dataset name '" + name
+          + "' must start with a letter and contain only letters, digits, '_' or '-' (at most 63)");
+    }
+    description = description == null ? "" : description;
+    Objects.requireNonNull(source, "source of dataset " + name);
+    analyses = Set.copyOf(analyses);
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(schema, "schema");
+  }
+
+  /** Where a dataset's records come from. */
+  public sealed interface Source permits Files, Table {}
+
+  /** CSV or Parquet files (by extension), read with a header row; all files share the declared columns. */
+  public record Files(List<Path> paths) implements Source {
+    public Files {
+      paths = List.copyOf(paths);
+      if (paths.isEmpty()) {
+        throw new IllegalArgumentException("a file source needs at least one file");
+      }
+    }
+  }
+
+  /** A table in a DuckDB database file, attached read-only. */
+  public record Table(Path database, String table) implements Source {
+    public Table {
+      Objects.requireNonNull(database, "database");
+      Objects.requireNonNull(table, "table");
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package org.fedstats.node.config;
+
+import java.util.List;
+import org.fedstats.node.disclosure.DisclosurePolicy;
+
+/** A node's configuration file, as written (kebab-case YAML keys). Checked by {@link NodeConfigLoader}. */
+public record NodeConfig(
+    String nodeId,
+    String listen,
+    String auditLog,
+    DisclosurePolicy.Overrides disclosure,
+    List<DatasetConfig> datasets) {
+
+  /** One dataset: CSV or Parquet files (or a table of an embedded database file) with declared variables. */
+  public record DatasetConfig(
+      String name,
+      String description,
+      List<String> files,
+      String database,
+      String table,
+      List<String> analyses,
+      DisclosurePolicy.Overrides disclosure,
+      List<VariableConfig> variables) {}
+
+  public record VariableConfig(String name, String type, String description, List<String> levels) {}
+}

@@ -1,0 +1,97 @@
+package org.fedstats.node.config;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import org.fedstats.node.analysis.AnalysisKind;
+import org.fedstats.node.dataset.DatasetSchema;
+import org.fedstats.node.dataset.Variable;
+import org.fedstats.node.dataset.VariableType;
+import org.fedstats.node.disclosure.DisclosurePolicy;
+
+/** Reads a node's YAML configuration and checks it; relative paths are taken from the file's folder. */
+public final class NodeConfigLoader {
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+      .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private NodeConfigLoader() {}
+
+  public static NodeSettings load(Path file) throws IOException {
+    NodeConfig config;
+    try {
+      config = YAML.readValue(file.toFile(), NodeConfig.class);
+    } catch (IOException e) {
+      throw new IOException("cannot read node configuration " + file + ": " + e.getMessage(), e);
+    }
+    try {
+      return resolve(config, file.toAbsolutePath().getParent());
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new IOException("invalid node configuration " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  static NodeSettings resolve(NodeConfig config, Path base) {
+    String listen = config.listen() == null ? "127.0.0.1:50051" : config.listen();
+    int colon = listen.lastIndexOf(':');
+    if (colon < 1) {
+      throw new IllegalArgumentException("listen must be host:port, not '" + listen + "'");
+    }
+    int port;
+    try {
+      port = Integer.parseInt(listen.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("listen must be host:port, not '" + listen + "'");
+    }
+    DisclosurePolicy nodePolicy = DisclosurePolicy.DEFAULT.with(config.disclosure());
+    List<DatasetDefinition> datasets = new ArrayList<>();
+    for (NodeConfig.DatasetConfig d : config.datasets() == null ? List.<NodeConfig.DatasetConfig>of()
+        : config.datasets()) {
+      datasets.add(dataset(d, base, nodePolicy));
+    }
+    String audit = config.auditLog() == null ? "audit.jsonl" : config.auditLog();
+    return new NodeSettings(config.nodeId(), listen.substring(0, colon), port, base.resolve(audit), datasets);
+  }
+
+  private static DatasetDefinition dataset(NodeConfig.DatasetConfig d, Path base, DisclosurePolicy nodePolicy) {
+    if (d.name() == null) {
+      throw new IllegalArgumentException("every dataset needs a name");
+    }
+    DatasetDefinition.Source source;
+    boolean hasFiles = d.files() != null && !d.files().isEmpty();
+    if (hasFiles == (d.table() != null)) {
+      throw new IllegalArgumentException("dataset " + d.name() + " needs either files or a database table");
+    }
+    if (hasFiles) {
+      source = new DatasetDefinition.Files(d.files().stream().map(base::resolve).toList());
+    } else {
+      if (d.database() == null) {
+        throw new IllegalArgumentException("dataset " + d.name() + " names a table but no database file");
+      }
+      source = new DatasetDefinition.Table(base.resolve(d.database()), d.table());
+    }
+    // The allow-list: without one, a dataset answers counts only.
+    EnumSet<AnalysisKind> analyses = EnumSet.of(AnalysisKind.COUNT);
+    if (d.analyses() != null) {
+      analyses = EnumSet.noneOf(AnalysisKind.class);
+      for (String a : d.analyses()) {
+        analyses.add(AnalysisKind.parse(a));
+      }
+    }
+    if (d.variables() == null || d.variables().isEmpty()) {
+      throw new IllegalArgumentException("dataset " + d.name() + " declares no variables");
+    }
+    List<Variable> variables = d.variables().stream()
+        .map(v -> new Variable(v.name(), v.type() == null ? null : VariableType.parse(v.type()),
+            v.description(), v.levels()))
+        .toList();
+    return new DatasetDefinition(d.name(), d.description(), source, analyses, nodePolicy.with(d.disclosure()),
+        new DatasetSchema(d.name(), variables));
+  }
+}

@@ -1,0 +1,41 @@
+package org.fedstats.node.config;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** A node's validated configuration. */
+public record NodeSettings(String nodeId, String host, int port, Path auditLog, List<DatasetDefinition> datasets) {
+  public NodeSettings {
+    if (nodeId == null || nodeId.isBlank()) {
+      throw new IllegalArgumentException("node-id is required");
+    }
+    Objects.requireNonNull(host, "host");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0-65535, not " + port);
+    }
+    Objects.requireNonNull(auditLog, "audit-log is required");
+    datasets = List.copyOf(datasets);
+    var names = new HashSet<String>();
+    for (DatasetDefinition d : datasets) {
+      if (!names.add(d.name())) {
+        throw new IllegalArgumentException("dataset " + d.name() + " is declared twice");
+      }
+    }
+  }
+
+  public Optional<DatasetDefinition> dataset(String name) {
+    return datasets.stream().filter(d -> d.name().equals(name)).findFirst();
+  }
+
+  /** The same settings listening elsewhere (tests use port 0) or logging elsewhere. */
+  public NodeSettings withListen(String newHost, int newPort) {
+    return new NodeSettings(nodeId, newHost, newPort, auditLog, datasets);
+  }
+
+  public NodeSettings withAuditLog(Path newAuditLog) {
+    return new NodeSettings(nodeId, host, port, newAuditLog, datasets);
+  }
+}

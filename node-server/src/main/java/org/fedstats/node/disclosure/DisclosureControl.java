@@ -1,0 +1,49 @@
+package org.fedstats.node.disclosure;
+
+import java.util.Optional;
+import java.util.stream.LongStream;
+
+/**
+ * Output checks run on every result before it leaves the node. Each check is a pure function of the result's
+ * counts and the dataset's policy, and returns the refusal that applies, if any.
+ */
+public final class DisclosureControl {
+  private DisclosureControl() {}
+
+  /**
+   * The cohort must hold at least {@code min-cohort-size} records, and the records outside it (unless there are
+   * none) at least {@code min-complement-size}: a small complement lets two queries difference out individuals.
+   */
+  public static Optional<Refusal> checkCohort(DisclosurePolicy policy, long cohort, long total) {
+    if (cohort < policy.minCohortSize()) {
+      return Optional.of(new Refusal(DisclosureRule.MIN_COHORT_SIZE, policy.minCohortSize(),
+          "the cohort has fewer than " + policy.minCohortSize() + " records"));
+    }
+    long complement = total - cohort;
+    if (complement > 0 && complement < policy.minComplementSize()) {
+      return Optional.of(new Refusal(DisclosureRule.MIN_COMPLEMENT_SIZE, policy.minComplementSize(),
+          "fewer than " + policy.minComplementSize() + " records lie outside the cohort, which would let "
+              + "results be differenced against the whole dataset"));
+    }
+    return Optional.empty();
+  }
+
+  /** Every non-zero cell (table cell, histogram bin, missing count) must count at least {@code min-cell-count}. */
+  public static Optional<Refusal> checkCells(DisclosurePolicy policy, String what, LongStream cells) {
+    boolean small = cells.anyMatch(c -> c > 0 && c < policy.minCellCount());
+    if (small) {
+      return Optional.of(new Refusal(DisclosureRule.MIN_CELL_COUNT, policy.minCellCount(),
+          "a non-zero " + what + " counts fewer than " + policy.minCellCount() + " records"));
+    }
+    return Optional.empty();
+  }
+
+  /** A summary needs at least {@code min-summary-n} non-missing values. */
+  public static Optional<Refusal> checkSummaryN(DisclosurePolicy policy, long n) {
+    if (n < policy.minSummaryN()) {
+      return Optional.of(new Refusal(DisclosureRule.MIN_SUMMARY_N, policy.minSummaryN(),
+          "the summary would rest on fewer than " + policy.minSummaryN() + " non-missing values"));
+    }
+    return Optional.empty();
+  }
+}

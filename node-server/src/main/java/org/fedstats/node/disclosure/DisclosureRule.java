@@ -1,0 +1,19 @@
+package org.fedstats.node.disclosure;
+
+/** The disclosure rules a node applies; the names appear in refusals, configuration and the audit log. */
+public enum DisclosureRule {
+  MIN_COHORT_SIZE("min-cohort-size"),
+  MIN_COMPLEMENT_SIZE("min-complement-size"),
+  MIN_CELL_COUNT("min-cell-count"),
+  MIN_SUMMARY_N("min-summary-n");
+
+  private final String id;
+
+  DisclosureRule(String id) {
+    this.id = id;
+  }
+
+  public String id() {
+    return id;
+  }
+}

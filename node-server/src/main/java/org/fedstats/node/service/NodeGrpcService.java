@@ -1,0 +1,125 @@
+package org.fedstats.node.service;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Instant;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.fedstats.node.Version;
+import org.fedstats.node.analysis.AnalysisEngine;
+import org.fedstats.node.analysis.AnalysisKind;
+import org.fedstats.node.analysis.NodeOutcome;
+import org.fedstats.node.audit.AuditEntry;
+import org.fedstats.node.audit.AuditLog;
+import org.fedstats.node.config.DatasetDefinition;
+import org.fedstats.node.config.NodeSettings;
+import org.fedstats.node.request.RequestException;
+import org.fedstats.proto.v1.DatasetInfo;
+import org.fedstats.proto.v1.GetNodeInfoRequest;
+import org.fedstats.proto.v1.NodeAnalysisRequest;
+import org.fedstats.proto.v1.NodeAnalysisResponse;
+import org.fedstats.proto.v1.NodeInfo;
+import org.fedstats.proto.v1.NodeServiceGrpc;
+
+/** gRPC face of a node: translates requests for the engine, audits every one, and maps failures to statuses. */
+public final class NodeGrpcService extends NodeServiceGrpc.NodeServiceImplBase {
+  private static final Logger LOG = Logger.getLogger(NodeGrpcService.class.getName());
+  private static final JsonFormat.Printer JSON = JsonFormat.printer().omittingInsignificantWhitespace();
+
+  private final NodeSettings settings;
+  private final AnalysisEngine engine;
+  private final AuditLog audit;
+  private final MeterRegistry meters;
+  private final NodeInfo info;
+
+  public NodeGrpcService(NodeSettings settings, AnalysisEngine engine, AuditLog audit, MeterRegistry meters) {
+    this.settings = settings;
+    this.engine = engine;
+    this.audit = audit;
+    this.meters = meters;
+    NodeInfo.Builder b = NodeInfo.newBuilder().setNodeId(settings.nodeId()).setVersion(Version.current());
+    for (DatasetDefinition d : settings.datasets()) {
+      DatasetInfo.Builder di = DatasetInfo.newBuilder().setName(d.name()).setDescription(d.description());
+      d.schema().variables().forEach(v -> di.addVariables(v.toProto()));
+      d.analyses().stream().sorted().forEach(a -> di.addAnalyses(a.id()));
+      b.addDatasets(di);
+    }
+    this.info = b.build();
+  }
+
+  @Override
+  public void getNodeInfo(GetNodeInfoRequest request, StreamObserver<NodeInfo> responses) {
+    responses.onNext(info);
+    responses.onCompleted();
+  }
+
+  @Override
+  public void runAnalysis(NodeAnalysisRequest request, StreamObserver<NodeAnalysisResponse> responses) {
+    long start = System.nanoTime();
+    AnalysisKind kind = AnalysisKind.of(request.getAnalysis());
+    String analysis = kind == null ? "none" : kind.id();
+    NodeAnalysisResponse response = null;
+    String outcome;
+    String detail = "";
+    Status error = null;
+    try {
+      NodeOutcome result = engine.run(new AnalysisEngine.Request(request.getDataset(), request.hasFilter(),
+          request.getFilter(), request.getAnalysis()));
+      NodeAnalysisResponse.Builder b = NodeAnalysisResponse.newBuilder().setNodeId(settings.nodeId());
+      switch (result) {
+        case NodeOutcome.Answered a -> {
+          b.setResult(a.result());
+          outcome = "ANSWERED";
+        }
+        case NodeOutcome.Refused r -> {
+          b.setRefusal(r.refusal().toProto());
+          outcome = "REFUSED";
+          detail = r.refusal().rule().id();
+        }
+      }
+      response = b.build();
+    } catch (RequestException e) {
+      error = e.toStatus();
+      outcome = e.code().name();
+      detail = e.getMessage();
+    } catch (Exception e) {
+      // Database messages can quote data; log them locally, never send them.
+      LOG.log(Level.SEVERE, "analysis " + request.getRequestId() + " failed", e);
+      error = Status.INTERNAL.withDescription("node " + settings.nodeId() + " could not run the analysis; "
+          + "its operator can find the cause in the node's log");
+      outcome = Status.Code.INTERNAL.name();
+      detail = String.valueOf(e.getMessage());
+    }
+    long micros = (System.nanoTime() - start) / 1000;
+    try {
+      audit.record(new AuditEntry(Instant.now(), settings.nodeId(), request.getRequestId(), request.getRequester(),
+          PeerInterceptor.PEER.get(), request.getDataset(), analysis, describe(request), outcome, detail, micros));
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "audit log write failed; request " + request.getRequestId() + " not answered", e);
+      response = null;
+      error = Status.UNAVAILABLE.withDescription("node " + settings.nodeId() + " cannot write its audit log, "
+          + "so it answers no request");
+      outcome = "AUDIT_FAILED";
+    }
+    Timer.builder("fedstats.node.requests").tag("analysis", analysis).tag("outcome", outcome)
+        .register(meters).record(java.time.Duration.ofNanos(System.nanoTime() - start));
+    if (error != null) {
+      responses.onError(error.asRuntimeException());
+    } else {
+      responses.onNext(response);
+      responses.onCompleted();
+    }
+  }
+
+  private static String describe(NodeAnalysisRequest request) {
+    try {
+      return JSON.print(request.toBuilder().clearRequestId().clearRequester().build());
+    } catch (InvalidProtocolBufferException e) {
+      return request.toString();
+    }
+  }
+}
