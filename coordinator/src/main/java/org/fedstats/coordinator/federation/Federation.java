@@ -1,0 +1,231 @@
+package org.fedstats.coordinator.federation;
+
+import io.grpc.Status;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import org.fedstats.coordinator.pooling.Pooling;
+import org.fedstats.proto.v1.AnalysisRequest;
+import org.fedstats.proto.v1.AnalysisResponse;
+import org.fedstats.proto.v1.AnalysisResult;
+import org.fedstats.proto.v1.DatasetInfo;
+import org.fedstats.proto.v1.FederatedDataset;
+import org.fedstats.proto.v1.ListDatasetsResponse;
+import org.fedstats.proto.v1.ListNodesResponse;
+import org.fedstats.proto.v1.NodeAnalysisRequest;
+import org.fedstats.proto.v1.NodeAnalysisResponse;
+import org.fedstats.proto.v1.NodeInfo;
+import org.fedstats.proto.v1.SiteOutcome;
+
+/**
+ * The federation as the coordinator sees it: its nodes, what they hold, and the fan-out and pooling of research
+ * requests. Each node decides for itself; the coordinator reports every site's outcome and pools only what the
+ * request allows.
+ */
+public final class Federation implements AutoCloseable {
+  /** Largest research request accepted; typed requests are small, so anything bigger is a mistake or an attack. */
+  public static final int MAX_REQUEST_BYTES = 64 * 1024;
+
+  private static final Set<Status.Code> REQUEST_ERRORS =
+      EnumSet.of(Status.Code.INVALID_ARGUMENT, Status.Code.NOT_FOUND, Status.Code.PERMISSION_DENIED);
+
+  private final Map<String, NodeClient> nodes = new LinkedHashMap<>();
+  private final Duration deadline;
+
+  public Federation(List<NodeClient> clients, Duration deadline) {
+    clients.forEach(c -> nodes.put(c.id(), c));
+    this.deadline = deadline;
+  }
+
+  /** Refreshes every node's description and health; completes when all have answered or timed out. */
+  public CompletableFuture<Void> refresh() {
+    return CompletableFuture.allOf(nodes.values().stream().map(n -> n.refresh(deadline))
+        .toArray(CompletableFuture[]::new));
+  }
+
+  public ListNodesResponse listNodes() {
+    ListNodesResponse.Builder b = ListNodesResponse.newBuilder();
+    nodes.values().forEach(n -> b.addNodes(n.status()));
+    return b.build();
+  }
+
+  public ListDatasetsResponse listDatasets() {
+    Map<String, FederatedDataset.Builder> datasets = new LinkedHashMap<>();
+    for (NodeClient n : nodes.values()) {
+      for (DatasetInfo d : n.info().map(NodeInfo::getDatasetsList).orElse(List.of())) {
+        FederatedDataset.Builder f = datasets.get(d.getName());
+        if (f == null) {
+          datasets.put(d.getName(), FederatedDataset.newBuilder().setInfo(d).addNodeIds(n.id()));
+        } else {
+          f.addNodeIds(n.id());
+          if (!f.getInfo().getVariablesList().equals(d.getVariablesList())) {
+            f.addInconsistencies("node " + n.id() + " declares the variables of " + d.getName() + " differently from "
+                + f.getNodeIds(0));
+          }
+          if (!f.getInfo().getAnalysesList().equals(d.getAnalysesList())) {
+            f.addInconsistencies("node " + n.id() + " allows analyses " + d.getAnalysesList() + " on "
+                + d.getName() + ", node " + f.getNodeIds(0) + " allows " + f.getInfo().getAnalysesList());
+          }
+        }
+      }
+    }
+    ListDatasetsResponse.Builder b = ListDatasetsResponse.newBuilder();
+    datasets.values().forEach(b::addDatasets);
+    return b.build();
+  }
+
+  /**
+   * Fans the request out to the nodes holding its dataset (and to any node whose holdings are unknown because it
+   * has not answered yet), waits for each until the deadline, and pools the answers.
+   */
+  public AnalysisResponse run(AnalysisRequest request, String requester) {
+    validate(request);
+    List<NodeClient> targets = targets(request);
+    String requestId = UUID.randomUUID().toString();
+    NodeAnalysisRequest.Builder nodeRequestBuilder = NodeAnalysisRequest.newBuilder()
+        .setRequestId(requestId)
+        .setRequester(requester)
+        .setDataset(request.getDataset())
+        .setAnalysis(request.getAnalysis());
+    if (request.hasFilter()) {
+      nodeRequestBuilder.setFilter(request.getFilter());
+    }
+    NodeAnalysisRequest nodeRequest = nodeRequestBuilder.build();
+    List<CompletableFuture<SiteOutcome>> calls = new ArrayList<>();
+    for (NodeClient node : targets) {
+      long start = System.nanoTime();
+      calls.add(node.run(nodeRequest, deadline).handle((response, failure) ->
+          outcome(node.id(), response, failure, (System.nanoTime() - start) / 1e6)));
+    }
+    CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).join();
+    List<SiteOutcome> sites = calls.stream().map(CompletableFuture::join).toList();
+    rejectIfEveryNodeRejected(sites);
+    return pool(requestId, sites, request.getAllowPartial());
+  }
+
+  private static void validate(AnalysisRequest request) {
+    if (request.getSerializedSize() > MAX_REQUEST_BYTES) {
+      throw new RequestRejected(Status.INVALID_ARGUMENT.withDescription("request is " + request.getSerializedSize()
+          + " bytes; the limit is " + MAX_REQUEST_BYTES));
+    }
+    if (request.getDataset().isEmpty()) {
+      throw new RequestRejected(Status.INVALID_ARGUMENT.withDescription("the request names no dataset"));
+    }
+    if (request.getAnalysis().getKindCase() == org.fedstats.proto.v1.Analysis.KindCase.KIND_NOT_SET) {
+      throw new RequestRejected(Status.INVALID_ARGUMENT.withDescription("the request names no analysis"));
+    }
+  }
+
+  private List<NodeClient> targets(AnalysisRequest request) {
+    List<NodeClient> candidates = new ArrayList<>();
+    if (request.getNodeIdsCount() > 0) {
+      for (String id : request.getNodeIdsList()) {
+        NodeClient n = nodes.get(id);
+        if (n == null) {
+          throw new RequestRejected(Status.NOT_FOUND.withDescription("no node '" + shorten(id)
+              + "' in this federation"));
+        }
+        candidates.add(n);
+      }
+    } else {
+      candidates.addAll(nodes.values());
+    }
+    List<NodeClient> targets = candidates.stream()
+        .filter(n -> n.info().map(i -> holds(i, request.getDataset())).orElse(true))
+        .toList();
+    if (targets.isEmpty()) {
+      throw new RequestRejected(Status.NOT_FOUND.withDescription("dataset '" + shorten(request.getDataset())
+          + "' is not held by any " + (request.getNodeIdsCount() > 0 ? "requested " : "") + "node of the federation"));
+    }
+    return targets;
+  }
+
+  private static boolean holds(NodeInfo info, String dataset) {
+    return info.getDatasetsList().stream().anyMatch(d -> d.getName().equals(dataset));
+  }
+
+  private static SiteOutcome outcome(String nodeId, NodeAnalysisResponse response, Throwable failure,
+      double latencyMs) {
+    SiteOutcome.Builder b = SiteOutcome.newBuilder().setNodeId(nodeId).setLatencyMs(latencyMs);
+    if (failure != null) {
+      Status status = Status.fromThrowable(failure);
+      return b.setStatus(SiteOutcome.Status.FAILED)
+          .setErrorCode(status.getCode().name())
+          .setError(status.getDescription() == null ? status.getCode().name() : status.getDescription())
+          .build();
+    }
+    if (response.hasRefusal()) {
+      return b.setStatus(SiteOutcome.Status.REFUSED).setRefusal(response.getRefusal()).build();
+    }
+    if (!response.hasResult()) {
+      return b.setStatus(SiteOutcome.Status.FAILED).setErrorCode(Status.Code.INTERNAL.name())
+          .setError("the node sent neither a result nor a refusal").build();
+    }
+    return b.setStatus(SiteOutcome.Status.ANSWERED).setResult(response.getResult()).build();
+  }
+
+  /** When every node rejected the request itself (bad variable, unknown dataset...), the researcher gets that error. */
+  private static void rejectIfEveryNodeRejected(List<SiteOutcome> sites) {
+    boolean allRejected = sites.stream().allMatch(s -> s.getStatus() == SiteOutcome.Status.FAILED
+        && REQUEST_ERRORS.contains(Status.Code.valueOf(s.getErrorCode())));
+    if (allRejected) {
+      SiteOutcome first = sites.getFirst();
+      String message = sites.stream().map(SiteOutcome::getError).distinct().count() == 1
+          ? first.getError()
+          : sites.stream().map(s -> s.getNodeId() + ": " + s.getError()).collect(Collectors.joining("; "));
+      throw new RequestRejected(Status.fromCode(Status.Code.valueOf(first.getErrorCode())).withDescription(message));
+    }
+  }
+
+  static AnalysisResponse pool(String requestId, List<SiteOutcome> sites, boolean allowPartial) {
+    AnalysisResponse.Builder b = AnalysisResponse.newBuilder().setRequestId(requestId).addAllSites(sites);
+    List<SiteOutcome> answered = sites.stream().filter(s -> s.getStatus() == SiteOutcome.Status.ANSWERED).toList();
+    List<SiteOutcome> missing = sites.stream().filter(s -> s.getStatus() != SiteOutcome.Status.ANSWERED).toList();
+    String why = missing.stream().map(Federation::explain).collect(Collectors.joining("; "));
+    if (answered.isEmpty()) {
+      return b.setPooledAvailable(false).setPooledNote("no pooled value: no site answered (" + why + ")").build();
+    }
+    if (!missing.isEmpty() && !allowPartial) {
+      return b.setPooledAvailable(false).setPooledNote("no pooled value: " + missing.size() + " of " + sites.size()
+          + " sites did not answer (" + why + "); allow partial results to pool over the sites that answered")
+          .build();
+    }
+    AnalysisResult pooled;
+    try {
+      pooled = Pooling.pool(answered.stream().map(SiteOutcome::getResult).toList());
+    } catch (IllegalArgumentException e) {
+      return b.setPooledAvailable(false).setPooledNote("no pooled value: the sites' results cannot be pooled: "
+          + e.getMessage()).build();
+    }
+    answered.forEach(s -> b.addPooledNodeIds(s.getNodeId()));
+    String note = missing.isEmpty()
+        ? "pooled over all " + sites.size() + " sites"
+        : "PARTIAL: pooled over " + answered.size() + " of " + sites.size() + " sites; left out: " + why;
+    return b.setPooledAvailable(true).setPooled(pooled).setPooledNote(note).build();
+  }
+
+  private static String explain(SiteOutcome s) {
+    return switch (s.getStatus()) {
+      case REFUSED -> s.getNodeId() + " refused by rule " + s.getRefusal().getRule() + " (threshold "
+          + s.getRefusal().getThreshold() + "): " + s.getRefusal().getReason();
+      case FAILED -> s.getNodeId() + " failed: " + s.getErrorCode() + " " + s.getError();
+      default -> s.getNodeId() + " " + s.getStatus();
+    };
+  }
+
+  private static String shorten(String text) {
+    return text.length() > 64 ? text.substring(0, 61) + "..." : text;
+  }
+
+  @Override
+  public void close() {
+    nodes.values().forEach(NodeClient::close);
+  }
+}
