@@ -188,7 +188,7 @@ public final class Federation implements AutoCloseable {
     AnalysisResponse.Builder b = AnalysisResponse.newBuilder().setRequestId(requestId).addAllSites(sites);
     List<SiteOutcome> answered = sites.stream().filter(s -> s.getStatus() == SiteOutcome.Status.ANSWERED).toList();
     List<SiteOutcome> missing = sites.stream().filter(s -> s.getStatus() != SiteOutcome.Status.ANSWERED).toList();
-    String why = missing.stream().map(Federation::explain).collect(Collectors.joining("; "));
+    String why = explain(missing);
     if (answered.isEmpty()) {
       return b.setPooledAvailable(false).setPooledNote("no pooled value: no site answered (" + why + ")").build();
     }
@@ -211,13 +211,20 @@ public final class Federation implements AutoCloseable {
     return b.setPooledAvailable(true).setPooled(pooled).setPooledNote(note).build();
   }
 
-  private static String explain(SiteOutcome s) {
-    return switch (s.getStatus()) {
-      case REFUSED -> s.getNodeId() + " refused by rule " + s.getRefusal().getRule() + " (threshold "
-          + s.getRefusal().getThreshold() + "): " + s.getRefusal().getReason();
-      case FAILED -> s.getNodeId() + " failed: " + s.getErrorCode() + " " + s.getError();
-      default -> s.getNodeId() + " " + s.getStatus();
-    };
+  /** Why these sites gave no result, with sites that gave the same reason named together. */
+  private static String explain(List<SiteOutcome> sites) {
+    Map<String, List<String>> byReason = new LinkedHashMap<>();
+    for (SiteOutcome s : sites) {
+      String reason = switch (s.getStatus()) {
+        case REFUSED -> "refused by rule " + s.getRefusal().getRule() + " (threshold "
+            + s.getRefusal().getThreshold() + "): " + s.getRefusal().getReason();
+        case FAILED -> "failed: " + s.getErrorCode() + " " + s.getError();
+        default -> s.getStatus().name();
+      };
+      byReason.computeIfAbsent(reason, r -> new ArrayList<>()).add(s.getNodeId());
+    }
+    return byReason.entrySet().stream().map(e -> String.join(", ", e.getValue()) + " " + e.getKey())
+        .collect(Collectors.joining("; "));
   }
 
   private static String shorten(String text) {

@@ -167,7 +167,7 @@ public final class AnalysisEngine {
       m2 = rs.getDouble(4);
     }
     Optional<Refusal> refusal = DisclosureControl.checkSummaryN(policy, n)
-        .or(() -> DisclosureControl.checkCells(policy, "missing count", LongStream.of(missing)));
+        .or(() -> DisclosureControl.checkCells(policy, "missing-value count", LongStream.of(missing)));
     if (refusal.isPresent()) {
       return new NodeOutcome.Refused(refusal.get());
     }

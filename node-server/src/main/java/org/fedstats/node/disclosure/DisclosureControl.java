@@ -33,7 +33,7 @@ public final class DisclosureControl {
     boolean small = cells.anyMatch(c -> c > 0 && c < policy.minCellCount());
     if (small) {
       return Optional.of(new Refusal(DisclosureRule.MIN_CELL_COUNT, policy.minCellCount(),
-          "a non-zero " + what + " counts fewer than " + policy.minCellCount() + " records"));
+          "a non-zero " + what + " is below " + policy.minCellCount() + " records"));
     }
     return Optional.empty();
   }

@@ -1,0 +1,308 @@
+package org.fedstats.client.cli;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import org.fedstats.client.FederationClient;
+import org.fedstats.client.FedstatsException;
+import org.fedstats.client.Query;
+import org.fedstats.client.Results.Result;
+import org.fedstats.proto.v1.DatasetInfo;
+import org.fedstats.proto.v1.FederatedDataset;
+import org.fedstats.proto.v1.ListDatasetsResponse;
+import org.fedstats.proto.v1.ListNodesResponse;
+import org.fedstats.proto.v1.NodeStatus;
+import org.fedstats.proto.v1.VariableInfo;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * The researcher's command line. Exit status: 0 with a pooled value (or a listing), 2 when no pooled value could
+ * be given (a site refused or failed), 1 when the request was rejected or the coordinator unreachable.
+ */
+@Command(name = "fedstats", mixinStandardHelpOptions = true, version = "fedstats 0.1",
+    description = "Ask a fedstats federation for pooled, disclosure-checked statistics.",
+    subcommands = {FedstatsCli.Nodes.class, FedstatsCli.Datasets.class, FedstatsCli.Variables.class,
+        FedstatsCli.CountCmd.class, FedstatsCli.SummaryCmd.class, FedstatsCli.TableCmd.class,
+        FedstatsCli.HistogramCmd.class})
+public final class FedstatsCli {
+  static final int NO_POOLED_VALUE = 2;
+
+  @Option(names = {"-C", "--coordinator"}, defaultValue = "${env:FEDSTATS_COORDINATOR:-127.0.0.1:50060}",
+      description = "Coordinator address host:port (default: $FEDSTATS_COORDINATOR or ${DEFAULT-VALUE}).")
+  String coordinator;
+
+  @Option(names = {"-f", "--format"}, defaultValue = "text", converter = FormatConverter.class,
+      description = "Output format: text, json or csv (default: ${DEFAULT-VALUE}).")
+  Output.Format format;
+
+  @Option(names = {"-u", "--user"}, defaultValue = "${sys:user.name}",
+      description = "Name recorded in the nodes' audit logs (default: your login).")
+  String user;
+
+  @Option(names = "--timeout", defaultValue = "60", description = "Seconds to wait for the federation.")
+  long timeoutSeconds;
+
+  @Spec
+  CommandLine.Model.CommandSpec spec;
+
+  FederationClient connect() {
+    return FederationClient.connect(coordinator, user, Duration.ofSeconds(timeoutSeconds));
+  }
+
+  PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new FedstatsCli());
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      String message = e instanceof FedstatsException || e instanceof IllegalArgumentException
+          ? e.getMessage() : e.toString();
+      cmd.getErr().println("fedstats: " + message);
+      cmd.getErr().flush();
+      return 1;
+    });
+    return cl;
+  }
+
+  static final class FormatConverter implements CommandLine.ITypeConverter<Output.Format> {
+    @Override
+    public Output.Format convert(String value) {
+      return Output.Format.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+    }
+  }
+
+  /** Options shared by the analysis commands. */
+  static final class CohortOptions {
+    @Option(names = {"-w", "--where"}, description = "Cohort filter, e.g. \"age >= 60 and rx in (Lev, Obs)\".")
+    String where;
+
+    @Option(names = "--partial", description = "Pool over the sites that answered even if some refused or failed.")
+    boolean partial;
+
+    @Option(names = "--nodes", split = ",", description = "Ask only these nodes (comma-separated ids).")
+    List<String> nodes = new ArrayList<>();
+
+    Query apply(Query q) {
+      Query result = q;
+      if (where != null) {
+        result = result.where(where);
+      }
+      if (partial) {
+        result = result.allowPartial();
+      }
+      if (!nodes.isEmpty()) {
+        result = result.onNodes(nodes);
+      }
+      return result;
+    }
+  }
+
+  abstract static class AnalysisCommand implements Callable<Integer> {
+    @ParentCommand
+    FedstatsCli cli;
+
+    @Mixin
+    CohortOptions cohort;
+
+    @Parameters(index = "0", description = "Dataset name.")
+    String dataset;
+
+    abstract String title();
+
+    abstract Result<?> run(Query query);
+
+    @Override
+    public Integer call() {
+      try (FederationClient client = cli.connect()) {
+        Result<?> result = run(cohort.apply(client.dataset(dataset)));
+        Output.result(cli.out(), cli.format, title() + (cohort.where == null ? ""
+            : " where " + cohort.where), result);
+        return result.pooled().isPresent() ? 0 : NO_POOLED_VALUE;
+      }
+    }
+  }
+
+  @Command(name = "count", description = "Number of records in the cohort, pooled over the sites.")
+  static final class CountCmd extends AnalysisCommand {
+    @Override
+    String title() {
+      return "count of " + dataset;
+    }
+
+    @Override
+    Result<?> run(Query q) {
+      return q.count();
+    }
+  }
+
+  @Command(name = "summary", description = "n, missing, mean and variance of a numeric variable, pooled exactly.")
+  static final class SummaryCmd extends AnalysisCommand {
+    @Parameters(index = "1", description = "Numeric or integer variable.")
+    String variable;
+
+    @Override
+    String title() {
+      return "summary of " + dataset + "." + variable;
+    }
+
+    @Override
+    Result<?> run(Query q) {
+      return q.summary(variable);
+    }
+  }
+
+  @Command(name = "table", description = "One- or two-way frequency table of categorical variables.")
+  static final class TableCmd extends AnalysisCommand {
+    @Parameters(index = "1", description = "Row variable.")
+    String row;
+
+    @Parameters(index = "2", arity = "0..1", description = "Column variable (optional).")
+    String column;
+
+    @Override
+    String title() {
+      return "table of " + dataset + "." + row + (column == null ? "" : " by " + column);
+    }
+
+    @Override
+    Result<?> run(Query q) {
+      return q.table(row, column);
+    }
+  }
+
+  @Command(name = "histogram", description = "Counts of a numeric variable in bins [b0, b1), ..., [bk-1, bk].")
+  static final class HistogramCmd extends AnalysisCommand {
+    @Parameters(index = "1", description = "Numeric or integer variable.")
+    String variable;
+
+    @Option(names = {"-b", "--breaks"}, split = ",", required = true,
+        description = "Bin breaks, increasing, comma-separated: 20,40,60,80.")
+    List<Double> breaks;
+
+    @Override
+    String title() {
+      return "histogram of " + dataset + "." + variable;
+    }
+
+    @Override
+    Result<?> run(Query q) {
+      return q.histogram(variable, breaks);
+    }
+  }
+
+  @Command(name = "nodes", description = "The federation's nodes and their health.")
+  static final class Nodes implements Callable<Integer> {
+    @ParentCommand
+    FedstatsCli cli;
+
+    @Override
+    public Integer call() {
+      try (FederationClient client = cli.connect()) {
+        List<NodeStatus> nodes = client.nodes();
+        PrintWriter out = cli.out();
+        switch (cli.format) {
+          case JSON -> Output.json(out, ListNodesResponse.newBuilder().addAllNodes(nodes));
+          case CSV -> {
+            out.println("node,address,reachable,version,latency_ms,requests,refusals,errors,datasets,last_error");
+            nodes.forEach(n -> out.println(Output.csvLine(List.of(n.getNodeId(), n.getAddress(),
+                Boolean.toString(n.getReachable()), n.getVersion(), Output.number(n.getLastLatencyMs()),
+                Long.toString(n.getRequests()), Long.toString(n.getRefusals()), Long.toString(n.getErrors()),
+                String.join(" ", n.getDatasetsList()), n.getLastError()))));
+          }
+          case TEXT -> {
+            out.printf("%-10s %-20s %-9s %-16s %10s %8s %8s %6s  %s%n", "node", "address", "status", "version",
+                "latency_ms", "requests", "refusals", "errors", "datasets");
+            for (NodeStatus n : nodes) {
+              out.printf("%-10s %-20s %-9s %-16s %10s %8d %8d %6d  %s%n", n.getNodeId(), n.getAddress(),
+                  n.getReachable() ? "up" : "DOWN", n.getVersion(), Output.number(n.getLastLatencyMs()),
+                  n.getRequests(), n.getRefusals(), n.getErrors(),
+                  n.getReachable() ? String.join(", ", n.getDatasetsList()) : n.getLastError());
+            }
+          }
+        }
+        out.flush();
+        return 0;
+      }
+    }
+  }
+
+  @Command(name = "datasets", description = "Datasets held in the federation and the nodes holding them.")
+  static final class Datasets implements Callable<Integer> {
+    @ParentCommand
+    FedstatsCli cli;
+
+    @Override
+    public Integer call() {
+      try (FederationClient client = cli.connect()) {
+        List<FederatedDataset> datasets = client.datasets();
+        PrintWriter out = cli.out();
+        switch (cli.format) {
+          case JSON -> Output.json(out, ListDatasetsResponse.newBuilder().addAllDatasets(datasets));
+          case CSV -> {
+            out.println("dataset,nodes,variables,analyses,description");
+            datasets.forEach(d -> out.println(Output.csvLine(List.of(d.getInfo().getName(),
+                String.join(" ", d.getNodeIdsList()), Integer.toString(d.getInfo().getVariablesCount()),
+                String.join(" ", d.getInfo().getAnalysesList()), d.getInfo().getDescription()))));
+          }
+          case TEXT -> {
+            for (FederatedDataset d : datasets) {
+              out.printf("%-10s on %s; %d variables; analyses: %s%n    %s%n", d.getInfo().getName(),
+                  String.join(", ", d.getNodeIdsList()), d.getInfo().getVariablesCount(),
+                  String.join(", ", d.getInfo().getAnalysesList()), d.getInfo().getDescription());
+              d.getInconsistenciesList().forEach(i -> out.println("    WARNING: " + i));
+            }
+          }
+        }
+        out.flush();
+        return 0;
+      }
+    }
+  }
+
+  @Command(name = "variables", description = "The declared variables of a dataset (metadata only).")
+  static final class Variables implements Callable<Integer> {
+    @ParentCommand
+    FedstatsCli cli;
+
+    @Parameters(index = "0", description = "Dataset name.")
+    String dataset;
+
+    @Override
+    public Integer call() {
+      try (FederationClient client = cli.connect()) {
+        DatasetInfo info = client.datasets().stream().map(FederatedDataset::getInfo)
+            .filter(d -> d.getName().equals(dataset)).findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("no dataset " + dataset + " in the federation"));
+        PrintWriter out = cli.out();
+        Function<VariableInfo, String> type = v -> v.getType().name().toLowerCase(java.util.Locale.ROOT);
+        switch (cli.format) {
+          case JSON -> Output.json(out, info);
+          case CSV -> {
+            out.println("variable,type,levels,description");
+            info.getVariablesList().forEach(v -> out.println(Output.csvLine(List.of(v.getName(), type.apply(v),
+                String.join("|", v.getLevelsList()), v.getDescription()))));
+          }
+          case TEXT -> info.getVariablesList().forEach(v -> out.printf("%-14s %-12s %s%s%n", v.getName(),
+              type.apply(v), v.getDescription(),
+              v.getLevelsCount() > 0 ? " [" + String.join(", ", v.getLevelsList()) + "]" : ""));
+        }
+        out.flush();
+        return 0;
+      }
+    }
+  }
+}
