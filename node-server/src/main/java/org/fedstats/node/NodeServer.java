@@ -14,8 +14,8 @@ import org.fedstats.node.service.PeerInterceptor;
 
 /** A node served over gRPC/Netty at its configured address. */
 public final class NodeServer implements AutoCloseable {
-  /** Largest request a node accepts; research requests are small, typed messages. */
-  public static final int MAX_REQUEST_BYTES = 256 * 1024;
+  /** gRPC's hard limit on an incoming message; the service itself checks a smaller one with a clear status. */
+  public static final int MAX_INBOUND_BYTES = 1024 * 1024;
 
   private final Node node;
   private final Server server;
@@ -29,7 +29,7 @@ public final class NodeServer implements AutoCloseable {
     Node node = Node.create(settings, meters);
     HealthStatusManager health = new HealthStatusManager();
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.port()))
-        .maxInboundMessageSize(MAX_REQUEST_BYTES)
+        .maxInboundMessageSize(MAX_INBOUND_BYTES)
         .addService(ServerInterceptors.intercept(node.service(), new PeerInterceptor()))
         .addService(health.getHealthService())
         .build();

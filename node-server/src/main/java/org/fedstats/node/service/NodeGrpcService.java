@@ -29,6 +29,8 @@ import org.fedstats.proto.v1.NodeServiceGrpc;
 public final class NodeGrpcService extends NodeServiceGrpc.NodeServiceImplBase {
   private static final Logger LOG = Logger.getLogger(NodeGrpcService.class.getName());
   private static final JsonFormat.Printer JSON = JsonFormat.printer().omittingInsignificantWhitespace();
+  /** Largest research request a node runs; typed requests are small, so a bigger one is a mistake or an attack. */
+  public static final int MAX_REQUEST_BYTES = 64 * 1024;
 
   private final NodeSettings settings;
   private final AnalysisEngine engine;
@@ -67,6 +69,10 @@ public final class NodeGrpcService extends NodeServiceGrpc.NodeServiceImplBase {
     String detail = "";
     Status error = null;
     try {
+      if (request.getSerializedSize() > MAX_REQUEST_BYTES) {
+        throw RequestException.invalid("request is " + request.getSerializedSize() + " bytes; the limit is "
+            + MAX_REQUEST_BYTES);
+      }
       NodeOutcome result = engine.run(new AnalysisEngine.Request(request.getDataset(), request.hasFilter(),
           request.getFilter(), request.getAnalysis()));
       NodeAnalysisResponse.Builder b = NodeAnalysisResponse.newBuilder().setNodeId(settings.nodeId());
@@ -116,6 +122,9 @@ public final class NodeGrpcService extends NodeServiceGrpc.NodeServiceImplBase {
   }
 
   private static String describe(NodeAnalysisRequest request) {
+    if (request.getSerializedSize() > MAX_REQUEST_BYTES) {
+      return "(oversized request of " + request.getSerializedSize() + " bytes, not recorded)";
+    }
     try {
       return JSON.print(request.toBuilder().clearRequestId().clearRequester().build());
     } catch (InvalidProtocolBufferException e) {

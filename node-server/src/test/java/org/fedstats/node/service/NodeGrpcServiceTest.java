@@ -1,0 +1,169 @@
+package org.fedstats.node.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.fedstats.node.Node;
+import org.fedstats.node.config.NodeSettings;
+import org.fedstats.node.testing.SharedData;
+import org.fedstats.proto.v1.Analysis;
+import org.fedstats.proto.v1.Comparison;
+import org.fedstats.proto.v1.ComparisonOperator;
+import org.fedstats.proto.v1.CountAnalysis;
+import org.fedstats.proto.v1.Filter;
+import org.fedstats.proto.v1.GetNodeInfoRequest;
+import org.fedstats.proto.v1.InSet;
+import org.fedstats.proto.v1.NodeAnalysisRequest;
+import org.fedstats.proto.v1.NodeAnalysisResponse;
+import org.fedstats.proto.v1.NodeInfo;
+import org.fedstats.proto.v1.NodeServiceGrpc;
+import org.fedstats.proto.v1.SummaryAnalysis;
+import org.fedstats.proto.v1.Value;
+import org.fedstats.proto.v1.VariableInfo;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The node's gRPC face over in-process transport: statuses for bad input, refusals as answers, the audit log. */
+class NodeGrpcServiceTest {
+  private static final Analysis COUNT = Analysis.newBuilder().setCount(CountAnalysis.getDefaultInstance()).build();
+
+  @TempDir
+  Path tmp;
+
+  private Node node;
+  private Server server;
+  private ManagedChannel channel;
+  private NodeServiceGrpc.NodeServiceBlockingStub stub;
+
+  @BeforeEach
+  void start() throws Exception {
+    NodeSettings settings = SharedData.node(tmp, "site1", SharedData.colonDataset(1, "count, summary", ""));
+    node = Node.create(settings, new SimpleMeterRegistry());
+    String name = InProcessServerBuilder.generateName();
+    server = InProcessServerBuilder.forName(name).directExecutor()
+        .addService(ServerInterceptors.intercept(node.service(), new PeerInterceptor())).build().start();
+    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    stub = NodeServiceGrpc.newBlockingStub(channel);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    channel.shutdownNow();
+    server.shutdownNow();
+    node.close();
+  }
+
+  private static NodeAnalysisRequest.Builder request(Analysis analysis) {
+    return NodeAnalysisRequest.newBuilder().setRequestId("r1").setRequester("alice").setDataset("colon")
+        .setAnalysis(analysis);
+  }
+
+  private void assertStatus(NodeAnalysisRequest request, Status.Code code, String message) {
+    assertThatThrownBy(() -> stub.runAnalysis(request))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(code);
+          assertThat(e.getStatus().getDescription()).contains(message);
+        });
+  }
+
+  private long count() {
+    return stub.runAnalysis(request(COUNT).build()).getResult().getCount().getCount();
+  }
+
+  @Test
+  void describesItsDatasetsWithoutValues() {
+    NodeInfo info = stub.getNodeInfo(GetNodeInfoRequest.getDefaultInstance());
+    assertThat(info.getNodeId()).isEqualTo("site1");
+    assertThat(info.getVersion()).isNotEmpty();
+    assertThat(info.getDatasets(0).getName()).isEqualTo("colon");
+    assertThat(info.getDatasets(0).getAnalysesList()).containsExactly("count", "summary");
+    assertThat(info.getDatasets(0).getVariablesList()).extracting(VariableInfo::getName).contains("age", "rx")
+        .doesNotContain("perfor"); // present in the file but not declared: never exposed
+  }
+
+  @Test
+  void badInputGetsAClearStatusAndTheNodeKeepsServing() {
+    Filter injection = Filter.newBuilder().setComparison(Comparison.newBuilder()
+        .setVariable("age\"; DROP TABLE \"ds_colon\"; --").setOp(ComparisonOperator.EQ)
+        .setValue(Value.newBuilder().setNumber(1))).build();
+    Filter wrongType = Filter.newBuilder().setComparison(Comparison.newBuilder().setVariable("age")
+        .setOp(ComparisonOperator.GT).setValue(Value.newBuilder().setText("old"))).build();
+    Filter deep = Filter.newBuilder().setComparison(Comparison.newBuilder().setVariable("age")
+        .setOp(ComparisonOperator.GT).setValue(Value.newBuilder().setNumber(1))).build();
+    for (int i = 0; i < 40; i++) {
+      deep = Filter.newBuilder().setNot(deep).build();
+    }
+    InSet.Builder huge = InSet.newBuilder().setVariable("rx");
+    for (int i = 0; i < 2000; i++) {
+      huge.addValues(Value.newBuilder().setText("level-" + i + "-" + "x".repeat(40)));
+    }
+
+    assertStatus(request(COUNT).setDataset("secret_registry").build(), Status.Code.NOT_FOUND,
+        "dataset 'secret_registry' is not held by node site1");
+    assertStatus(request(Analysis.newBuilder().setSummary(SummaryAnalysis.newBuilder().setVariable("height")).build())
+        .build(), Status.Code.INVALID_ARGUMENT, "unknown variable 'height' in dataset colon");
+    assertStatus(request(COUNT).setFilter(injection).build(), Status.Code.INVALID_ARGUMENT, "unknown variable");
+    assertStatus(request(COUNT).setFilter(wrongType).build(), Status.Code.INVALID_ARGUMENT,
+        "age is integer: compare it with a number, not text");
+    assertStatus(request(COUNT).setFilter(Filter.getDefaultInstance()).build(), Status.Code.INVALID_ARGUMENT,
+        "empty filter");
+    assertStatus(request(COUNT).setFilter(deep).build(), Status.Code.INVALID_ARGUMENT, "nested deeper than 16");
+    assertStatus(request(COUNT).setFilter(Filter.newBuilder().setInSet(huge)).build(), Status.Code.INVALID_ARGUMENT,
+        "the limit is 65536");
+    assertStatus(request(Analysis.newBuilder().setTable(org.fedstats.proto.v1.TableAnalysis.newBuilder()
+        .setRowVariable("rx")).build()).build(), Status.Code.PERMISSION_DENIED, "analysis table is not enabled");
+
+    assertThat(count()).isEqualTo(309);
+  }
+
+  @Test
+  void refusalsAreAnswersThatNameTheRule() {
+    Filter young = Filter.newBuilder().setComparison(Comparison.newBuilder().setVariable("age")
+        .setOp(ComparisonOperator.LT).setValue(Value.newBuilder().setNumber(31))).build();
+    NodeAnalysisResponse response = stub.runAnalysis(request(COUNT).setFilter(young).build());
+    assertThat(response.hasResult()).isFalse();
+    assertThat(response.getRefusal().getRule()).isEqualTo("min-cohort-size");
+    assertThat(response.getRefusal().getThreshold()).isEqualTo(10);
+    assertThat(response.getRefusal().getReason()).isEqualTo("the cohort has fewer than 10 records");
+  }
+
+  @Test
+  void everyRequestIsAuditedWithItsOutcome() throws Exception {
+    count();
+    assertStatus(request(COUNT).setDataset("nope").build(), Status.Code.NOT_FOUND, "nope");
+    stub.runAnalysis(request(COUNT).setFilter(Filter.newBuilder().setComparison(Comparison.newBuilder()
+        .setVariable("age").setOp(ComparisonOperator.LT).setValue(Value.newBuilder().setNumber(31)))).build());
+
+    List<String> lines = Files.readAllLines(tmp.resolve("audit-site1.jsonl"));
+    assertThat(lines).hasSize(3);
+    ObjectMapper json = new ObjectMapper();
+    JsonNode answered = json.readTree(lines.get(0));
+    assertThat(answered.get("node").asText()).isEqualTo("site1");
+    assertThat(answered.get("requestId").asText()).isEqualTo("r1");
+    assertThat(answered.get("requester").asText()).isEqualTo("alice");
+    assertThat(answered.get("dataset").asText()).isEqualTo("colon");
+    assertThat(answered.get("analysis").asText()).isEqualTo("count");
+    assertThat(answered.get("outcome").asText()).isEqualTo("ANSWERED");
+    assertThat(answered.get("time").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+    assertThat(json.readTree(lines.get(1)).get("outcome").asText()).isEqualTo("NOT_FOUND");
+    JsonNode refused = json.readTree(lines.get(2));
+    assertThat(refused.get("outcome").asText()).isEqualTo("REFUSED");
+    assertThat(refused.get("detail").asText()).isEqualTo("min-cohort-size");
+    assertThat(refused.get("request").asText()).contains("\"variable\":\"age\"");
+  }
+}
