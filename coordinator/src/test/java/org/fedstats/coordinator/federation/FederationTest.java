@@ -1,0 +1,176 @@
+package org.fedstats.coordinator.federation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.fedstats.node.Node;
+import org.fedstats.node.testing.SharedData;
+import org.fedstats.proto.v1.Analysis;
+import org.fedstats.proto.v1.AnalysisRequest;
+import org.fedstats.proto.v1.AnalysisResponse;
+import org.fedstats.proto.v1.Comparison;
+import org.fedstats.proto.v1.ComparisonOperator;
+import org.fedstats.proto.v1.CountAnalysis;
+import org.fedstats.proto.v1.Filter;
+import org.fedstats.proto.v1.InSet;
+import org.fedstats.proto.v1.NodeStatus;
+import org.fedstats.proto.v1.SiteOutcome;
+import org.fedstats.proto.v1.SummaryAnalysis;
+import org.fedstats.proto.v1.Value;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Fan-out and pooling over three real nodes on in-process transport. */
+class FederationTest {
+  private static final Analysis COUNT = Analysis.newBuilder().setCount(CountAnalysis.getDefaultInstance()).build();
+
+  @TempDir
+  Path tmp;
+
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private final MeterRegistry meters = new SimpleMeterRegistry();
+
+  @AfterEach
+  void stop() throws Exception {
+    for (AutoCloseable r : resources.reversed()) {
+      r.close();
+    }
+  }
+
+  /** Starts nodes site1..site3 (those named in {@code down} are configured but not running). */
+  private Federation federation(String site2Disclosure, String... down) throws Exception {
+    List<NodeClient> clients = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      String id = "site" + i;
+      String name = "fed-" + id + "-" + System.nanoTime();
+      if (!List.of(down).contains(id)) {
+        Node node = Node.create(SharedData.node(tmp, id,
+            SharedData.colonDataset(i, SharedData.ALL, i == 2 ? site2Disclosure : "")), meters);
+        Server server = InProcessServerBuilder.forName(name).addService(node.service()).build().start();
+        resources.add(node);
+        resources.add(() -> server.shutdownNow().awaitTermination());
+      }
+      ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
+      clients.add(new NodeClient(id, "in-process:" + name, channel, meters));
+    }
+    Federation federation = new Federation(clients, Duration.ofSeconds(10));
+    resources.add(federation);
+    federation.refresh().join();
+    return federation;
+  }
+
+  private static AnalysisRequest.Builder request(Analysis analysis) {
+    return AnalysisRequest.newBuilder().setDataset("colon").setAnalysis(analysis);
+  }
+
+  private static Filter female() {
+    return Filter.newBuilder().setComparison(Comparison.newBuilder().setVariable("sex").setOp(ComparisonOperator.EQ)
+        .setValue(Value.newBuilder().setNumber(0))).build();
+  }
+
+  @Test
+  void poolsCountsFromEverySite() throws Exception {
+    Federation f = federation("");
+    AnalysisResponse r = f.run(request(COUNT).setFilter(female()).build(), "alice");
+    assertThat(r.getSitesList()).extracting(SiteOutcome::getStatus).containsOnly(SiteOutcome.Status.ANSWERED);
+    assertThat(r.getPooledAvailable()).isTrue();
+    assertThat(r.getPooled().getCount().getCount())
+        .isEqualTo(SharedData.reference("colon").get("count_female").asLong());
+    assertThat(r.getPooledNodeIdsList()).containsExactly("site1", "site2", "site3");
+    assertThat(r.getPooledNote()).isEqualTo("pooled over all 3 sites");
+  }
+
+  @Test
+  void aSiteDownIsReportedAndNothingIsPooledSilently() throws Exception {
+    Federation f = federation("", "site3");
+    AnalysisResponse r = f.run(request(COUNT).build(), "alice");
+    SiteOutcome site3 = r.getSites(2);
+    assertThat(site3.getNodeId()).isEqualTo("site3");
+    assertThat(site3.getStatus()).isEqualTo(SiteOutcome.Status.FAILED);
+    assertThat(site3.getErrorCode()).isEqualTo("UNAVAILABLE");
+    assertThat(r.getPooledAvailable()).isFalse();
+    assertThat(r.hasPooled()).isFalse();
+    assertThat(r.getPooledNote()).startsWith("no pooled value: 1 of 3 sites did not answer (site3 failed: UNAVAILABLE")
+        .contains("allow partial results");
+
+    AnalysisResponse partial = f.run(request(COUNT).setAllowPartial(true).build(), "alice");
+    assertThat(partial.getPooledAvailable()).isTrue();
+    assertThat(partial.getPooled().getCount().getCount()).isEqualTo(309 + 310);
+    assertThat(partial.getPooledNodeIdsList()).containsExactly("site1", "site2");
+    assertThat(partial.getPooledNote()).startsWith("PARTIAL: pooled over 2 of 3 sites; left out: site3 failed");
+
+    NodeStatus down = f.listNodes().getNodes(2);
+    assertThat(down.getReachable()).isFalse();
+    assertThat(down.getErrors()).isEqualTo(2);
+    assertThat(f.listNodes().getNodes(0).getReachable()).isTrue();
+    assertThat(f.listNodes().getNodes(0).getVersion()).isNotEmpty();
+  }
+
+  @Test
+  void aSiteThatRefusesIsNamedWithItsRule() throws Exception {
+    Federation f = federation("min-cohort-size: 200");
+    AnalysisResponse r = f.run(request(COUNT).setFilter(female()).build(), "alice");
+    assertThat(r.getSites(1).getStatus()).isEqualTo(SiteOutcome.Status.REFUSED);
+    assertThat(r.getSites(1).getRefusal().getRule()).isEqualTo("min-cohort-size");
+    assertThat(r.getSites(1).getRefusal().getThreshold()).isEqualTo(200);
+    assertThat(r.getPooledAvailable()).isFalse();
+    assertThat(r.getPooledNote()).contains("site2 refused by rule min-cohort-size (threshold 200)");
+    assertThat(f.listNodes().getNodes(1).getRefusals()).isEqualTo(1);
+  }
+
+  @Test
+  void requestErrorsEveryNodeAgreesOnReachTheResearcher() throws Exception {
+    Federation f = federation("");
+    Analysis badSummary = Analysis.newBuilder().setSummary(SummaryAnalysis.newBuilder().setVariable("weight")).build();
+    assertThatThrownBy(() -> f.run(request(badSummary).build(), "alice"))
+        .isInstanceOfSatisfying(RequestRejected.class, e -> {
+          assertThat(e.status().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+          assertThat(e.status().getDescription()).isEqualTo("unknown variable 'weight' in dataset colon");
+        });
+    assertThatThrownBy(() -> f.run(request(COUNT).setDataset("registry").build(), "alice"))
+        .isInstanceOfSatisfying(RequestRejected.class,
+            e -> assertThat(e.status().getCode()).isEqualTo(Status.Code.NOT_FOUND))
+        .hasMessageContaining("dataset 'registry' is not held by any node");
+    assertThatThrownBy(() -> f.run(request(COUNT).addNodeIds("site9").build(), "alice"))
+        .hasMessageContaining("no node 'site9'");
+    assertThatThrownBy(() -> f.run(AnalysisRequest.newBuilder().setDataset("colon").build(), "alice"))
+        .hasMessageContaining("names no analysis");
+
+    InSet.Builder huge = InSet.newBuilder().setVariable("rx");
+    for (int i = 0; i < 3000; i++) {
+      huge.addValues(Value.newBuilder().setText("x".repeat(30)));
+    }
+    assertThatThrownBy(() -> f.run(request(COUNT).setFilter(Filter.newBuilder().setInSet(huge)).build(), "alice"))
+        .isInstanceOfSatisfying(RequestRejected.class,
+            e -> assertThat(e.status().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT))
+        .hasMessageContaining("the limit is 65536");
+    // ...and the federation keeps serving.
+    assertThat(f.run(request(COUNT).build(), "alice").getPooled().getCount().getCount()).isEqualTo(929);
+  }
+
+  @Test
+  void nodesCanBeChosenAndDatasetsAreListedWithTheirHolders() throws Exception {
+    Federation f = federation("");
+    AnalysisResponse r = f.run(request(COUNT).addNodeIds("site2").build(), "alice");
+    assertThat(r.getSitesList()).extracting(SiteOutcome::getNodeId).containsExactly("site2");
+    assertThat(r.getPooled().getCount().getCount()).isEqualTo(310);
+    var datasets = f.listDatasets().getDatasetsList();
+    assertThat(datasets).singleElement().satisfies(d -> {
+      assertThat(d.getInfo().getName()).isEqualTo("colon");
+      assertThat(d.getNodeIdsList()).containsExactly("site1", "site2", "site3");
+      assertThat(d.getInconsistenciesList()).isEmpty();
+    });
+  }
+}
