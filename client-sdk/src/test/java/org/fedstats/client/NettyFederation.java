@@ -1,0 +1,50 @@
+package org.fedstats.client;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+import org.fedstats.coordinator.Coordinator;
+import org.fedstats.coordinator.config.CoordinatorConfig;
+import org.fedstats.coordinator.config.CoordinatorSettings;
+import org.fedstats.node.NodeServer;
+import org.fedstats.node.testing.SharedData;
+
+/** A coordinator and three nodes over real gRPC/Netty on 127.0.0.1, on ports chosen at run time. */
+final class NettyFederation implements AutoCloseable {
+  final List<NodeServer> nodes = new ArrayList<>();
+  final Coordinator coordinator;
+
+  /** {@code datasets.apply(site)} gives the YAML of the datasets node site{1,2,3} holds. */
+  NettyFederation(Path workDir, IntFunction<String> datasets) throws Exception {
+    List<CoordinatorConfig.NodeEntry> entries = new ArrayList<>();
+    try {
+      for (int site = 1; site <= 3; site++) {
+        NodeServer node = NodeServer.start(SharedData.node(workDir, "site" + site, datasets.apply(site)),
+            new SimpleMeterRegistry());
+        nodes.add(node);
+        entries.add(new CoordinatorConfig.NodeEntry("site" + site, "127.0.0.1:" + node.port()));
+      }
+      coordinator = Coordinator.start(CoordinatorSettings.of(new CoordinatorConfig("127.0.0.1:0", 10_000L,
+          60_000L, entries)), new SimpleMeterRegistry());
+    } catch (Exception e) {
+      close();
+      throw e;
+    }
+  }
+
+  String address() {
+    return "127.0.0.1:" + coordinator.port();
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (coordinator != null) {
+      coordinator.close();
+    }
+    for (NodeServer n : nodes) {
+      n.close();
+    }
+  }
+}
