@@ -1,0 +1,116 @@
+package org.fedstats.client.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.fedstats.client.NettyFederationAccess;
+import org.fedstats.node.testing.SharedData;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line against a real federation on loopback, in each output format. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FedstatsCliTest {
+  private AutoCloseable federation;
+  private String address;
+
+  @BeforeAll
+  void start(@TempDir Path tmp) throws Exception {
+    var f = NettyFederationAccess.start(tmp, site -> SharedData.colonDataset(site, SharedData.ALL, ""));
+    federation = f;
+    address = NettyFederationAccess.address(f);
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (federation != null) {
+      federation.close();
+    }
+  }
+
+  private record Run(int exit, String out, String err) {}
+
+  private Run cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = FedstatsCli.commandLine();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    List<String> all = new ArrayList<>(List.of("--coordinator", address, "--user", "cli-test"));
+    all.addAll(List.of(args));
+    int exit = cl.execute(all.toArray(String[]::new));
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  @Test
+  void textOutputShowsSitesAndThePooledValue() {
+    Run r = cli("summary", "colon", "age");
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("site1    answered  n = 309").contains("pooled   n = 929, missing = 0, mean = 59.7546")
+        .contains("pooled over all 3 sites");
+  }
+
+  @Test
+  void jsonOutputIsTheFullResponse() throws Exception {
+    Run r = cli("--format", "json", "count", "colon", "--where", "sex = 0");
+    assertThat(r.exit()).isZero();
+    JsonNode json = new ObjectMapper().readTree(r.out());
+    assertThat(json.get("pooled").get("count").get("count").asText()).isEqualTo("445");
+    assertThat(json.get("sites")).hasSize(3);
+  }
+
+  @Test
+  void csvOutputHasOneRowPerSiteAndPooled() {
+    Run r = cli("--format", "csv", "table", "colon", "rx", "status");
+    assertThat(r.exit()).isZero();
+    List<String> lines = r.out().lines().toList();
+    assertThat(lines.getFirst()).isEqualTo("site,status,row,column,count,note");
+    assertThat(lines).contains("pooled,POOLED,Lev+5FU,1,123,pooled over all 3 sites");
+    assertThat(lines).hasSize(1 + 4 * 6);
+  }
+
+  @Test
+  void aRefusalExitsWithTwoAndSaysWhy() {
+    Run r = cli("count", "colon", "--where", "age < 30 and sex = 1");
+    assertThat(r.exit()).isEqualTo(FedstatsCli.NO_POOLED_VALUE);
+    assertThat(r.out()).contains("REFUSED   rule min-cohort-size (threshold 10): the cohort has fewer than 10 records")
+        .contains("no pooled value");
+  }
+
+  @Test
+  void badRequestsExitWithOneAndAClearMessage() {
+    Run unknown = cli("summary", "colon", "weight");
+    assertThat(unknown.exit()).isEqualTo(1);
+    assertThat(unknown.err()).contains("INVALID_ARGUMENT: unknown variable 'weight' in dataset colon");
+    Run parse = cli("count", "colon", "--where", "age >");
+    assertThat(parse.exit()).isEqualTo(1);
+    assertThat(parse.err()).contains("expected a value");
+    Run dataset = cli("count", "registry");
+    assertThat(dataset.err()).contains("NOT_FOUND");
+  }
+
+  @Test
+  void listsNodesDatasetsAndVariables() {
+    assertThat(cli("nodes").out()).contains("site1").contains("up").contains("colon");
+    assertThat(cli("--format", "csv", "datasets").out()).contains("colon,site1 site2 site3,9,");
+    assertThat(cli("variables", "colon").out()).contains("rx             categorical").contains("[Obs, Lev, Lev+5FU]");
+  }
+
+  @Test
+  void histogramNeedsBreaks() {
+    Run r = cli("histogram", "colon", "age", "--breaks", "0,40,50,60,70,100");
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("[70, 100]");
+    assertThat(cli("histogram", "colon", "age").exit()).isEqualTo(2); // picocli usage error
+  }
+}
