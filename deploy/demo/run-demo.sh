@@ -90,3 +90,7 @@ tail -n 1 "$run/audit-site1.jsonl"
 elapsed_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
 echo
 echo "== demo finished in ${elapsed_ms} ms; logs and audit logs in $run"
+if [[ "${FEDSTATS_KEEP_RUNNING:-}" == "1" ]]; then
+  echo "== the federation stays up (coordinator 127.0.0.1:50060); press Ctrl-C to stop it"
+  wait
+fi
