@@ -63,9 +63,15 @@ class NodeGrpcServiceTest {
 
   @AfterEach
   void stop() throws Exception {
-    channel.shutdownNow();
-    server.shutdownNow();
-    node.close();
+    if (channel != null) {
+      channel.shutdownNow();
+    }
+    if (server != null) {
+      server.shutdownNow();
+    }
+    if (node != null) {
+      node.close();
+    }
   }
 
   private static NodeAnalysisRequest.Builder request(Analysis analysis) {
