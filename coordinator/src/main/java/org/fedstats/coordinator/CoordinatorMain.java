@@ -28,7 +28,7 @@ public final class CoordinatorMain implements Callable<Integer> {
         Thread.currentThread().interrupt();
       }
     }, "coordinator-shutdown"));
-    System.out.printf("coordinator %s listening on %s:%d for %d node(s)%n", Version.current(), settings.host(),
+    System.out.printf("coordinator %s listening on %s:%d for %d node(s)%n", version(), settings.host(),
         coordinator.port(), settings.nodes().size());
     for (NodeStatus n : coordinator.federation().listNodes().getNodesList()) {
       System.out.printf("  node %-10s %-22s %s%n", n.getNodeId(), n.getAddress(),
@@ -46,7 +46,13 @@ public final class CoordinatorMain implements Callable<Integer> {
   static final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"fedstats-coordinator " + Version.current()};
+      return new String[] {"fedstats-coordinator " + version()};
     }
+  }
+
+  /** The build's version, from the jar's manifest ("dev" when run from classes). */
+  static String version() {
+    String v = CoordinatorMain.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
   }
 }

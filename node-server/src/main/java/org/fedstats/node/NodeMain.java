@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.fedstats.node.config.NodeConfigLoader;
 import org.fedstats.node.config.NodeSettings;
+import org.fedstats.node.service.NodeGrpcService;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,7 +36,7 @@ public final class NodeMain implements Callable<Integer> {
       }
     }, "node-shutdown"));
     System.out.printf("node %s %s listening on %s:%d with %d dataset(s); audit log %s%n", settings.nodeId(),
-        Version.current(), settings.host(), server.port(), settings.datasets().size(), settings.auditLog());
+        NodeGrpcService.version(), settings.host(), server.port(), settings.datasets().size(), settings.auditLog());
     System.out.flush();
     server.awaitTermination();
     return 0;
@@ -48,7 +49,7 @@ public final class NodeMain implements Callable<Integer> {
   static final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"fedstats-node " + Version.current()};
+      return new String[] {"fedstats-node " + NodeGrpcService.version()};
     }
   }
 }

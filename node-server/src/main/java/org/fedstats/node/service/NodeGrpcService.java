@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Instant;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.fedstats.node.Version;
 import org.fedstats.node.analysis.AnalysisEngine;
 import org.fedstats.node.analysis.AnalysisKind;
 import org.fedstats.node.analysis.NodeOutcome;
@@ -43,7 +42,7 @@ public final class NodeGrpcService extends NodeServiceGrpc.NodeServiceImplBase {
     this.engine = engine;
     this.audit = audit;
     this.meters = meters;
-    NodeInfo.Builder b = NodeInfo.newBuilder().setNodeId(settings.nodeId()).setVersion(Version.current());
+    NodeInfo.Builder b = NodeInfo.newBuilder().setNodeId(settings.nodeId()).setVersion(version());
     for (DatasetDefinition d : settings.datasets()) {
       DatasetInfo.Builder di = DatasetInfo.newBuilder().setName(d.name()).setDescription(d.description());
       d.schema().variables().forEach(v -> di.addVariables(v.toProto()));
@@ -130,5 +129,11 @@ public final class NodeGrpcService extends NodeServiceGrpc.NodeServiceImplBase {
     } catch (InvalidProtocolBufferException e) {
       return request.toString();
     }
+  }
+
+  /** The build's version, from the jar's manifest ("dev" when run from classes). */
+  public static String version() {
+    String v = NodeGrpcService.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
   }
 }
