@@ -25,7 +25,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * The researcher's command line. Exit status: 0 with a pooled value (or a listing), 2 when no pooled value could
+ * The researcher's command line. Exit status: 0 with a pooled value (or a listing), 3 when no pooled value could
  * be given (a site refused or failed), 1 when the request was rejected or the coordinator unreachable.
  */
 @Command(name = "fedstats", mixinStandardHelpOptions = true, version = "fedstats 0.1",
@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
         FedstatsCli.CountCmd.class, FedstatsCli.SummaryCmd.class, FedstatsCli.TableCmd.class,
         FedstatsCli.HistogramCmd.class})
 public final class FedstatsCli {
-  static final int NO_POOLED_VALUE = 2;
+  static final int NO_POOLED_VALUE = 3;
 
   @Option(names = {"-C", "--coordinator"}, defaultValue = "${env:FEDSTATS_COORDINATOR:-127.0.0.1:50060}",
       description = "Coordinator address host:port (default: $FEDSTATS_COORDINATOR or ${DEFAULT-VALUE}).")

@@ -111,6 +111,6 @@ class FedstatsCliTest {
     Run r = cli("histogram", "colon", "age", "--breaks", "0,40,50,60,70,100");
     assertThat(r.exit()).isZero();
     assertThat(r.out()).contains("[70, 100]");
-    assertThat(cli("histogram", "colon", "age").exit()).isEqualTo(2); // picocli usage error
+    assertThat(cli("histogram", "colon", "age").exit()).isEqualTo(2); // picocli usage error, not "no pooled value"
   }
 }
