@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.sql.SQLException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.service.PeerInterceptor;
@@ -19,16 +21,26 @@ public final class NodeServer implements AutoCloseable {
 
   private final Node node;
   private final Server server;
+  private final ExecutorService workers;
 
-  private NodeServer(Node node, Server server) {
+  private NodeServer(Node node, Server server, ExecutorService workers) {
     this.node = node;
     this.server = server;
+    this.workers = workers;
   }
 
   public static NodeServer start(NodeSettings settings, MeterRegistry meters) throws IOException, SQLException {
     Node node = Node.create(settings, meters);
     HealthStatusManager health = new HealthStatusManager();
+    // A bounded pool: a flood of requests queues instead of opening unbounded database connections.
+    ExecutorService workers = Executors.newFixedThreadPool(Math.max(2, 2 * Runtime.getRuntime().availableProcessors()),
+        r -> {
+          Thread t = new Thread(r, "node-" + settings.nodeId() + "-worker");
+          t.setDaemon(true);
+          return t;
+        });
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.port()))
+        .executor(workers)
         .maxInboundMessageSize(MAX_INBOUND_BYTES)
         .addService(ServerInterceptors.intercept(node.service(), new PeerInterceptor()))
         .addService(health.getHealthService())
@@ -36,11 +48,12 @@ public final class NodeServer implements AutoCloseable {
     try {
       server.start();
     } catch (IOException e) {
+      workers.shutdownNow();
       node.close();
       throw new IOException("node " + settings.nodeId() + " cannot listen on " + settings.host() + ":"
           + settings.port() + ": " + e.getMessage(), e);
     }
-    return new NodeServer(node, server);
+    return new NodeServer(node, server, workers);
   }
 
   public int port() {
@@ -61,6 +74,7 @@ public final class NodeServer implements AutoCloseable {
     if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
       server.shutdownNow();
     }
+    workers.shutdownNow();
     node.close();
   }
 }

@@ -17,6 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.fedstats.node.Node;
+import org.fedstats.node.analysis.AnalysisEngine;
+import org.fedstats.node.audit.AuditLog;
+import org.fedstats.node.dataset.DatasetStore;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.testing.SharedData;
 import org.fedstats.proto.v1.Analysis;
@@ -171,5 +174,29 @@ class NodeGrpcServiceTest {
     assertThat(refused.get("outcome").asText()).isEqualTo("REFUSED");
     assertThat(refused.get("detail").asText()).isEqualTo("min-cohort-size");
     assertThat(refused.get("request").asText()).contains("\"variable\":\"age\"");
+  }
+
+  @Test
+  void withoutAWorkingAuditLogTheNodeAnswersNothing() throws Exception {
+    NodeSettings settings = SharedData.node(tmp.resolve("broken"), "site1", SharedData.colonDataset(1, "count", ""));
+    try (DatasetStore store = DatasetStore.open(settings.datasets())) {
+      AuditLog audit = AuditLog.open(settings.auditLog());
+      audit.close(); // the disk went away
+      NodeGrpcService service = new NodeGrpcService(settings,
+          new AnalysisEngine(settings, store), audit, new SimpleMeterRegistry());
+      String name = InProcessServerBuilder.generateName();
+      Server broken = InProcessServerBuilder.forName(name).directExecutor().addService(service).build().start();
+      ManagedChannel ch = InProcessChannelBuilder.forName(name).directExecutor().build();
+      try {
+        assertThatThrownBy(() -> NodeServiceGrpc.newBlockingStub(ch).runAnalysis(request(COUNT).build()))
+            .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+              assertThat(e.getStatus().getDescription()).contains("cannot write its audit log");
+            });
+      } finally {
+        ch.shutdownNow();
+        broken.shutdownNow();
+      }
+    }
   }
 }
