@@ -22,12 +22,19 @@ import org.fedstats.proto.v1.AnalysisResponse;
 import org.fedstats.proto.v1.Comparison;
 import org.fedstats.proto.v1.ComparisonOperator;
 import org.fedstats.proto.v1.CountAnalysis;
+import org.fedstats.proto.v1.DatasetInfo;
+import org.fedstats.proto.v1.GetNodeInfoRequest;
+import org.fedstats.proto.v1.NodeAnalysisRequest;
+import org.fedstats.proto.v1.NodeAnalysisResponse;
+import org.fedstats.proto.v1.NodeInfo;
+import org.fedstats.proto.v1.NodeServiceGrpc;
 import org.fedstats.proto.v1.Filter;
 import org.fedstats.proto.v1.InSet;
 import org.fedstats.proto.v1.NodeStatus;
 import org.fedstats.proto.v1.SiteOutcome;
 import org.fedstats.proto.v1.SummaryAnalysis;
 import org.fedstats.proto.v1.Value;
+import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -172,5 +179,78 @@ class FederationTest {
       assertThat(d.getNodeIdsList()).containsExactly("site1", "site2", "site3");
       assertThat(d.getInconsistenciesList()).isEmpty();
     });
+  }
+
+  @Test
+  void aNodeThatHangsFailsAtTheDeadlineWithoutHoldingUpTheOthers() throws Exception {
+    // site1 is real; "stuck" accepts the call and never answers.
+    Node node = Node.create(SharedData.node(tmp, "site1", SharedData.colonDataset(1, "count", "")), meters);
+    String realName = "fed-real-" + System.nanoTime();
+    String stuckName = "fed-stuck-" + System.nanoTime();
+    Server real = InProcessServerBuilder.forName(realName).addService(node.service()).build().start();
+    Server stuck = InProcessServerBuilder.forName(stuckName).addService(new NodeServiceGrpc.NodeServiceImplBase() {
+      @Override
+      public void getNodeInfo(GetNodeInfoRequest request, StreamObserver<NodeInfo> responses) {
+        responses.onNext(NodeInfo.newBuilder().setNodeId("stuck").setVersion("test")
+            .addDatasets(DatasetInfo.newBuilder().setName("colon")).build());
+        responses.onCompleted();
+      }
+
+      @Override
+      public void runAnalysis(NodeAnalysisRequest request, StreamObserver<NodeAnalysisResponse> responses) {
+        // never answers
+      }
+    }).build().start();
+    resources.add(node);
+    resources.add(() -> real.shutdownNow().awaitTermination());
+    resources.add(() -> stuck.shutdownNow().awaitTermination());
+    Federation f = new Federation(List.of(
+        new NodeClient("site1", realName, InProcessChannelBuilder.forName(realName).build(), meters),
+        new NodeClient("stuck", stuckName, InProcessChannelBuilder.forName(stuckName).build(), meters)),
+        Duration.ofMillis(500));
+    resources.add(f);
+    f.refresh().join();
+
+    long start = System.nanoTime();
+    AnalysisResponse r = f.run(request(COUNT).setAllowPartial(true).build(), "alice");
+    double seconds = (System.nanoTime() - start) / 1e9;
+    assertThat(seconds).as("bounded by the deadline, not by the stuck node").isLessThan(5);
+    assertThat(r.getSites(0).getStatus()).isEqualTo(SiteOutcome.Status.ANSWERED);
+    assertThat(r.getSites(1).getStatus()).isEqualTo(SiteOutcome.Status.FAILED);
+    assertThat(r.getSites(1).getErrorCode()).isEqualTo("DEADLINE_EXCEEDED");
+    assertThat(r.getPooled().getCount().getCount()).isEqualTo(309);
+    assertThat(r.getPooledNote()).startsWith("PARTIAL");
+  }
+
+  /** An in-process node serving {@code datasets}, and a client that knows it as {@code configuredId}. */
+  private NodeClient inProcessNode(String nodeId, String configuredId, String datasets) throws Exception {
+    Node node = Node.create(SharedData.node(tmp, nodeId, datasets), meters);
+    String name = "fed-" + nodeId + "-" + System.nanoTime();
+    Server server = InProcessServerBuilder.forName(name).addService(node.service()).build().start();
+    resources.add(node);
+    resources.add(() -> server.shutdownNow().awaitTermination());
+    return new NodeClient(configuredId, name, InProcessChannelBuilder.forName(name).build(), meters);
+  }
+
+  @Test
+  void differingDeclarationsOfADatasetAreFlagged() throws Exception {
+    Federation f = new Federation(List.of(
+        inProcessNode("site1", "site1", SharedData.colonDataset(1, SharedData.ALL, "")),
+        inProcessNode("site2", "site2", SharedData.colonDataset(2, "count", ""))), Duration.ofSeconds(5));
+    resources.add(f);
+    f.refresh().join();
+    assertThat(f.listDatasets().getDatasets(0).getInconsistenciesList()).singleElement().asString()
+        .contains("node site2 allows analyses [count] on colon, node site1 allows [count, summary, table, histogram]");
+  }
+
+  @Test
+  void aNodeAnsweringUnderAnotherIdIsNotTrusted() throws Exception {
+    Federation f = new Federation(List.of(
+        inProcessNode("site9", "site1", SharedData.colonDataset(1, "count", ""))), Duration.ofSeconds(5));
+    resources.add(f);
+    f.refresh().join();
+    NodeStatus status = f.listNodes().getNodes(0);
+    assertThat(status.getReachable()).isFalse();
+    assertThat(status.getLastError()).contains("reports id site9, expected site1");
   }
 }
