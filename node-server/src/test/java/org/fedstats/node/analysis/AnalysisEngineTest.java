@@ -227,4 +227,46 @@ class AnalysisEngineTest {
         .forEach(l -> in.addValues(Value.newBuilder().setNumber(Double.parseDouble(l.split(",")[0]))));
     return Filter.newBuilder().setInSet(in).build();
   }
+
+  @Test
+  void booleanAndDateVariablesFilterAndTabulate() throws Exception {
+    StringBuilder csv = new StringBuilder("id,smoker,visit,weight\n");
+    for (int i = 0; i < 60; i++) {
+      // 30 smokers; visits across 2020 and 2021; every 6th weight missing
+      csv.append(i).append(',').append(i % 2 == 0).append(',')
+          .append(java.time.LocalDate.of(2020, 1, 1).plusDays(12L * i)).append(',')
+          .append(i % 6 == 5 ? "" : String.valueOf(60 + i * 0.5)).append('\n');
+    }
+    Path file = tmp.resolve("visits.csv");
+    Files.writeString(file, csv);
+    AnalysisEngine e = engine("""
+          - name: visits
+            files: ["%s"]
+            analyses: [count, table, summary]
+            variables:
+              - {name: id, type: integer}
+              - {name: smoker, type: boolean}
+              - {name: visit, type: date}
+              - {name: weight, type: numeric}
+        """.formatted(file));
+    Filter in2020 = Filter.newBuilder().setRange(org.fedstats.proto.v1.Range.newBuilder().setVariable("visit")
+        .setLow(Value.newBuilder().setDate("2020-01-01")).setHigh(Value.newBuilder().setDate("2021-01-01"))
+        .setHighExclusive(true)).build();
+    Filter smokers = Filter.newBuilder().setComparison(Comparison.newBuilder().setVariable("smoker")
+        .setOp(ComparisonOperator.EQ).setValue(Value.newBuilder().setBoolean(true))).build();
+    long expected2020 = java.util.stream.IntStream.range(0, 60)
+        .filter(i -> java.time.LocalDate.of(2020, 1, 1).plusDays(12L * i).getYear() == 2020).count();
+    assertThat(answered(e.run(new AnalysisEngine.Request("visits", true, in2020, COUNT))).getCount().getCount())
+        .isEqualTo(expected2020);
+    assertThat(answered(e.run(new AnalysisEngine.Request("visits", true, smokers, COUNT))).getCount().getCount())
+        .isEqualTo(30);
+    var table = answered(e.run(new AnalysisEngine.Request("visits", false, Filter.getDefaultInstance(),
+        table("smoker", "")))).getTable();
+    assertThat(table.getRowLevelsList()).containsExactly("false", "true");
+    assertThat(table.getCellsList()).extracting(TableCell::getCount).containsExactly(30L, 30L);
+    var weight = answered(e.run(new AnalysisEngine.Request("visits", false, Filter.getDefaultInstance(),
+        summary("weight")))).getSummary();
+    assertThat(weight.getN()).isEqualTo(50);
+    assertThat(weight.getMissing()).isEqualTo(10);
+  }
 }
