@@ -84,6 +84,9 @@ echo
 echo "# Lymph node counts are missing for a few patients at each site: fewer than 10, so the sites refuse the summary."
 fedstats summary colon nodes
 echo
+echo "# Histograms are not on infert's allow-list at any site: the request is denied."
+fedstats histogram infert age --breaks 20,30,40,50 2>&1
+echo
 echo "# Every site wrote each request to its audit log, e.g. the last entry of site1:"
 tail -n 1 "$run/audit-site1.jsonl"
 

@@ -42,6 +42,8 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
     try {
       response = federation.run(request, requester == null ? "anonymous" : requester);
     } catch (RequestRejected e) {
+      LOG.info(() -> "request by " + requester + " on " + request.getDataset() + " rejected: "
+          + e.status().getCode() + " " + e.status().getDescription());
       responses.onError(e.status().asRuntimeException());
       return;
     } catch (RuntimeException e) {
@@ -50,6 +52,11 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
           + e.getClass().getSimpleName()).asRuntimeException());
       return;
     }
+    LOG.info(() -> "request " + response.getRequestId() + " by " + requester + " on " + request.getDataset()
+        + " (" + request.getAnalysis().getKindCase().name().toLowerCase(java.util.Locale.ROOT) + "): "
+        + response.getSitesList().stream().map(s -> s.getNodeId() + " " + s.getStatus())
+            .collect(java.util.stream.Collectors.joining(", "))
+        + "; " + response.getPooledNote());
     responses.onNext(response);
     responses.onCompleted();
   }
