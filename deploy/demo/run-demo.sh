@@ -64,7 +64,9 @@ cat "$run/coordinator.log"
 fedstats() {
   echo
   echo "\$ fedstats $*"
-  "$java" "${jvm_opts[@]}" -jar "$cli_jar" --coordinator 127.0.0.1:50060 --user demo "$@" || true
+  # A class-data archive, written by the first call, makes the later CLI starts about a third faster.
+  "$java" "${jvm_opts[@]}" -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile="$run/cli.jsa" \
+    -jar "$cli_jar" --coordinator 127.0.0.1:50060 --user demo "$@" || true
 }
 
 fedstats nodes
