@@ -12,13 +12,11 @@ import org.fedstats.node.service.NodeGrpcService;
 
 /** A node's parts, wired: its database, engine, audit log and gRPC service. Transport is chosen by the caller. */
 public final class Node implements AutoCloseable {
-  private final NodeSettings settings;
   private final DatasetStore store;
   private final AuditLog audit;
   private final NodeGrpcService service;
 
-  private Node(NodeSettings settings, DatasetStore store, AuditLog audit, NodeGrpcService service) {
-    this.settings = settings;
+  private Node(DatasetStore store, AuditLog audit, NodeGrpcService service) {
     this.store = store;
     this.audit = audit;
     this.service = service;
@@ -34,11 +32,7 @@ public final class Node implements AutoCloseable {
       throw e;
     }
     AnalysisEngine engine = new AnalysisEngine(settings, store);
-    return new Node(settings, store, audit, new NodeGrpcService(settings, engine, audit, meters));
-  }
-
-  public NodeSettings settings() {
-    return settings;
+    return new Node(store, audit, new NodeGrpcService(settings, engine, audit, meters));
   }
 
   public BindableService service() {

@@ -14,7 +14,6 @@ import org.fedstats.client.Results.Result;
 import org.fedstats.client.Results.Site;
 import org.fedstats.client.Results.Summary;
 import org.fedstats.client.Results.Table;
-import org.fedstats.proto.v1.SiteOutcome;
 
 /** Renders results as human-readable text, JSON or CSV. */
 final class Output {
@@ -179,8 +178,4 @@ final class Output {
   }
 
   private record SiteRow(String site, String status, Object result, String note) {}
-
-  static boolean answered(Result<?> r) {
-    return r.sites().stream().allMatch(s -> s.status() == SiteOutcome.Status.ANSWERED);
-  }
 }

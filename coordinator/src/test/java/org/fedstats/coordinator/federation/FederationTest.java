@@ -61,16 +61,14 @@ class FederationTest {
     List<NodeClient> clients = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
       String id = "site" + i;
-      String name = "fed-" + id + "-" + System.nanoTime();
-      if (!List.of(down).contains(id)) {
-        Node node = Node.create(SharedData.node(tmp, id,
-            SharedData.colonDataset(i, SharedData.ALL, i == 2 ? site2Disclosure : "")), meters);
-        Server server = InProcessServerBuilder.forName(name).addService(node.service()).build().start();
-        resources.add(node);
-        resources.add(() -> server.shutdownNow().awaitTermination());
+      if (List.of(down).contains(id)) {
+        String nobody = "fed-down-" + id + "-" + System.nanoTime();
+        ManagedChannel channel = InProcessChannelBuilder.forName(nobody).build();
+        clients.add(new NodeClient(id, nobody, channel, meters));
+      } else {
+        clients.add(inProcessNode(id, id, SharedData.colonDataset(i, SharedData.ALL,
+            i == 2 ? site2Disclosure : "")));
       }
-      ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
-      clients.add(new NodeClient(id, "in-process:" + name, channel, meters));
     }
     Federation federation = new Federation(clients, Duration.ofSeconds(10));
     resources.add(federation);
@@ -184,10 +182,8 @@ class FederationTest {
   @Test
   void aNodeThatHangsFailsAtTheDeadlineWithoutHoldingUpTheOthers() throws Exception {
     // site1 is real; "stuck" accepts the call and never answers.
-    Node node = Node.create(SharedData.node(tmp, "site1", SharedData.colonDataset(1, "count", "")), meters);
-    String realName = "fed-real-" + System.nanoTime();
+    NodeClient site1 = inProcessNode("site1", "site1", SharedData.colonDataset(1, "count", ""));
     String stuckName = "fed-stuck-" + System.nanoTime();
-    Server real = InProcessServerBuilder.forName(realName).addService(node.service()).build().start();
     Server stuck = InProcessServerBuilder.forName(stuckName).addService(new NodeServiceGrpc.NodeServiceImplBase() {
       @Override
       public void getNodeInfo(GetNodeInfoRequest request, StreamObserver<NodeInfo> responses) {
@@ -201,11 +197,9 @@ class FederationTest {
         // never answers
       }
     }).build().start();
-    resources.add(node);
-    resources.add(() -> real.shutdownNow().awaitTermination());
     resources.add(() -> stuck.shutdownNow().awaitTermination());
     Federation f = new Federation(List.of(
-        new NodeClient("site1", realName, InProcessChannelBuilder.forName(realName).build(), meters),
+        site1,
         new NodeClient("stuck", stuckName, InProcessChannelBuilder.forName(stuckName).build(), meters)),
         Duration.ofMillis(500));
     resources.add(f);

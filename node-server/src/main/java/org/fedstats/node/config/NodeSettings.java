@@ -30,12 +30,8 @@ public record NodeSettings(String nodeId, String host, int port, Path auditLog, 
     return datasets.stream().filter(d -> d.name().equals(name)).findFirst();
   }
 
-  /** The same settings listening elsewhere (tests use port 0) or logging elsewhere. */
+  /** The same settings listening elsewhere (the node's --port option). */
   public NodeSettings withListen(String newHost, int newPort) {
     return new NodeSettings(nodeId, newHost, newPort, auditLog, datasets);
-  }
-
-  public NodeSettings withAuditLog(Path newAuditLog) {
-    return new NodeSettings(nodeId, host, port, newAuditLog, datasets);
   }
 }
