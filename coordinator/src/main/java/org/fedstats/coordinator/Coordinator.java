@@ -10,11 +10,15 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.fedstats.common.grpc.ParseGuard;
 import org.fedstats.coordinator.config.CoordinatorSettings;
+import org.fedstats.coordinator.config.ServerLimits;
 import org.fedstats.coordinator.federation.Federation;
 import org.fedstats.coordinator.federation.NodeClient;
 import org.fedstats.coordinator.service.FederationGrpcService;
@@ -28,46 +32,89 @@ public final class Coordinator implements AutoCloseable {
   private final Federation federation;
   private final Server server;
   private final ScheduledExecutorService health;
+  private final ExecutorService work;
 
-  private Coordinator(Federation federation, Server server, ScheduledExecutorService health) {
+  private Coordinator(Federation federation, Server server, ScheduledExecutorService health,
+      ExecutorService work) {
     this.federation = federation;
     this.server = server;
     this.health = health;
+    this.work = work;
   }
 
-  /** Starts over Netty, connecting to each node over plaintext gRPC at its configured address. */
+  /**
+   * Starts over Netty, connecting to each node over plaintext gRPC at its configured address, with keep-alive
+   * pings while calls are in flight so a dead link is noticed.
+   */
   public static Coordinator start(CoordinatorSettings settings, MeterRegistry meters) throws IOException {
-    return start(settings, meters, address -> NettyChannelBuilder.forTarget(address).usePlaintext().build());
+    ExecutorService work = workers();
+    try {
+      return start(settings, meters, work, address -> NettyChannelBuilder.forTarget(address).usePlaintext()
+          .executor(work)
+          .keepAliveTime(settings.nodeKeepalive().toMillis(), TimeUnit.MILLISECONDS)
+          .keepAliveTimeout(settings.healthTimeout().toMillis(), TimeUnit.MILLISECONDS)
+          .build());
+    } catch (IOException | RuntimeException e) {
+      work.shutdownNow();
+      throw e;
+    }
   }
 
   /** Starts with node channels made by {@code channels} (tests use in-process channels). */
   public static Coordinator start(CoordinatorSettings settings, MeterRegistry meters,
       Function<String, ManagedChannel> channels) throws IOException {
+    return start(settings, meters, workers(), channels);
+  }
+
+  /**
+   * A small fixed pool runs the researcher-facing calls and the node answers' callbacks. Nothing in them waits on
+   * a node (fan-out is asynchronous), so load is bounded by {@code max-concurrent-requests}, not by threads.
+   */
+  private static ExecutorService workers() {
+    AtomicInteger n = new AtomicInteger();
+    return Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), r -> {
+      Thread t = new Thread(r, "coordinator-worker-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  private static Coordinator start(CoordinatorSettings settings, MeterRegistry meters, ExecutorService work,
+      Function<String, ManagedChannel> channels) throws IOException {
     List<NodeClient> clients = new ArrayList<>();
     settings.nodes().forEach(n -> clients.add(new NodeClient(n.id(), n.address(), channels.apply(n.address()),
         meters)));
-    Federation federation = new Federation(clients, settings.nodeDeadline());
+    Federation federation = new Federation(clients, settings.nodeDeadline(), settings.maxConcurrentRequests());
+    ServerLimits limits = settings.server();
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.port()))
+        .executor(work)
         .maxInboundMessageSize(MAX_INBOUND_BYTES)
-        .addService(ServerInterceptors.intercept(new FederationGrpcService(federation), new RequesterInterceptor()))
+        .maxConnectionIdle(limits.maxConnectionIdle().toMillis(), TimeUnit.MILLISECONDS)
+        .keepAliveTime(limits.keepaliveTime().toMillis(), TimeUnit.MILLISECONDS)
+        .keepAliveTimeout(limits.keepaliveTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .permitKeepAliveTime(limits.permitKeepaliveTime().toMillis(), TimeUnit.MILLISECONDS)
+        .maxConcurrentCallsPerConnection(limits.maxConcurrentCallsPerConnection())
+        .addService(ServerInterceptors.intercept(ParseGuard.guard(new FederationGrpcService(federation).bindService()),
+            new RequesterInterceptor()))
         .build();
     try {
       server.start();
     } catch (IOException e) {
       federation.close();
+      work.shutdownNow();
       throw new IOException("coordinator cannot listen on " + settings.host() + ":" + settings.port() + ": "
-          + e.getMessage(), e);
+          + (e.getCause() instanceof java.net.BindException ? "the address is in use (is another coordinator "
+              + "running?)" : e.getMessage()), e);
     }
     // Learn what the nodes hold before the first request, then keep watching them.
-    federation.refresh().join();
+    federation.refresh(settings.healthTimeout()).join();
     ScheduledExecutorService health = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "node-health");
       t.setDaemon(true);
       return t;
     });
-    long interval = settings.healthInterval().toMillis();
-    health.scheduleWithFixedDelay(() -> federation.refresh().join(), interval, interval, TimeUnit.MILLISECONDS);
-    return new Coordinator(federation, server, health);
+    federation.watch(health, settings.healthInterval(), settings.probeInterval(), settings.healthTimeout());
+    return new Coordinator(federation, server, health, work);
   }
 
   public int port() {
@@ -90,5 +137,6 @@ public final class Coordinator implements AutoCloseable {
       server.shutdownNow();
     }
     federation.close();
+    work.shutdownNow();
   }
 }

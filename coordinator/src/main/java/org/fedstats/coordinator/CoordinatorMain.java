@@ -1,6 +1,7 @@
 package org.fedstats.coordinator;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.fedstats.coordinator.config.CoordinatorSettings;
@@ -17,10 +18,24 @@ public final class CoordinatorMain implements Callable<Integer> {
   @Option(names = {"-c", "--config"}, required = true, description = "The coordinator's YAML configuration file.")
   Path config;
 
+  @Option(names = "--verbose", description = "Print stack traces of start-up problems.")
+  boolean verbose;
+
   @Override
   public Integer call() throws Exception {
-    CoordinatorSettings settings = CoordinatorSettings.load(config);
-    Coordinator coordinator = Coordinator.start(settings, new SimpleMeterRegistry());
+    CoordinatorSettings settings;
+    Coordinator coordinator;
+    try {
+      settings = CoordinatorSettings.load(config);
+      coordinator = Coordinator.start(settings, new SimpleMeterRegistry());
+    } catch (IOException e) {
+      // One line that says what is wrong; the stack trace only on request.
+      System.err.println("fedstats-coordinator: " + e.getMessage());
+      if (verbose) {
+        e.printStackTrace();
+      }
+      return 1;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         coordinator.close();

@@ -1,43 +1,66 @@
 package org.fedstats.coordinator.config;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import org.fedstats.common.HostPort;
+import org.fedstats.common.config.Yaml;
 
-/** A coordinator's validated configuration: where it listens, its nodes, and how long it waits for them. */
+/**
+ * A coordinator's validated configuration: where it listens, its nodes, how long it waits for them, how it watches
+ * their health, and how much work it takes on at once.
+ *
+ * @param nodeDeadline how long a fan-out waits for a node's answer
+ * @param healthInterval how often a node that is up is checked
+ * @param probeInterval how often a node that is down is probed; until a probe succeeds, requests skip it at once
+ * @param healthTimeout how long a health check waits for the node
+ * @param maxConcurrentRequests research requests in flight at once; more are refused with RESOURCE_EXHAUSTED
+ * @param nodeKeepalive interval of HTTP/2 pings on node links while calls are in flight
+ */
 public record CoordinatorSettings(String host, int port, Duration nodeDeadline, Duration healthInterval,
-    List<NodeAddress> nodes) {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-      .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    Duration probeInterval, Duration healthTimeout, int maxConcurrentRequests, Duration nodeKeepalive,
+    ServerLimits server, List<NodeAddress> nodes) {
+  public static final Duration DEFAULT_NODE_DEADLINE = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_HEALTH_INTERVAL = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofMillis(250);
+  public static final Duration DEFAULT_HEALTH_TIMEOUT = Duration.ofSeconds(2);
+  public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 64;
+  public static final Duration DEFAULT_NODE_KEEPALIVE = Duration.ofSeconds(60);
 
   public CoordinatorSettings {
     Objects.requireNonNull(host, "host");
-    if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("port must be 0-65535, not " + port);
+    new HostPort(host, port);
+    positive(nodeDeadline, "node-deadline-ms");
+    positive(healthInterval, "health-interval-ms");
+    positive(probeInterval, "probe-interval-ms");
+    positive(healthTimeout, "health-timeout-ms");
+    positive(nodeKeepalive, "node-keepalive-ms");
+    if (maxConcurrentRequests < 1) {
+      throw new IllegalArgumentException("max-concurrent-requests must be at least 1, not " + maxConcurrentRequests);
     }
-    if (nodeDeadline.isNegative() || nodeDeadline.isZero()) {
-      throw new IllegalArgumentException("node-deadline-ms must be positive");
-    }
-    if (healthInterval.isNegative() || healthInterval.isZero()) {
-      throw new IllegalArgumentException("health-interval-ms must be positive");
-    }
+    Objects.requireNonNull(server, "server");
     nodes = List.copyOf(nodes);
     if (nodes.isEmpty()) {
       throw new IllegalArgumentException("a coordinator needs at least one node");
     }
     var ids = new HashSet<String>();
+    var addresses = new HashSet<String>();
     for (NodeAddress n : nodes) {
       if (!ids.add(n.id())) {
         throw new IllegalArgumentException("node " + n.id() + " is listed twice");
       }
+      if (!addresses.add(n.address())) {
+        throw new IllegalArgumentException("address " + n.address() + " is listed for two nodes");
+      }
+    }
+  }
+
+  static void positive(Duration d, String key) {
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(key + " must be positive");
     }
   }
 
@@ -47,19 +70,12 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
       if (id == null || id.isBlank()) {
         throw new IllegalArgumentException("every node needs an id");
       }
-      if (address == null || !address.matches("[^\\s:]+:\\d{1,5}")) {
-        throw new IllegalArgumentException("node " + id + " needs an address host:port, not '" + address + "'");
-      }
+      HostPort.parse(address, "the address of node " + id);
     }
   }
 
   public static CoordinatorSettings load(Path file) throws IOException {
-    CoordinatorConfig c;
-    try {
-      c = YAML.readValue(file.toFile(), CoordinatorConfig.class);
-    } catch (IOException e) {
-      throw new IOException("cannot read coordinator configuration " + file + ": " + e.getMessage(), e);
-    }
+    CoordinatorConfig c = Yaml.read(file, CoordinatorConfig.class, "coordinator configuration");
     try {
       return of(c);
     } catch (IllegalArgumentException | NullPointerException e) {
@@ -68,25 +84,25 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
   }
 
   public static CoordinatorSettings of(CoordinatorConfig c) {
-    String listen = c.listen() == null ? "127.0.0.1:50050" : c.listen();
-    int colon = listen.lastIndexOf(':');
-    if (colon < 1) {
-      throw new IllegalArgumentException("listen must be host:port, not '" + listen + "'");
-    }
-    int port;
-    try {
-      port = Integer.parseInt(listen.substring(colon + 1));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("listen must be host:port, not '" + listen + "'");
-    }
+    HostPort listen = HostPort.parse(c.listen() == null ? "127.0.0.1:50050" : c.listen(), "listen");
     List<NodeAddress> nodes = c.nodes() == null ? List.of()
         : c.nodes().stream().map(n -> new NodeAddress(n.id(), n.address())).toList();
-    return new CoordinatorSettings(listen.substring(0, colon), port,
-        Duration.ofMillis(c.nodeDeadlineMs() == null ? 30_000 : c.nodeDeadlineMs()),
-        Duration.ofMillis(c.healthIntervalMs() == null ? 10_000 : c.healthIntervalMs()), nodes);
+    return new CoordinatorSettings(listen.host(), listen.port(),
+        millis(c.nodeDeadlineMs(), DEFAULT_NODE_DEADLINE),
+        millis(c.healthIntervalMs(), DEFAULT_HEALTH_INTERVAL),
+        millis(c.probeIntervalMs(), DEFAULT_PROBE_INTERVAL),
+        millis(c.healthTimeoutMs(), DEFAULT_HEALTH_TIMEOUT),
+        c.maxConcurrentRequests() == null ? DEFAULT_MAX_CONCURRENT_REQUESTS : c.maxConcurrentRequests(),
+        millis(c.nodeKeepaliveMs(), DEFAULT_NODE_KEEPALIVE),
+        ServerLimits.of(c.server()), nodes);
+  }
+
+  static Duration millis(Long value, Duration otherwise) {
+    return value == null ? otherwise : Duration.ofMillis(value);
   }
 
   public CoordinatorSettings withListen(String newHost, int newPort) {
-    return new CoordinatorSettings(newHost, newPort, nodeDeadline, healthInterval, nodes);
+    return new CoordinatorSettings(newHost, newPort, nodeDeadline, healthInterval, probeInterval, healthTimeout,
+        maxConcurrentRequests, nodeKeepalive, server, nodes);
   }
 }

@@ -3,6 +3,10 @@ package org.fedstats.coordinator.federation;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.TreeSet;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,8 +14,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.fedstats.common.Text;
+import org.fedstats.coordinator.config.CoordinatorSettings;
 import org.fedstats.coordinator.pooling.Pooling;
+import org.fedstats.coordinator.pooling.SiteResultCheck;
+import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.AnalysisRequest;
 import org.fedstats.proto.v1.AnalysisResponse;
 import org.fedstats.proto.v1.AnalysisResult;
@@ -38,16 +49,53 @@ public final class Federation implements AutoCloseable {
 
   private final Map<String, NodeClient> nodes = new LinkedHashMap<>();
   private final Duration deadline;
+  private final int maxConcurrentRequests;
+  private final Semaphore admission;
 
   public Federation(List<NodeClient> clients, Duration deadline) {
+    this(clients, deadline, CoordinatorSettings.DEFAULT_MAX_CONCURRENT_REQUESTS);
+  }
+
+  public Federation(List<NodeClient> clients, Duration deadline, int maxConcurrentRequests) {
     clients.forEach(c -> nodes.put(c.id(), c));
     this.deadline = deadline;
+    this.maxConcurrentRequests = maxConcurrentRequests;
+    this.admission = new Semaphore(maxConcurrentRequests);
   }
 
   /** Refreshes every node's description and health; completes when all have answered or timed out. */
   public CompletableFuture<Void> refresh() {
-    return CompletableFuture.allOf(nodes.values().stream().map(n -> n.refresh(deadline))
+    return refresh(deadline);
+  }
+
+  /** {@link #refresh()} with its own deadline for the health checks. */
+  public CompletableFuture<Void> refresh(Duration healthTimeout) {
+    return CompletableFuture.allOf(nodes.values().stream().map(n -> n.refresh(healthTimeout))
         .toArray(CompletableFuture[]::new));
+  }
+
+  /**
+   * Keeps checking each node on its own schedule: every {@code healthInterval} while it is up, every
+   * {@code probeInterval} while it is down, so a node that comes back rejoins within a probe interval and a hung
+   * node does not delay the checks of the others.
+   */
+  public void watch(ScheduledExecutorService scheduler, Duration healthInterval, Duration probeInterval,
+      Duration healthTimeout) {
+    for (NodeClient node : nodes.values()) {
+      scheduleCheck(scheduler, node, healthInterval, probeInterval, healthTimeout);
+    }
+  }
+
+  private static void scheduleCheck(ScheduledExecutorService scheduler, NodeClient node, Duration healthInterval,
+      Duration probeInterval, Duration healthTimeout) {
+    Duration wait = node.health() == NodeClient.Health.UP ? healthInterval : probeInterval;
+    try {
+      scheduler.schedule(() -> node.refresh(healthTimeout).whenComplete((ok, failure) ->
+              scheduleCheck(scheduler, node, healthInterval, probeInterval, healthTimeout)),
+          wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // the coordinator is shutting down
+    }
   }
 
   public ListNodesResponse listNodes() {
@@ -81,33 +129,67 @@ public final class Federation implements AutoCloseable {
     return b.build();
   }
 
+  /** Research requests being fanned out or pooled right now. */
+  public int inFlight() {
+    return maxConcurrentRequests - admission.availablePermits();
+  }
+
+  /** {@link #runAsync} for callers that wait; a rejected request throws {@link RequestRejected}. */
+  public AnalysisResponse run(AnalysisRequest request, String requester) {
+    try {
+      return runAsync(request, requester).join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
   /**
    * Fans the request out to the nodes holding its dataset (and to any node whose holdings are unknown because it
-   * has not answered yet), waits for each until the deadline, and pools the answers.
+   * has not answered yet), once per node, and pools the answers when every node has answered, failed or passed the
+   * deadline. No thread waits meanwhile. A request that is not valid throws {@link RequestRejected} at once, as does
+   * one that finds {@link #maxConcurrentRequests} requests already in flight (RESOURCE_EXHAUSTED).
    */
-  public AnalysisResponse run(AnalysisRequest request, String requester) {
+  public CompletableFuture<AnalysisResponse> runAsync(AnalysisRequest request, String requester) {
     validate(request);
     List<NodeClient> targets = targets(request);
-    String requestId = UUID.randomUUID().toString();
-    NodeAnalysisRequest.Builder nodeRequestBuilder = NodeAnalysisRequest.newBuilder()
-        .setRequestId(requestId)
-        .setRequester(requester)
-        .setDataset(request.getDataset())
-        .setAnalysis(request.getAnalysis());
-    if (request.hasFilter()) {
-      nodeRequestBuilder.setFilter(request.getFilter());
+    if (!admission.tryAcquire()) {
+      throw new RequestRejected(Status.RESOURCE_EXHAUSTED.withDescription("the coordinator is already running "
+          + maxConcurrentRequests + " requests, its limit; try again shortly"));
     }
-    NodeAnalysisRequest nodeRequest = nodeRequestBuilder.build();
-    List<CompletableFuture<SiteOutcome>> calls = new ArrayList<>();
-    for (NodeClient node : targets) {
-      long start = System.nanoTime();
-      calls.add(node.run(nodeRequest, deadline).handle((response, failure) ->
-          outcome(node.id(), response, failure, (System.nanoTime() - start) / 1e6)));
+    try {
+      String requestId = UUID.randomUUID().toString();
+      NodeAnalysisRequest.Builder nodeRequestBuilder = NodeAnalysisRequest.newBuilder()
+          .setRequestId(requestId)
+          .setRequester(requester)
+          .setDataset(request.getDataset())
+          .setAnalysis(request.getAnalysis());
+      if (request.hasFilter()) {
+        nodeRequestBuilder.setFilter(request.getFilter());
+      }
+      NodeAnalysisRequest nodeRequest = nodeRequestBuilder.build();
+      List<CompletableFuture<SiteOutcome>> calls = new ArrayList<>();
+      for (NodeClient node : targets) {
+        long start = System.nanoTime();
+        Optional<DatasetInfo> declared = node.info().flatMap(i -> i.getDatasetsList().stream()
+            .filter(d -> d.getName().equals(request.getDataset())).findFirst());
+        calls.add(node.run(nodeRequest, deadline).handle((response, failure) ->
+            outcome(node.id(), request.getAnalysis(), declared, response, failure,
+                (System.nanoTime() - start) / 1e6)));
+      }
+      return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
+          .thenApply(done -> {
+            List<SiteOutcome> sites = calls.stream().map(CompletableFuture::join).toList();
+            rejectIfEveryNodeRejected(sites);
+            return pool(requestId, sites, request.getAllowPartial());
+          })
+          .whenComplete((response, failure) -> admission.release());
+    } catch (RuntimeException e) {
+      admission.release();
+      throw e;
     }
-    CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).join();
-    List<SiteOutcome> sites = calls.stream().map(CompletableFuture::join).toList();
-    rejectIfEveryNodeRejected(sites);
-    return pool(requestId, sites, request.getAllowPartial());
   }
 
   private static void validate(AnalysisRequest request) {
@@ -123,14 +205,23 @@ public final class Federation implements AutoCloseable {
     }
   }
 
+  /**
+   * The nodes a request goes to: those it names (each at most once; a node named twice would be counted twice in
+   * the pooled value), or all nodes, keeping those that hold the dataset or whose holdings are not known yet.
+   */
   private List<NodeClient> targets(AnalysisRequest request) {
     List<NodeClient> candidates = new ArrayList<>();
     if (request.getNodeIdsCount() > 0) {
+      Set<String> named = new HashSet<>();
       for (String id : request.getNodeIdsList()) {
+        if (!named.add(id)) {
+          throw new RequestRejected(Status.INVALID_ARGUMENT.withDescription("node '" + Text.echo(id)
+              + "' is named more than once in the request; name each node once"));
+        }
         NodeClient n = nodes.get(id);
         if (n == null) {
-          throw new RequestRejected(Status.NOT_FOUND.withDescription("no node '" + shorten(id)
-              + "' in this federation"));
+          throw new RequestRejected(Status.NOT_FOUND.withDescription("no node '" + Text.echo(id)
+              + "' in this federation" + suggestion(id, nodes.keySet(), "nodes")));
         }
         candidates.add(n);
       }
@@ -141,18 +232,27 @@ public final class Federation implements AutoCloseable {
         .filter(n -> n.info().map(i -> holds(i, request.getDataset())).orElse(true))
         .toList();
     if (targets.isEmpty()) {
-      throw new RequestRejected(Status.NOT_FOUND.withDescription("dataset '" + shorten(request.getDataset())
-          + "' is not held by any " + (request.getNodeIdsCount() > 0 ? "requested " : "") + "node of the federation"));
+      Set<String> held = new TreeSet<>();
+      nodes.values().forEach(n -> n.info().ifPresent(i -> i.getDatasetsList().forEach(d -> held.add(d.getName()))));
+      throw new RequestRejected(Status.NOT_FOUND.withDescription("dataset '" + Text.echo(request.getDataset())
+          + "' is not held by any " + (request.getNodeIdsCount() > 0 ? "requested " : "") + "node of the federation"
+          + suggestion(request.getDataset(), held, "datasets")));
     }
     return targets;
+  }
+
+  /** "; did you mean 'x'? (`fedstats what` lists them)" when a close name exists, else the pointer alone. */
+  private static String suggestion(String name, Collection<String> known, String what) {
+    return Text.closest(name, known).map(c -> "; did you mean '" + c + "'?").orElse("")
+        + " (`fedstats " + what + "` lists them)";
   }
 
   private static boolean holds(NodeInfo info, String dataset) {
     return info.getDatasetsList().stream().anyMatch(d -> d.getName().equals(dataset));
   }
 
-  private static SiteOutcome outcome(String nodeId, NodeAnalysisResponse response, Throwable failure,
-      double latencyMs) {
+  private static SiteOutcome outcome(String nodeId, Analysis requested, Optional<DatasetInfo> declared,
+      NodeAnalysisResponse response, Throwable failure, double latencyMs) {
     SiteOutcome.Builder b = SiteOutcome.newBuilder().setNodeId(nodeId).setLatencyMs(latencyMs);
     if (failure != null) {
       Status status = Status.fromThrowable(failure);
@@ -167,6 +267,12 @@ public final class Federation implements AutoCloseable {
     if (!response.hasResult()) {
       return b.setStatus(SiteOutcome.Status.FAILED).setErrorCode(Status.Code.INTERNAL.name())
           .setError("the node sent neither a result nor a refusal").build();
+    }
+    Optional<String> problem = SiteResultCheck.problem(requested, declared, response.getResult());
+    if (problem.isPresent()) {
+      return b.setStatus(SiteOutcome.Status.FAILED).setErrorCode(Status.Code.INTERNAL.name())
+          .setError("node " + nodeId + " sent a malformed answer, left out of the pooled value: " + problem.get())
+          .build();
     }
     return b.setStatus(SiteOutcome.Status.ANSWERED).setResult(response.getResult()).build();
   }
@@ -225,10 +331,6 @@ public final class Federation implements AutoCloseable {
     }
     return byReason.entrySet().stream().map(e -> String.join(", ", e.getValue()) + " " + e.getKey())
         .collect(Collectors.joining("; "));
-  }
-
-  private static String shorten(String text) {
-    return text.length() > 64 ? text.substring(0, 61) + "..." : text;
   }
 
   @Override

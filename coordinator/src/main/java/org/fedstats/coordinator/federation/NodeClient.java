@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -17,8 +18,15 @@ import org.fedstats.proto.v1.NodeInfo;
 import org.fedstats.proto.v1.NodeServiceGrpc;
 import org.fedstats.proto.v1.NodeStatus;
 
-/** The coordinator's connection to one node, with what it last learned of the node's health. */
+/**
+ * The coordinator's connection to one node, with what it last learned of the node's health, and a circuit breaker:
+ * once the node fails a health check or a call with UNAVAILABLE or DEADLINE_EXCEEDED it is <em>down</em>, and
+ * requests do not wait for it (they fail at once, saying why) until a health probe succeeds again.
+ */
 public final class NodeClient implements AutoCloseable {
+  /** What the coordinator knows of the node's health. */
+  public enum Health { UNKNOWN, UP, DOWN }
+
   private final String id;
   private final String address;
   private final ManagedChannel channel;
@@ -26,10 +34,12 @@ public final class NodeClient implements AutoCloseable {
   private final Counter requests;
   private final Counter refusals;
   private final Counter errors;
+  private final Counter skipped;
   private final Timer latency;
 
   private volatile NodeInfo info;
-  private volatile boolean reachable;
+  private volatile Health health = Health.UNKNOWN;
+  private volatile Instant downSince;
   private volatile double lastLatencyMs;
   private volatile long lastSeenEpochMs;
   private volatile String lastError = "";
@@ -42,6 +52,8 @@ public final class NodeClient implements AutoCloseable {
     this.requests = Counter.builder("fedstats.coordinator.node.requests").tag("node", id).register(meters);
     this.refusals = Counter.builder("fedstats.coordinator.node.refusals").tag("node", id).register(meters);
     this.errors = Counter.builder("fedstats.coordinator.node.errors").tag("node", id).register(meters);
+    this.skipped = Counter.builder("fedstats.coordinator.node.skipped")
+        .description("requests not sent because the node was down").tag("node", id).register(meters);
     this.latency = Timer.builder("fedstats.coordinator.node.latency").tag("node", id).register(meters);
   }
 
@@ -54,8 +66,18 @@ public final class NodeClient implements AutoCloseable {
     return Optional.ofNullable(info);
   }
 
-  /** Asks the node who it is and what it holds; records reachability, latency and version. */
+  public Health health() {
+    return health;
+  }
+
+  /**
+   * Asks the node who it is and what it holds; records reachability, latency and version. A node that is down
+   * is reconnected at once rather than after the channel's back-off, so it rejoins as soon as it listens again.
+   */
   public CompletableFuture<Void> refresh(Duration deadline) {
+    if (health != Health.UP) {
+      channel.resetConnectBackoff();
+    }
     long start = System.nanoTime();
     CompletableFuture<NodeInfo> call = new CompletableFuture<>();
     stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
@@ -66,25 +88,38 @@ public final class NodeClient implements AutoCloseable {
               markDown("node at " + address + " reports id " + nodeInfo.getNodeId() + ", expected " + id);
             } else {
               info = nodeInfo;
-              reachable = true;
               lastError = "";
               lastLatencyMs = (System.nanoTime() - start) / 1e6;
               lastSeenEpochMs = System.currentTimeMillis();
+              downSince = null;
+              health = Health.UP;
             }
           } else {
-            markDown(Status.fromThrowable(failure).getCode() + ": " + Status.fromThrowable(failure).getDescription());
+            Status status = Status.fromThrowable(failure);
+            markDown(status.getCode() + ": " + status.getDescription());
           }
           return null;
         });
   }
 
   private void markDown(String error) {
-    reachable = false;
     lastError = error;
+    if (health != Health.DOWN) {
+      downSince = Instant.now();
+      health = Health.DOWN;
+    }
   }
 
-  /** Sends one analysis to the node. Completes with the response or the failure; never throws. */
+  /**
+   * Sends one analysis to the node. Completes with the response or the failure; never throws. While the node is
+   * down the call is not made: it fails at once with UNAVAILABLE and the reason.
+   */
   public CompletableFuture<NodeAnalysisResponse> run(NodeAnalysisRequest request, Duration deadline) {
+    if (health == Health.DOWN) {
+      skipped.increment();
+      return CompletableFuture.failedFuture(Status.UNAVAILABLE.withDescription("node " + id + " is down since "
+          + downSince + " (" + lastError + "); not asked until a health probe succeeds").asRuntimeException());
+    }
     requests.increment();
     long start = System.nanoTime();
     CompletableFuture<NodeAnalysisResponse> call = new CompletableFuture<>();
@@ -99,7 +134,6 @@ public final class NodeClient implements AutoCloseable {
               markDown(status.getCode() + ": " + status.getDescription());
             }
           } else {
-            reachable = true;
             lastSeenEpochMs = System.currentTimeMillis();
             lastLatencyMs = nanos / 1e6;
             if (response.hasRefusal()) {
@@ -113,13 +147,13 @@ public final class NodeClient implements AutoCloseable {
     NodeStatus.Builder b = NodeStatus.newBuilder()
         .setNodeId(id)
         .setAddress(address)
-        .setReachable(reachable)
+        .setReachable(health == Health.UP)
         .setLastLatencyMs(lastLatencyMs)
         .setLastSeenEpochMs(lastSeenEpochMs)
         .setLastError(lastError)
         .setRequests((long) requests.count())
         .setRefusals((long) refusals.count())
-        .setErrors((long) errors.count());
+        .setErrors((long) (errors.count() + skipped.count()));
     NodeInfo known = info;
     if (known != null) {
       b.setVersion(known.getVersion());

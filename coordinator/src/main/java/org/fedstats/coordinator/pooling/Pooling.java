@@ -34,7 +34,7 @@ public final class Pooling {
     }
     return switch (kind) {
       case COUNT -> AnalysisResult.newBuilder().setCount(CountResult.newBuilder()
-          .setCount(sites.stream().mapToLong(r -> r.getCount().getCount()).sum())).build();
+          .setCount(sites.stream().mapToLong(r -> r.getCount().getCount()).reduce(0, Pooling::add))).build();
       case SUMMARY -> AnalysisResult.newBuilder()
           .setSummary(summary(sites.stream().map(AnalysisResult::getSummary).toList())).build();
       case TABLE -> AnalysisResult.newBuilder()
@@ -45,12 +45,21 @@ public final class Pooling {
     };
   }
 
+  /** Exact sum of two counts; a sum beyond the range of a count is an error, never a wrapped-around value. */
+  static long add(long a, long b) {
+    try {
+      return Math.addExact(a, b);
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("the pooled count exceeds " + Long.MAX_VALUE);
+    }
+  }
+
   public static SummaryResult summary(List<SummaryResult> sites) {
     Moments pooled = Moments.EMPTY;
     long missing = 0;
     for (SummaryResult s : sites) {
       pooled = pooled.combine(new Moments(s.getN(), s.getMean(), s.getM2()));
-      missing += s.getMissing();
+      missing = add(missing, s.getMissing());
     }
     return SummaryResult.newBuilder().setN(pooled.n()).setMissing(missing).setMean(pooled.mean())
         .setM2(pooled.m2()).setVariance(pooled.variance()).build();
@@ -69,7 +78,7 @@ public final class Pooling {
     Map<List<String>, Long> counts = new LinkedHashMap<>();
     for (TableResult t : sites) {
       for (TableCell c : t.getCellsList()) {
-        counts.merge(List.of(c.getRow(), c.getColumn()), c.getCount(), Long::sum);
+        counts.merge(List.of(c.getRow(), c.getColumn()), c.getCount(), Pooling::add);
       }
     }
     TableResult.Builder b = TableResult.newBuilder().setRowVariable(first.getRowVariable())
@@ -119,12 +128,15 @@ public final class Pooling {
       if (!h.getBreaksList().equals(first.getBreaksList())) {
         throw new IllegalArgumentException("sites binned with different breaks");
       }
-      for (int i = 0; i < counts.length; i++) {
-        counts[i] += h.getCounts(i);
+      if (h.getCountsCount() != counts.length) {
+        throw new IllegalArgumentException("sites binned into different numbers of bins");
       }
-      below += h.getBelow();
-      above += h.getAbove();
-      missing += h.getMissing();
+      for (int i = 0; i < counts.length; i++) {
+        counts[i] = add(counts[i], h.getCounts(i));
+      }
+      below = add(below, h.getBelow());
+      above = add(above, h.getAbove());
+      missing = add(missing, h.getMissing());
     }
     HistogramResult.Builder b = HistogramResult.newBuilder().addAllBreaks(first.getBreaksList())
         .setBelow(below).setAbove(above).setMissing(missing);

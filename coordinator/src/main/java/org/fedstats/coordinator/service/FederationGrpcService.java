@@ -2,8 +2,12 @@ package org.fedstats.coordinator.service;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.util.Locale;
+import java.util.concurrent.CompletionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
+import org.fedstats.common.Text;
 import org.fedstats.coordinator.federation.Federation;
 import org.fedstats.coordinator.federation.RequestRejected;
 import org.fedstats.proto.v1.AnalysisRequest;
@@ -37,27 +41,41 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
 
   @Override
   public void runAnalysis(AnalysisRequest request, StreamObserver<AnalysisResponse> responses) {
-    String requester = RequesterInterceptor.REQUESTER.get();
-    AnalysisResponse response;
+    String requester = RequesterInterceptor.REQUESTER.get() == null ? "anonymous" : RequesterInterceptor.REQUESTER.get();
     try {
-      response = federation.run(request, requester == null ? "anonymous" : requester);
-    } catch (RequestRejected e) {
-      LOG.info(() -> "request by " + requester + " on " + request.getDataset() + " rejected: "
+      federation.runAsync(request, requester).whenComplete((response, failure) -> {
+        if (failure == null) {
+          LOG.info(() -> "request " + response.getRequestId() + " by " + Text.echo(requester) + " on "
+              + Text.echo(request.getDataset()) + " (" + kind(request) + "): "
+              + response.getSitesList().stream().map(s -> s.getNodeId() + " " + s.getStatus())
+                  .collect(Collectors.joining(", "))
+              + "; " + response.getPooledNote());
+          responses.onNext(response);
+          responses.onCompleted();
+        } else {
+          fail(request, requester, failure instanceof CompletionException c && c.getCause() != null
+              ? c.getCause() : failure, responses);
+        }
+      });
+    } catch (RuntimeException e) {
+      fail(request, requester, e, responses);
+    }
+  }
+
+  private static void fail(AnalysisRequest request, String requester, Throwable failure,
+      StreamObserver<AnalysisResponse> responses) {
+    if (failure instanceof RequestRejected e) {
+      LOG.info(() -> "request by " + Text.echo(requester) + " on " + Text.echo(request.getDataset()) + " rejected: "
           + e.status().getCode() + " " + e.status().getDescription());
       responses.onError(e.status().asRuntimeException());
       return;
-    } catch (RuntimeException e) {
-      LOG.log(Level.SEVERE, "analysis failed", e);
-      responses.onError(Status.INTERNAL.withDescription("the coordinator could not run the analysis: "
-          + e.getClass().getSimpleName()).asRuntimeException());
-      return;
     }
-    LOG.info(() -> "request " + response.getRequestId() + " by " + requester + " on " + request.getDataset()
-        + " (" + request.getAnalysis().getKindCase().name().toLowerCase(java.util.Locale.ROOT) + "): "
-        + response.getSitesList().stream().map(s -> s.getNodeId() + " " + s.getStatus())
-            .collect(java.util.stream.Collectors.joining(", "))
-        + "; " + response.getPooledNote());
-    responses.onNext(response);
-    responses.onCompleted();
+    LOG.log(Level.SEVERE, "analysis failed", failure);
+    responses.onError(Status.INTERNAL.withDescription("the coordinator could not run the analysis: "
+        + failure.getClass().getSimpleName()).asRuntimeException());
+  }
+
+  private static String kind(AnalysisRequest request) {
+    return request.getAnalysis().getKindCase().name().toLowerCase(Locale.ROOT);
   }
 }
