@@ -9,11 +9,13 @@ import org.fedstats.coordinator.Coordinator;
 import org.fedstats.coordinator.config.CoordinatorConfig;
 import org.fedstats.coordinator.config.CoordinatorSettings;
 import org.fedstats.node.NodeServer;
+import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.testing.SharedData;
 
 /** A coordinator and three nodes over real gRPC/Netty on 127.0.0.1, on ports chosen at run time. */
 final class NettyFederation implements AutoCloseable {
   final List<NodeServer> nodes = new ArrayList<>();
+  private final List<NodeSettings> settings = new ArrayList<>();
   final Coordinator coordinator;
 
   /** {@code datasets.apply(site)} gives the YAML of the datasets node site{1,2,3} holds. */
@@ -24,6 +26,8 @@ final class NettyFederation implements AutoCloseable {
         NodeServer node = NodeServer.start(SharedData.node(workDir, "site" + site, datasets.apply(site)),
             new SimpleMeterRegistry());
         nodes.add(node);
+        settings.add(SharedData.node(workDir, "site" + site, datasets.apply(site))
+            .withListen("127.0.0.1", node.port()));
         entries.add(new CoordinatorConfig.NodeEntry("site" + site, "127.0.0.1:" + node.port()));
       }
       coordinator = Coordinator.start(CoordinatorSettings.of(new CoordinatorConfig("127.0.0.1:0", 10_000L,
@@ -32,6 +36,13 @@ final class NettyFederation implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  /** Starts node {@code index} (0-based) again on the port it had, after it was closed; returns when it listens. */
+  NodeServer restart(int index) throws Exception {
+    NodeServer node = NodeServer.start(settings.get(index), new SimpleMeterRegistry());
+    nodes.set(index, node);
+    return node;
   }
 
   String address() {

@@ -42,6 +42,20 @@ public record HostPort(String host, int port) {
     return new HostPort(host, port);
   }
 
+  /**
+   * Whether a server's failure to start was because its address is already taken, whichever transport reported it
+   * (a {@link java.net.BindException}, or Netty's native "Address already in use").
+   */
+  public static boolean inUse(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof java.net.BindException
+          || (t.getMessage() != null && t.getMessage().contains("Address already in use"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Override
   public String toString() {
     return host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;

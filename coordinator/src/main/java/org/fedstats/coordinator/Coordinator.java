@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.fedstats.common.HostPort;
 import org.fedstats.common.grpc.ParseGuard;
 import org.fedstats.coordinator.config.CoordinatorSettings;
 import org.fedstats.coordinator.config.ServerLimits;
@@ -103,7 +104,7 @@ public final class Coordinator implements AutoCloseable {
       federation.close();
       work.shutdownNow();
       throw new IOException("coordinator cannot listen on " + settings.host() + ":" + settings.port() + ": "
-          + (e.getCause() instanceof java.net.BindException ? "the address is in use (is another coordinator "
+          + (HostPort.inUse(e) ? "the address is in use (is another coordinator "
               + "running?)" : e.getMessage()), e);
     }
     // Learn what the nodes hold before the first request, then keep watching them.

@@ -75,27 +75,26 @@ public final class Federation implements AutoCloseable {
   }
 
   /**
-   * Keeps checking each node on its own schedule: every {@code healthInterval} while it is up, every
-   * {@code probeInterval} while it is down, so a node that comes back rejoins within a probe interval and a hung
-   * node does not delay the checks of the others.
+   * Keeps checking each node: every {@code healthInterval} while it is up, every {@code probeInterval} while it is
+   * down (whether a health check or a research call found it down), so a node that comes back rejoins within a
+   * probe interval. Checks of one node never overlap, and a hung node does not delay the checks of the others.
    */
   public void watch(ScheduledExecutorService scheduler, Duration healthInterval, Duration probeInterval,
       Duration healthTimeout) {
-    for (NodeClient node : nodes.values()) {
-      scheduleCheck(scheduler, node, healthInterval, probeInterval, healthTimeout);
-    }
-  }
-
-  private static void scheduleCheck(ScheduledExecutorService scheduler, NodeClient node, Duration healthInterval,
-      Duration probeInterval, Duration healthTimeout) {
-    Duration wait = node.health() == NodeClient.Health.UP ? healthInterval : probeInterval;
-    try {
-      scheduler.schedule(() -> node.refresh(healthTimeout).whenComplete((ok, failure) ->
-              scheduleCheck(scheduler, node, healthInterval, probeInterval, healthTimeout)),
-          wait.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      // the coordinator is shutting down
-    }
+    Map<NodeClient, Long> lastCheck = new java.util.concurrent.ConcurrentHashMap<>();
+    Set<NodeClient> checking = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    long now = System.nanoTime();
+    nodes.values().forEach(n -> lastCheck.put(n, now));
+    scheduler.scheduleWithFixedDelay(() -> {
+      for (NodeClient node : nodes.values()) {
+        boolean due = node.health() != NodeClient.Health.UP
+            || System.nanoTime() - lastCheck.get(node) >= healthInterval.toNanos();
+        if (due && checking.add(node)) {
+          lastCheck.put(node, System.nanoTime());
+          node.refresh(healthTimeout).whenComplete((ok, failure) -> checking.remove(node));
+        }
+      }
+    }, probeInterval.toMillis(), probeInterval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   public ListNodesResponse listNodes() {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.fedstats.coordinator.pooling.Pooling;
+import org.fedstats.coordinator.testing.FakeNode;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.AnalysisRequest;
 import org.fedstats.proto.v1.AnalysisResponse;

@@ -8,53 +8,79 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.fedstats.node.config.NodeConfigLoader;
 import org.fedstats.node.config.NodeSettings;
 
 /**
- * The shared datasets (real data split into sites, with reference values computed by R on the pooled data), found
- * at ../shared/datasets from the project root. Tests that need them are skipped, with a message, only when that
- * folder is absent.
+ * Test data. The site files are the ones the project ships for its demo (deploy/demo/data: real public datasets
+ * split into three sites), so every test that only needs data runs on a fresh clone. Reference values computed by R
+ * on the pooled data come from outside the project, ../shared/datasets beside the project root (or the
+ * {@code fedstats.shared.datasets} property); only tests that compare against them are skipped when that folder is
+ * absent, with a line on the console saying so.
  */
 public final class SharedData {
+  private static final AtomicBoolean SKIP_ANNOUNCED = new AtomicBoolean();
+
   private SharedData() {}
 
-  /** The shared datasets folder; skips the calling test if it is absent. */
+  /** The folder of site files the project ships. */
   public static Path dir() {
-    String configured = System.getProperty("fedstats.shared.datasets");
-    Path dir = configured != null ? Path.of(configured) : locate();
-    assumeTrue(dir != null && Files.isDirectory(dir),
-        "shared datasets not found at " + dir + " (expected ../shared/datasets beside the project root); skipping");
+    String configured = System.getProperty("fedstats.demo.data");
+    Path dir = configured != null ? Path.of(configured) : projectRoot().resolve("deploy/demo/data");
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalStateException("the project's site data is missing: " + dir);
+    }
     return dir.toAbsolutePath().normalize();
   }
 
-  private static Path locate() {
-    Path p = Path.of("").toAbsolutePath();
-    while (p != null) {
-      Path candidate = p.resolveSibling("shared").resolve("datasets");
-      if (Files.exists(p.resolve("mvnw")) && Files.isDirectory(candidate)) {
-        return candidate;
+  private static Path projectRoot() {
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      if (Files.exists(p.resolve("mvnw"))) {
+        return p;
       }
-      p = p.getParent();
     }
-    return null;
+    throw new IllegalStateException("not inside the project (no mvnw above " + Path.of("").toAbsolutePath() + ")");
   }
 
+  /** The folder of R's reference values; skips the calling test, visibly, if it is absent. */
+  public static Path referenceDir() {
+    String configured = System.getProperty("fedstats.shared.datasets");
+    Path dir = configured != null ? Path.of(configured) : projectRoot().resolveSibling("shared").resolve("datasets");
+    boolean present = Files.isDirectory(dir);
+    if (!present && SKIP_ANNOUNCED.compareAndSet(false, true)) {
+      System.err.println("SKIPPED: tests against R's reference values: " + dir.toAbsolutePath().normalize()
+          + " not found (expected ../shared/datasets beside the project root, or -Dfedstats.shared.datasets=...)");
+    }
+    assumeTrue(present, "R reference values not found at " + dir + "; skipping");
+    return dir.toAbsolutePath().normalize();
+  }
+
+  /** R's reference values for a dataset, computed on the pooled data. */
   public static JsonNode reference(String dataset) {
     try {
-      return new ObjectMapper().readTree(dir().resolve(dataset + "_reference.json").toFile());
+      return new ObjectMapper().readTree(referenceDir().resolve(dataset + "_reference.json").toFile());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** YAML declaring the colon dataset of one site file (or the pooled file, site 0). */
+  /** The quoted file list of one site's file, or of all three sites' files for site 0 (the pooled data). */
+  private static String files(String dataset, int site) {
+    List<Integer> sites = site == 0 ? List.of(1, 2, 3) : List.of(site);
+    return sites.stream().map(i -> "\"" + dir().resolve(dataset + "_site" + i + ".csv") + "\"")
+        .collect(Collectors.joining(", "));
+  }
+
+  /** YAML declaring the colon dataset of one site file (or all three sites' files, site 0). */
   public static String colonDataset(int site, String analyses, String disclosure) {
-    String file = dir().resolve(site == 0 ? "colon_pooled.csv" : "colon_site" + site + ".csv").toString();
+    String file = files("colon", site);
     return """
           - name: colon
             description: survival::colon, death records
-            files: ["%s"]
+            files: [%s]
             analyses: [%s]
             disclosure: {%s}
             variables:
@@ -70,12 +96,12 @@ public final class SharedData {
         """.formatted(file, analyses, disclosure);
   }
 
-  /** YAML declaring the infert dataset of one site file (or the pooled file, site 0). */
+  /** YAML declaring the infert dataset of one site file (or all three sites' files, site 0). */
   public static String infertDataset(int site, String analyses, String disclosure) {
-    String file = dir().resolve(site == 0 ? "infert_pooled.csv" : "infert_site" + site + ".csv").toString();
+    String file = files("infert", site);
     return """
           - name: infert
-            files: ["%s"]
+            files: [%s]
             analyses: [%s]
             disclosure: {%s}
             variables:

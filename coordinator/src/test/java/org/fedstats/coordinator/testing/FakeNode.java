@@ -1,4 +1,4 @@
-package org.fedstats.coordinator.federation;
+package org.fedstats.coordinator.testing;
 
 import io.grpc.Server;
 import io.grpc.Status;
@@ -6,6 +6,7 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.fedstats.coordinator.federation.NodeClient;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,8 +25,8 @@ import org.fedstats.proto.v1.VariableInfo;
  * numeric) and answers analyses with whatever {@link #answers} gives, or never ({@code null}), and can fail its
  * health checks.
  */
-final class FakeNode implements AutoCloseable {
-  static final DatasetInfo COLON = DatasetInfo.newBuilder().setName("colon")
+public final class FakeNode implements AutoCloseable {
+  public static final DatasetInfo COLON = DatasetInfo.newBuilder().setName("colon")
       .addVariables(VariableInfo.newBuilder().setName("rx").setType(VariableInfo.Type.CATEGORICAL)
           .addLevels("Obs").addLevels("Lev").addLevels("Lev+5FU"))
       .addVariables(VariableInfo.newBuilder().setName("age").setType(VariableInfo.Type.INTEGER))
@@ -33,14 +34,14 @@ final class FakeNode implements AutoCloseable {
       .addAnalyses("count").addAnalyses("summary").addAnalyses("table").addAnalyses("histogram")
       .build();
 
-  final String id;
-  final String name = "fake-node-" + System.nanoTime() + "-" + Math.random();
-  final AtomicReference<Function<NodeAnalysisRequest, AnalysisResult>> answers = new AtomicReference<>();
-  volatile boolean healthy = true;
-  final AtomicInteger analyses = new AtomicInteger();
+  public final String id;
+  public final String name = "fake-node-" + System.nanoTime() + "-" + Math.random();
+  public final AtomicReference<Function<NodeAnalysisRequest, AnalysisResult>> answers = new AtomicReference<>();
+  public volatile boolean healthy = true;
+  public final AtomicInteger analyses = new AtomicInteger();
   private final Server server;
 
-  FakeNode(String id) throws IOException {
+  public FakeNode(String id) throws IOException {
     this.id = id;
     server = InProcessServerBuilder.forName(name).addService(new NodeServiceGrpc.NodeServiceImplBase() {
       @Override
@@ -66,7 +67,7 @@ final class FakeNode implements AutoCloseable {
     }).build().start();
   }
 
-  NodeClient client(MeterRegistry meters) {
+  public NodeClient client(MeterRegistry meters) {
     return new NodeClient(id, name, InProcessChannelBuilder.forName(name).build(), meters);
   }
 
