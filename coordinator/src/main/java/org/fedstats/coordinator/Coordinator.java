@@ -130,12 +130,18 @@ public final class Coordinator implements AutoCloseable {
     server.awaitTermination();
   }
 
+  /** Stops taking requests, lets those in flight finish (up to 5 s), then closes the node links. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     health.shutdownNow();
     server.shutdown();
-    if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+    try {
+      if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+        server.shutdownNow();
+      }
+    } catch (InterruptedException e) {
       server.shutdownNow();
+      Thread.currentThread().interrupt();
     }
     federation.close();
     work.shutdownNow();

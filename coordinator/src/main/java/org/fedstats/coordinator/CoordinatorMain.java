@@ -36,13 +36,7 @@ public final class CoordinatorMain implements Callable<Integer> {
       }
       return 1;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        coordinator.close();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "coordinator-shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(coordinator::close, "coordinator-shutdown"));
     System.out.printf("coordinator %s listening on %s:%d for %d node(s)%n", version(), settings.host(),
         coordinator.port(), settings.nodes().size());
     for (NodeStatus n : coordinator.federation().listNodes().getNodesList()) {
