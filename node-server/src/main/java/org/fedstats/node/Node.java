@@ -1,6 +1,8 @@
 package org.fedstats.node;
 
 import io.grpc.BindableService;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.sql.SQLException;
@@ -8,7 +10,9 @@ import org.fedstats.node.analysis.AnalysisEngine;
 import org.fedstats.node.audit.AuditLog;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.dataset.DatasetStore;
+import org.fedstats.common.grpc.ParseGuard;
 import org.fedstats.node.service.NodeGrpcService;
+import org.fedstats.node.service.PeerInterceptor;
 
 /** A node's parts, wired: its database, engine, audit log and gRPC service. Transport is chosen by the caller. */
 public final class Node implements AutoCloseable {
@@ -37,6 +41,14 @@ public final class Node implements AutoCloseable {
 
   public BindableService service() {
     return service;
+  }
+
+  /**
+   * The service as a transport serves it: requests that are not readable messages are answered INVALID_ARGUMENT
+   * with a message (instead of gRPC's UNKNOWN), and the caller's address is available for the audit log.
+   */
+  public ServerServiceDefinition serviceDefinition() {
+    return ServerInterceptors.intercept(ParseGuard.guard(service.bindService()), new PeerInterceptor());
   }
 
   @Override

@@ -1,7 +1,6 @@
 package org.fedstats.node;
 
 import io.grpc.Server;
-import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,7 +11,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.fedstats.node.config.NodeSettings;
-import org.fedstats.node.service.PeerInterceptor;
 
 /** A node served over gRPC/Netty at its configured address. */
 public final class NodeServer implements AutoCloseable {
@@ -42,7 +40,7 @@ public final class NodeServer implements AutoCloseable {
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.port()))
         .executor(workers)
         .maxInboundMessageSize(MAX_INBOUND_BYTES)
-        .addService(ServerInterceptors.intercept(node.service(), new PeerInterceptor()))
+        .addService(node.serviceDefinition())
         .addService(health.getHealthService())
         .build();
     try {
