@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.stream.LongStream;
+import org.fedstats.common.Text;
 import org.fedstats.node.config.DatasetDefinition;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.dataset.DatasetStore;
@@ -55,8 +56,7 @@ public final class AnalysisEngine {
   public record Request(String dataset, boolean hasFilter, Filter filter, Analysis analysis) {}
 
   public NodeOutcome run(Request request) throws SQLException {
-    DatasetDefinition dataset = settings.dataset(request.dataset()).orElseThrow(() -> RequestException.notFound(
-        "dataset " + RequestException.quote(request.dataset()) + " is not held by node " + settings.nodeId()));
+    DatasetDefinition dataset = settings.dataset(request.dataset()).orElseThrow(() -> unknownDataset(request));
     AnalysisKind kind = AnalysisKind.of(request.analysis());
     if (kind == null) {
       throw RequestException.invalid("the request names no analysis");
@@ -104,6 +104,16 @@ public final class AnalysisEngine {
         case HISTOGRAM -> histogram(c, table, where, summaryVar, a.getHistogram(), policy);
       };
     }
+  }
+
+  private RequestException unknownDataset(Request request) {
+    if (request.dataset().isEmpty()) {
+      return RequestException.invalid("the request names no dataset; 'fedstats datasets' lists those held");
+    }
+    String suggestion = Text.closest(request.dataset(), settings.datasets().stream().map(DatasetDefinition::name)
+        .toList()).map(d -> "did you mean '" + d + "'? ").orElse("");
+    return RequestException.notFound("dataset " + RequestException.quote(request.dataset()) + " is not held by node "
+        + settings.nodeId() + "; " + suggestion + "'fedstats datasets' lists the datasets of the federation");
   }
 
   private static Variable numeric(DatasetDefinition d, String name, String analysis) {

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Instant;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.fedstats.common.Text;
 import org.fedstats.node.analysis.AnalysisEngine;
 import org.fedstats.node.analysis.AnalysisKind;
 import org.fedstats.node.analysis.NodeOutcome;
@@ -93,7 +94,7 @@ public final class NodeGrpcService extends NodeServiceGrpc.NodeServiceImplBase {
       detail = e.getMessage();
     } catch (Exception e) {
       // Database messages can quote data; log them locally, never send them.
-      LOG.log(Level.SEVERE, "analysis " + request.getRequestId() + " failed", e);
+      LOG.log(Level.SEVERE, "analysis " + Text.echo(request.getRequestId()) + " failed", e);
       error = Status.INTERNAL.withDescription("node " + settings.nodeId() + " could not run the analysis; "
           + "its operator can find the cause in the node's log");
       outcome = Status.Code.INTERNAL.name();
@@ -104,7 +105,7 @@ public final class NodeGrpcService extends NodeServiceGrpc.NodeServiceImplBase {
       audit.record(new AuditEntry(Instant.now(), settings.nodeId(), request.getRequestId(), request.getRequester(),
           PeerInterceptor.PEER.get(), request.getDataset(), analysis, describe(request), outcome, detail, micros));
     } catch (RuntimeException e) {
-      LOG.log(Level.SEVERE, "audit log write failed; request " + request.getRequestId() + " not answered", e);
+      LOG.log(Level.SEVERE, "audit log write failed; request " + Text.echo(request.getRequestId()) + " not answered", e);
       response = null;
       error = Status.UNAVAILABLE.withDescription("node " + settings.nodeId() + " cannot write its audit log, "
           + "so it answers no request");

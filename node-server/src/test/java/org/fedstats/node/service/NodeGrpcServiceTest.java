@@ -186,6 +186,22 @@ class NodeGrpcServiceTest {
   };
 
   @Test
+  void unknownDatasetSuggestsTheClosestAndNeverEchoesControlCharacters() throws Exception {
+    assertStatus(request(COUNT).setDataset("colonn").build(), Status.Code.NOT_FOUND,
+        "dataset 'colonn' is not held by node site1; did you mean 'colon'? 'fedstats datasets' lists");
+    assertThatThrownBy(() -> stub.runAnalysis(request(COUNT).setDataset("co\u202Elon\r\nFAKE AUDIT LINE").build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+          assertThat(e.getStatus().getDescription()).contains("'co\\u202Elon\\u000D\\u000AFAKE AUDIT LINE'")
+              .doesNotContain("\u202E").doesNotContain("\n").doesNotContain("\r");
+        });
+    assertStatus(request(COUNT).setDataset("").build(), Status.Code.INVALID_ARGUMENT, "the request names no dataset");
+    // The audit log's detail is the same safe message.
+    String lastLine = Files.readAllLines(tmp.resolve("audit-site1.jsonl")).get(1);
+    assertThat(new ObjectMapper().readTree(lastLine).get("detail").asText()).doesNotContain("\u202E");
+  }
+
+  @Test
   void refusalsAreAnswersThatNameTheRule() {
     Filter young = Filter.newBuilder().setComparison(Comparison.newBuilder().setVariable("age")
         .setOp(ComparisonOperator.LT).setValue(Value.newBuilder().setNumber(31))).build();
