@@ -2,16 +2,19 @@ package org.fedstats.node.service;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.fedstats.common.Text;
 import org.fedstats.node.analysis.AnalysisEngine;
 import org.fedstats.node.analysis.AnalysisKind;
+import org.fedstats.node.analysis.AnalysisRunner;
 import org.fedstats.node.analysis.NodeOutcome;
 import org.fedstats.node.audit.AuditEntry;
 import org.fedstats.node.audit.AuditLog;
@@ -33,12 +36,12 @@ public final class NodeGrpcService extends NodeServiceGrpc.NodeServiceImplBase {
   public static final int MAX_REQUEST_BYTES = 64 * 1024;
 
   private final NodeSettings settings;
-  private final AnalysisEngine engine;
+  private final AnalysisRunner engine;
   private final AuditLog audit;
   private final MeterRegistry meters;
   private final NodeInfo info;
 
-  public NodeGrpcService(NodeSettings settings, AnalysisEngine engine, AuditLog audit, MeterRegistry meters) {
+  public NodeGrpcService(NodeSettings settings, AnalysisRunner engine, AuditLog audit, MeterRegistry meters) {
     this.settings = settings;
     this.engine = engine;
     this.audit = audit;
@@ -68,13 +71,17 @@ public final class NodeGrpcService extends NodeServiceGrpc.NodeServiceImplBase {
     String outcome;
     String detail = "";
     Status error = null;
+    CallWatch call = new CallWatch(Context.current());
     try {
       if (request.getSerializedSize() > MAX_REQUEST_BYTES) {
         throw RequestException.invalid("request is " + request.getSerializedSize() + " bytes; the limit is "
             + MAX_REQUEST_BYTES);
       }
+      call.requireWaiting(settings.nodeId());
       NodeOutcome result = engine.run(new AnalysisEngine.Request(request.getDataset(), request.hasFilter(),
-          request.getFilter(), request.getAnalysis()));
+          request.getFilter(), request.getAnalysis()), call.cancellation());
+      // The caller may have gone while the analysis ran: then nothing is answered, and the audit log says so.
+      call.requireWaiting(settings.nodeId());
       NodeAnalysisResponse.Builder b = NodeAnalysisResponse.newBuilder().setNodeId(settings.nodeId());
       switch (result) {
         case NodeOutcome.Answered a -> {
@@ -93,19 +100,30 @@ public final class NodeGrpcService extends NodeServiceGrpc.NodeServiceImplBase {
       outcome = e.code().name();
       detail = e.getMessage();
     } catch (Exception e) {
-      // Database messages can quote data; log them locally, never send them.
-      LOG.log(Level.SEVERE, "analysis " + Text.echo(request.getRequestId()) + " failed", e);
-      error = Status.INTERNAL.withDescription("node " + settings.nodeId() + " could not run the analysis; "
-          + "its operator can find the cause in the node's log");
-      outcome = Status.Code.INTERNAL.name();
-      detail = String.valueOf(e.getMessage());
+      Optional<RequestException> gone = call.gone(settings.nodeId());
+      if (gone.isPresent()) {
+        // The failure is the statement cancelled because the caller went away.
+        error = gone.get().toStatus();
+        outcome = gone.get().code().name();
+        detail = gone.get().getMessage();
+      } else {
+        // Database messages can quote data; log them locally, never send them.
+        LOG.log(Level.SEVERE, "analysis " + Text.echo(request.getRequestId()) + " failed", e);
+        error = Status.INTERNAL.withDescription("node " + settings.nodeId() + " could not run the analysis; "
+            + "its operator can find the cause in the node's log");
+        outcome = Status.Code.INTERNAL.name();
+        detail = String.valueOf(e.getMessage());
+      }
+    } finally {
+      call.close();
     }
     long micros = (System.nanoTime() - start) / 1000;
     try {
       audit.record(new AuditEntry(Instant.now(), settings.nodeId(), request.getRequestId(), request.getRequester(),
           PeerInterceptor.PEER.get(), request.getDataset(), analysis, describe(request), outcome, detail, micros));
     } catch (RuntimeException e) {
-      LOG.log(Level.SEVERE, "audit log write failed; request " + Text.echo(request.getRequestId()) + " not answered", e);
+      LOG.log(Level.SEVERE, "audit log write failed; request " + Text.echo(request.getRequestId())
+          + " not answered", e);
       response = null;
       error = Status.UNAVAILABLE.withDescription("node " + settings.nodeId() + " cannot write its audit log, "
           + "so it answers no request");

@@ -269,4 +269,13 @@ class AnalysisEngineTest {
     assertThat(weight.getN()).isEqualTo(50);
     assertThat(weight.getMissing()).isEqualTo(10);
   }
+
+  @Test
+  void aCancelledAnalysisRunsNoStatement() throws Exception {
+    AnalysisEngine e = engine(SharedData.colonDataset(1, SharedData.ALL, ""));
+    Cancellation cancellation = new Cancellation();
+    cancellation.cancel();
+    assertThatThrownBy(() -> e.run(new AnalysisEngine.Request("colon", false, Filter.getDefaultInstance(), COUNT),
+        cancellation)).isInstanceOf(Cancellation.CancelledException.class);
+  }
 }
