@@ -8,8 +8,18 @@ public record NodeConfig(
     String nodeId,
     String listen,
     String auditLog,
+    ServerConfig server,
     DisclosurePolicy.Overrides disclosure,
     List<DatasetConfig> datasets) {
+
+  /** Connection limits of the node's gRPC server; unset keys keep {@link ServerLimits#DEFAULT}. */
+  public record ServerConfig(
+      Long maxConnectionIdleMs,
+      Long keepaliveTimeMs,
+      Long keepaliveTimeoutMs,
+      Long permitKeepaliveTimeMs,
+      Integer maxConcurrentCallsPerConnection,
+      Long maxConnectionAgeMs) {}
 
   /** One dataset: CSV or Parquet files (or a table of an embedded database file) with declared variables. */
   public record DatasetConfig(

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import org.fedstats.common.HostPort;
 import org.fedstats.node.analysis.AnalysisKind;
 import org.fedstats.node.dataset.DatasetSchema;
 import org.fedstats.node.dataset.Variable;
@@ -38,17 +39,7 @@ public final class NodeConfigLoader {
   }
 
   static NodeSettings resolve(NodeConfig config, Path base) {
-    String listen = config.listen() == null ? "127.0.0.1:50051" : config.listen();
-    int colon = listen.lastIndexOf(':');
-    if (colon < 1) {
-      throw new IllegalArgumentException("listen must be host:port, not '" + listen + "'");
-    }
-    int port;
-    try {
-      port = Integer.parseInt(listen.substring(colon + 1));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("listen must be host:port, not '" + listen + "'");
-    }
+    HostPort listen = HostPort.parse(config.listen() == null ? "127.0.0.1:50051" : config.listen(), "listen");
     DisclosurePolicy nodePolicy = DisclosurePolicy.DEFAULT.with(config.disclosure());
     List<DatasetDefinition> datasets = new ArrayList<>();
     for (NodeConfig.DatasetConfig d : config.datasets() == null ? List.<NodeConfig.DatasetConfig>of()
@@ -56,7 +47,8 @@ public final class NodeConfigLoader {
       datasets.add(dataset(d, base, nodePolicy));
     }
     String audit = config.auditLog() == null ? "audit.jsonl" : config.auditLog();
-    return new NodeSettings(config.nodeId(), listen.substring(0, colon), port, base.resolve(audit), datasets);
+    return new NodeSettings(config.nodeId(), listen.host(), listen.port(), base.resolve(audit),
+        ServerLimits.DEFAULT.with(config.server()), datasets);
   }
 
   private static DatasetDefinition dataset(NodeConfig.DatasetConfig d, Path base, DisclosurePolicy nodePolicy) {
