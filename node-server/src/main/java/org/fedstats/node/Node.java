@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import org.fedstats.node.analysis.AnalysisEngine;
 import org.fedstats.node.audit.AuditLog;
 import org.fedstats.node.config.NodeSettings;
+import org.fedstats.node.config.StartupException;
 import org.fedstats.node.dataset.DatasetStore;
 import org.fedstats.common.grpc.ParseGuard;
 import org.fedstats.node.service.NodeGrpcService;
@@ -26,14 +27,16 @@ public final class Node implements AutoCloseable {
     this.service = service;
   }
 
-  public static Node create(NodeSettings settings, MeterRegistry meters) throws IOException, SQLException {
+  /** Loads the datasets and opens the audit log; what stops the node is a {@link StartupException}. */
+  public static Node create(NodeSettings settings, MeterRegistry meters) throws StartupException, SQLException {
     DatasetStore store = DatasetStore.open(settings.datasets());
     AuditLog audit;
     try {
       audit = AuditLog.open(settings.auditLog());
     } catch (IOException e) {
       store.close();
-      throw e;
+      throw new StartupException("node " + settings.nodeId() + " cannot open its audit log " + settings.auditLog()
+          + ": " + e.getMessage(), e);
     }
     AnalysisEngine engine = new AnalysisEngine(settings, store);
     return new Node(store, audit, new NodeGrpcService(settings, engine, audit, meters));

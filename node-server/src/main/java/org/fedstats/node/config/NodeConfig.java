@@ -28,9 +28,13 @@ public record NodeConfig(
       List<String> files,
       String database,
       String table,
+      CsvConfig csv,
       List<String> analyses,
       DisclosurePolicy.Overrides disclosure,
       List<VariableConfig> variables) {}
+
+  /** How CSV files are written; unset keys keep {@link CsvOptions#DEFAULT}. */
+  public record CsvConfig(List<String> missing, String delimiter, Boolean header, String dateFormat) {}
 
   public record VariableConfig(String name, String type, String description, List<String> levels) {}
 }

@@ -1,12 +1,14 @@
 package org.fedstats.node.config;
 
+import java.io.IOException;
 import java.util.List;
 
 /**
  * The node cannot start: one clear line per problem (naming the file, dataset, column and row where known), for the
- * operator to read on the console without a stack trace.
+ * operator to read on the console without a stack trace. An {@link IOException}, as reading the configuration and
+ * data at start always was, so that callers that start nodes need no change.
  */
-public final class StartupException extends Exception {
+public final class StartupException extends IOException {
   private static final long serialVersionUID = 1L;
 
   private final List<String> problems;
