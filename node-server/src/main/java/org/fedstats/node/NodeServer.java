@@ -94,13 +94,20 @@ public final class NodeServer implements AutoCloseable {
     server.awaitTermination();
   }
 
+  /** Stops serving: calls in flight get up to 5 s to finish (less if the closing thread is interrupted). */
   @Override
-  public void close() throws IOException, SQLException, InterruptedException {
+  public void close() throws IOException, SQLException {
     server.shutdown();
-    if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+    try {
+      if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+        server.shutdownNow();
+      }
+    } catch (InterruptedException e) {
       server.shutdownNow();
+      Thread.currentThread().interrupt();
+    } finally {
+      workers.shutdownNow();
+      node.close();
     }
-    workers.shutdownNow();
-    node.close();
   }
 }
