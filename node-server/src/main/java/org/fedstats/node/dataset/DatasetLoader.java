@@ -39,6 +39,8 @@ final class DatasetLoader {
   private final List<String> sourceNames = new ArrayList<>();
   /** SQL of the scan of each source. */
   private final List<String> scans = new ArrayList<>();
+  /** The staging table's rowid of each source's first row. */
+  private final List<Long> firstRowids = new ArrayList<>();
 
   private DatasetLoader(Connection root, DatasetDefinition dataset) {
     this.root = root;
@@ -67,10 +69,12 @@ final class DatasetLoader {
           .map(v -> v.sqlIdentifier() + " VARCHAR").collect(Collectors.joining(", ")) + ")");
       String text = variables.stream().map(v -> "CAST(" + v.sqlIdentifier() + " AS VARCHAR)")
           .collect(Collectors.joining(", "));
+      long staged = 0;
       for (int i = 0; i < scans.size(); i++) {
         // One source at a time, in its order: the staging table's rowid gives each value's row in its file.
+        firstRowids.add(staged);
         try {
-          s.execute("INSERT INTO " + stage + " SELECT " + i + ", " + text + " FROM " + scans.get(i));
+          staged += s.executeUpdate("INSERT INTO " + stage + " SELECT " + i + ", " + text + " FROM " + scans.get(i));
         } catch (SQLException e) {
           problem(sourceNames.get(i) + " cannot be read: " + duckdbMessage(e));
         }
@@ -86,7 +90,7 @@ final class DatasetLoader {
       if (problems.isEmpty()) {
         s.execute("CREATE TABLE " + DatasetStore.tableName(dataset.name()) + " AS SELECT " + variables.stream()
             .map(v -> converted(v) + " AS " + v.sqlIdentifier()).collect(Collectors.joining(", "))
-            + " FROM " + stage + " ORDER BY " + SOURCE + ", rowid");
+            + " FROM " + stage + " ORDER BY rowid");
       }
       s.execute("DROP TABLE " + stage);
     }
@@ -233,19 +237,20 @@ final class DatasetLoader {
     }
   }
 
-  /** The first staged row (source, row within it, value) matching {@code condition}, and how many match. */
+  /** The first staged row (source, rowid, value) matching {@code condition}, and how many match. */
   private String firstOffender(Variable v, String condition) {
-    return "SELECT " + SOURCE + ", rn, " + v.sqlIdentifier() + ", count(*) OVER () FROM (SELECT " + SOURCE
-        + ", rowid - min(rowid) OVER (PARTITION BY " + SOURCE + ") + 1 AS rn, " + v.sqlIdentifier() + " FROM "
-        + stage + ") WHERE " + condition + " ORDER BY " + SOURCE + ", rn LIMIT 1";
+    return "SELECT " + SOURCE + ", rowid, " + v.sqlIdentifier() + ", count(*) OVER () FROM " + stage + " WHERE "
+        + condition + " ORDER BY rowid LIMIT 1";
   }
 
   private void report(PreparedStatement ps, Variable v, String what, String many) throws SQLException {
     try (ResultSet rs = ps.executeQuery()) {
       if (rs.next()) {
+        int source = rs.getInt(1);
+        long row = rs.getLong(2) - firstRowids.get(source) + 1;
         long count = rs.getLong(4);
         // The operator's own data on the operator's console, still made safe to print.
-        problem(sourceNames.get(rs.getInt(1)) + ", column " + v.name() + ", row " + rs.getLong(2) + ": '"
+        problem(sourceNames.get(source) + ", column " + v.name() + ", row " + row + ": '"
             + Text.echo(rs.getString(3)) + "' " + what + (count > 1 ? " (" + count + " " + many + ")" : ""));
       }
     }

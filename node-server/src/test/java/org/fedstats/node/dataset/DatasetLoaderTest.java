@@ -118,6 +118,15 @@ class DatasetLoaderTest {
   }
 
   @Test
+  void rowsCountWithinEachFile() throws Exception {
+    Path first = csv("first.csv", "id,age,rx,visit\n1,60,Obs,2020-01-02\n2,61,Obs,2020-01-02\n");
+    Path second = csv("second.csv", "id,age,rx,visit\n3,62,Obs,2020-01-02\n4,old,Obs,2020-01-02\n");
+    String datasets = "  - name: two\n    files: [\"" + first + "\", \"" + second + "\"]\n" + VARIABLES;
+    assertThat(problems(datasets)).containsExactly("dataset two: file " + second + ", column age, row 2: 'old' is "
+        + "not a whole number, and age is declared integer");
+  }
+
+  @Test
   void controlCharactersInABadValueAreEscaped() throws Exception {
     Path file = csv("bidi.csv", "id,age,rx,visit\n1,6\u202E0,Obs,2020-01-02\n");
     List<String> problems = problems(dataset("bidi", file, ""));
