@@ -11,6 +11,8 @@ import java.util.logging.Logger;
  */
 public final class Cancellation {
   private static final Logger LOG = Logger.getLogger(Cancellation.class.getName());
+  static final long RETRY_MILLIS = 50;
+  static final long RETRY_FOR_MILLIS = 10_000;
 
   private Statement running;
   private boolean cancelled;
@@ -23,7 +25,11 @@ public final class Cancellation {
     running = statement;
   }
 
-  /** Cancels the analysis: its running statement, if any, and every later one. */
+  /**
+   * Cancels the analysis: its running statement, if any, and every later one. DuckDB forgets a cancel that comes
+   * just before a statement begins executing, so the statement is cancelled again every
+   * {@link #RETRY_MILLIS} ms, on a virtual thread, until it is closed (at most {@link #RETRY_FOR_MILLIS} ms).
+   */
   public void cancel() {
     Statement statement;
     synchronized (this) {
@@ -35,13 +41,21 @@ public final class Cancellation {
       running = null;
     }
     if (statement != null) {
-      try {
-        if (!statement.isClosed()) {
-          statement.cancel();
-        }
-      } catch (SQLException | RuntimeException e) {
-        LOG.log(Level.FINE, "cancelling a statement failed", e);
+      Thread.ofVirtual().name("analysis-cancel").start(() -> cancelUntilClosed(statement));
+    }
+  }
+
+  private static void cancelUntilClosed(Statement statement) {
+    long until = System.nanoTime() + RETRY_FOR_MILLIS * 1_000_000;
+    try {
+      while (!statement.isClosed() && System.nanoTime() < until) {
+        statement.cancel();
+        Thread.sleep(RETRY_MILLIS);
       }
+    } catch (SQLException | RuntimeException e) {
+      LOG.log(Level.FINE, "cancelling a statement failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

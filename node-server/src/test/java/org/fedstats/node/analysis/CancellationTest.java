@@ -45,6 +45,21 @@ class CancellationTest {
   }
 
   @Test
+  void aCancelJustBeforeTheStatementExecutesIsNotLost() throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement settings = c.createStatement();
+        PreparedStatement ps = c.prepareStatement("SELECT sum(i % 7) FROM range(3000000000) t(i)")) {
+      settings.execute("SET threads = 1");
+      Cancellation cancellation = new Cancellation();
+      cancellation.started(ps);
+      cancellation.cancel(); // DuckDB alone would forget this and run the query for seconds
+      long start = System.nanoTime();
+      assertThatThrownBy(ps::executeQuery).isInstanceOf(SQLException.class).hasMessageContaining("nterrupt");
+      assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(3));
+    }
+  }
+
+  @Test
   void noStatementStartsOnceCancelled() throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
         PreparedStatement ps = c.prepareStatement("SELECT 1")) {
