@@ -139,7 +139,7 @@ final class DatasetLoader {
   /** {@code read_csv} of one file with the configured options, every column as text. */
   private String csvScan(Path file, CsvOptions csv) {
     StringBuilder b = new StringBuilder("read_csv(").append(literal(file.toString()))
-        .append(", all_varchar = true, header = ").append(csv.header())
+        .append(", all_varchar = true, skip = 0, header = ").append(csv.header())
         .append(", delim = ").append(literal(csv.delimiter()));
     if (!csv.missing().isEmpty()) {
       b.append(", nullstr = ").append(csv.missing().stream().map(DatasetLoader::literal)

@@ -150,6 +150,17 @@ class DatasetLoaderTest {
   }
 
   @Test
+  void aMalformedCsvRowIsOneLine() throws Exception {
+    StringBuilder rows = new StringBuilder("id,age,rx,visit\n");
+    for (int i = 1; i <= 50; i++) {
+      rows.append(i).append(",60,Obs,2020-01-02\n");
+    }
+    Path file = csv("ragged.csv", rows + "51,60,Obs,2020-01-02,surplus,secret\n");
+    assertThat(problems(dataset("ragged", file, ""))).singleElement().asString()
+        .startsWith("dataset ragged: file " + file + " cannot be read: ").doesNotContain("\n");
+  }
+
+  @Test
   void aBadDateFormatIsOneLine() throws Exception {
     Path file = csv("f.csv", "id,age,rx,visit\n1,60,Obs,2020-01-02\n");
     assertThat(problems(dataset("f", file, "    csv: {date-format: \"%Q\"}\n"))).singleElement().asString()
