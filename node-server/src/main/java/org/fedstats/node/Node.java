@@ -1,14 +1,19 @@
 package org.fedstats.node;
 
 import io.grpc.BindableService;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.sql.SQLException;
 import org.fedstats.node.analysis.AnalysisEngine;
 import org.fedstats.node.audit.AuditLog;
 import org.fedstats.node.config.NodeSettings;
+import org.fedstats.node.config.StartupException;
 import org.fedstats.node.dataset.DatasetStore;
+import org.fedstats.common.grpc.ParseGuard;
 import org.fedstats.node.service.NodeGrpcService;
+import org.fedstats.node.service.PeerInterceptor;
 
 /** A node's parts, wired: its database, engine, audit log and gRPC service. Transport is chosen by the caller. */
 public final class Node implements AutoCloseable {
@@ -22,14 +27,16 @@ public final class Node implements AutoCloseable {
     this.service = service;
   }
 
-  public static Node create(NodeSettings settings, MeterRegistry meters) throws IOException, SQLException {
+  /** Loads the datasets and opens the audit log; what stops the node is a {@link StartupException}. */
+  public static Node create(NodeSettings settings, MeterRegistry meters) throws StartupException, SQLException {
     DatasetStore store = DatasetStore.open(settings.datasets());
     AuditLog audit;
     try {
       audit = AuditLog.open(settings.auditLog());
     } catch (IOException e) {
       store.close();
-      throw e;
+      throw new StartupException("node " + settings.nodeId() + " cannot open its audit log " + settings.auditLog()
+          + ": " + e.getMessage(), e);
     }
     AnalysisEngine engine = new AnalysisEngine(settings, store);
     return new Node(store, audit, new NodeGrpcService(settings, engine, audit, meters));
@@ -37,6 +44,14 @@ public final class Node implements AutoCloseable {
 
   public BindableService service() {
     return service;
+  }
+
+  /**
+   * The service as a transport serves it: requests that are not readable messages are answered INVALID_ARGUMENT
+   * with a message (instead of gRPC's UNKNOWN), and the caller's address is available for the audit log.
+   */
+  public ServerServiceDefinition serviceDefinition() {
+    return ServerInterceptors.intercept(ParseGuard.guard(service.bindService()), new PeerInterceptor());
   }
 
   @Override

@@ -1,10 +1,14 @@
 package org.fedstats.node;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.fedstats.node.config.NodeConfigLoader;
 import org.fedstats.node.config.NodeSettings;
+import org.fedstats.node.config.StartupException;
 import org.fedstats.node.service.NodeGrpcService;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,11 +19,23 @@ import picocli.CommandLine.Option;
     description = "Serves a data holder's datasets to a fedstats federation: approved aggregate analyses only, "
         + "disclosure-checked, audited.")
 public final class NodeMain implements Callable<Integer> {
+  /** Exit status when the node cannot start (its configuration, data, audit log or address). */
+  public static final int CANNOT_START = 2;
+
   @Option(names = {"-c", "--config"}, required = true, description = "The node's YAML configuration file.")
   Path config;
 
   @Option(names = "--port", description = "Listen on this port instead of the configured one (0: any free port).")
   Integer port;
+
+  @Option(names = "--verbose", description = "Print the stack trace of a start-up failure.")
+  boolean verbose;
+
+  private final PrintStream out;
+
+  NodeMain(PrintStream out) {
+    this.out = out;
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -35,15 +51,42 @@ public final class NodeMain implements Callable<Integer> {
         System.err.println("node shutdown: " + e.getMessage());
       }
     }, "node-shutdown"));
-    System.out.printf("node %s %s listening on %s:%d with %d dataset(s); audit log %s%n", settings.nodeId(),
+    out.printf("node %s %s listening on %s:%d with %d dataset(s); audit log %s%n", settings.nodeId(),
         NodeGrpcService.version(), settings.host(), server.port(), settings.datasets().size(), settings.auditLog());
-    System.out.flush();
+    out.flush();
     server.awaitTermination();
     return 0;
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new NodeMain()).execute(args));
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /**
+   * Runs the node (returning only when it stops) or reports why it cannot start: one line per problem on
+   * {@code err}, and a stack trace only with {@code --verbose}.
+   */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    NodeMain main = new NodeMain(out);
+    CommandLine cli = new CommandLine(main);
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      List<String> problems = e instanceof StartupException s ? s.problems()
+          : List.of("node failed to start: " + (e.getMessage() == null ? e.getClass().getSimpleName()
+              : e.getMessage()));
+      for (String problem : problems) {
+        err.println("fedstats-node: " + problem.replace('\n', ' ').replace('\r', ' '));
+      }
+      if (main.verbose) {
+        e.printStackTrace(err);
+      } else if (!(e instanceof StartupException)) {
+        err.println("fedstats-node: run with --verbose for the stack trace");
+      }
+      err.flush();
+      return CANNOT_START;
+    });
+    return cli.execute(args);
   }
 
   static final class VersionProvider implements CommandLine.IVersionProvider {

@@ -1,18 +1,20 @@
 package org.fedstats.node;
 
 import io.grpc.Server;
-import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.sql.SQLException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.fedstats.common.HostPort;
 import org.fedstats.node.config.NodeSettings;
-import org.fedstats.node.service.PeerInterceptor;
+import org.fedstats.node.config.ServerLimits;
+import org.fedstats.node.config.StartupException;
 
 /** A node served over gRPC/Netty at its configured address. */
 public final class NodeServer implements AutoCloseable {
@@ -29,7 +31,9 @@ public final class NodeServer implements AutoCloseable {
     this.workers = workers;
   }
 
-  public static NodeServer start(NodeSettings settings, MeterRegistry meters) throws IOException, SQLException {
+  /** Starts a node; every problem that stops it (data, audit log, address) is a {@link StartupException}. */
+  public static NodeServer start(NodeSettings settings, MeterRegistry meters)
+      throws StartupException, IOException, SQLException {
     Node node = Node.create(settings, meters);
     HealthStatusManager health = new HealthStatusManager();
     // A bounded pool: a flood of requests queues instead of opening unbounded database connections.
@@ -39,21 +43,43 @@ public final class NodeServer implements AutoCloseable {
           t.setDaemon(true);
           return t;
         });
-    Server server = NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.port()))
+    ServerLimits limits = settings.server();
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.port()))
         .executor(workers)
         .maxInboundMessageSize(MAX_INBOUND_BYTES)
-        .addService(ServerInterceptors.intercept(node.service(), new PeerInterceptor()))
-        .addService(health.getHealthService())
-        .build();
+        // Idle and dead connections are closed, and one connection cannot take every worker.
+        .maxConnectionIdle(limits.maxConnectionIdle().toMillis(), TimeUnit.MILLISECONDS)
+        .keepAliveTime(limits.keepaliveTime().toMillis(), TimeUnit.MILLISECONDS)
+        .keepAliveTimeout(limits.keepaliveTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .permitKeepAliveTime(limits.permitKeepaliveTime().toMillis(), TimeUnit.MILLISECONDS)
+        .maxConcurrentCallsPerConnection(limits.maxConcurrentCallsPerConnection())
+        .addService(node.serviceDefinition())
+        .addService(health.getHealthService());
+    if (limits.maxConnectionAge() != null) {
+      builder.maxConnectionAge(limits.maxConnectionAge().toMillis(), TimeUnit.MILLISECONDS);
+    }
+    Server server = builder.build();
     try {
       server.start();
     } catch (IOException e) {
+      server.shutdownNow();
       workers.shutdownNow();
       node.close();
-      throw new IOException("node " + settings.nodeId() + " cannot listen on " + settings.host() + ":"
-          + settings.port() + ": " + e.getMessage(), e);
+      HostPort address = new HostPort(settings.host(), settings.port());
+      throw new StartupException("node " + settings.nodeId() + " cannot listen on " + address + ": "
+          + (inUse(e) ? "the address is already in use (another node or program listens there)"
+              : String.valueOf(e.getMessage())), e);
     }
     return new NodeServer(node, server, workers);
+  }
+
+  private static boolean inUse(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BindException || String.valueOf(t.getMessage()).contains("Address already in use")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public int port() {
@@ -68,13 +94,20 @@ public final class NodeServer implements AutoCloseable {
     server.awaitTermination();
   }
 
+  /** Stops serving: calls in flight get up to 5 s to finish (less if the closing thread is interrupted). */
   @Override
-  public void close() throws IOException, SQLException, InterruptedException {
+  public void close() throws IOException, SQLException {
     server.shutdown();
-    if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+    try {
+      if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+        server.shutdownNow();
+      }
+    } catch (InterruptedException e) {
       server.shutdownNow();
+      Thread.currentThread().interrupt();
+    } finally {
+      workers.shutdownNow();
+      node.close();
     }
-    workers.shutdownNow();
-    node.close();
   }
 }

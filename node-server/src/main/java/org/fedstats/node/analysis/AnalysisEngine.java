@@ -9,9 +9,11 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.stream.LongStream;
+import org.fedstats.common.Text;
 import org.fedstats.node.config.DatasetDefinition;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.dataset.DatasetStore;
@@ -38,7 +40,7 @@ import org.fedstats.proto.v1.TableResult;
  * Runs one approved analysis on a node's local data: validates it against the dataset's declaration and allow-list,
  * computes the sufficient statistics in DuckDB with parameterised SQL, and applies disclosure control to them.
  */
-public final class AnalysisEngine {
+public final class AnalysisEngine implements AnalysisRunner {
   /** Label of the table level that counts records with no value. */
   public static final String MISSING_LEVEL = "<missing>";
   public static final int MAX_BREAKS = 201;
@@ -54,9 +56,14 @@ public final class AnalysisEngine {
   /** A request, parsed: the dataset it targets and the analysis it asks for. */
   public record Request(String dataset, boolean hasFilter, Filter filter, Analysis analysis) {}
 
+  /** Runs a request to its end (nothing can cancel it). */
   public NodeOutcome run(Request request) throws SQLException {
-    DatasetDefinition dataset = settings.dataset(request.dataset()).orElseThrow(() -> RequestException.notFound(
-        "dataset " + RequestException.quote(request.dataset()) + " is not held by node " + settings.nodeId()));
+    return run(request, new Cancellation());
+  }
+
+  @Override
+  public NodeOutcome run(Request request, Cancellation cancellation) throws SQLException {
+    DatasetDefinition dataset = settings.dataset(request.dataset()).orElseThrow(() -> unknownDataset(request));
     AnalysisKind kind = AnalysisKind.of(request.analysis());
     if (kind == null) {
       throw RequestException.invalid("the request names no analysis");
@@ -90,7 +97,8 @@ public final class AnalysisEngine {
     }
     DisclosurePolicy policy = dataset.policy();
     String table = DatasetStore.tableName(dataset.name());
-    try (Connection c = store.connection()) {
+    try (Connection connection = store.connection()) {
+      Session c = new Session(connection, cancellation);
       long[] cohort = cohort(c, table, where);
       Optional<Refusal> refusal = DisclosureControl.checkCohort(policy, cohort[0], cohort[1]);
       if (refusal.isPresent()) {
@@ -104,6 +112,16 @@ public final class AnalysisEngine {
         case HISTOGRAM -> histogram(c, table, where, summaryVar, a.getHistogram(), policy);
       };
     }
+  }
+
+  private RequestException unknownDataset(Request request) {
+    if (request.dataset().isEmpty()) {
+      return RequestException.invalid("the request names no dataset; 'fedstats datasets' lists those held");
+    }
+    String suggestion = Text.closest(request.dataset(), settings.datasets().stream().map(DatasetDefinition::name)
+        .toList()).map(d -> "did you mean '" + d + "'? ").orElse("");
+    return RequestException.notFound("dataset " + RequestException.quote(request.dataset()) + " is not held by node "
+        + settings.nodeId() + "; " + suggestion + "'fedstats datasets' lists the datasets of the federation");
   }
 
   private static Variable numeric(DatasetDefinition d, String name, String analysis) {
@@ -140,7 +158,7 @@ public final class AnalysisEngine {
   }
 
   /** {cohort size, dataset size}. */
-  private static long[] cohort(Connection c, String table, SqlFragment where) throws SQLException {
+  private static long[] cohort(Session c, String table, SqlFragment where) throws SQLException {
     String sql = "SELECT count(*) FILTER (WHERE " + where.sql() + "), count(*) FROM " + table;
     try (PreparedStatement ps = prepare(c, sql, where.params()); ResultSet rs = ps.executeQuery()) {
       rs.next();
@@ -148,7 +166,7 @@ public final class AnalysisEngine {
     }
   }
 
-  private static NodeOutcome summary(Connection c, String table, SqlFragment where, Variable v,
+  private static NodeOutcome summary(Session c, String table, SqlFragment where, Variable v,
       DisclosurePolicy policy) throws SQLException {
     // Two passes: the mean first, then the sum of squared deviations from it (numerically stable M2).
     String sql = "WITH c AS (SELECT CAST(" + v.sqlIdentifier() + " AS DOUBLE) AS v FROM " + table
@@ -176,7 +194,7 @@ public final class AnalysisEngine {
         .setVariance(n > 1 ? m2 / (n - 1) : Double.NaN)).build());
   }
 
-  private static NodeOutcome table(Connection c, String table, SqlFragment where, Variable row, Variable col,
+  private static NodeOutcome table(Session c, String table, SqlFragment where, Variable row, Variable col,
       DisclosurePolicy policy) throws SQLException {
     String cols = row.sqlIdentifier() + (col == null ? "" : ", " + col.sqlIdentifier());
     String sql = "SELECT " + cols + ", count(*) FROM " + table + " WHERE " + where.sql() + " GROUP BY ALL";
@@ -233,7 +251,7 @@ public final class AnalysisEngine {
     return levels;
   }
 
-  private static NodeOutcome histogram(Connection c, String table, SqlFragment where, Variable v,
+  private static NodeOutcome histogram(Session c, String table, SqlFragment where, Variable v,
       HistogramAnalysis h, DisclosurePolicy policy) throws SQLException {
     List<Double> breaks = h.getBreaksList();
     int bins = breaks.size() - 1;
@@ -280,9 +298,18 @@ public final class AnalysisEngine {
     return new NodeOutcome.Answered(AnalysisResult.newBuilder().setHistogram(result).build());
   }
 
-  private static PreparedStatement prepare(Connection c, String sql, List<Object> params) throws SQLException {
-    PreparedStatement ps = c.prepareStatement(sql);
+  /** The connection one request's statements run on, and what may cancel them. */
+  private record Session(Connection connection, Cancellation cancellation) {
+    Session {
+      Objects.requireNonNull(connection, "connection");
+      Objects.requireNonNull(cancellation, "cancellation");
+    }
+  }
+
+  private static PreparedStatement prepare(Session c, String sql, List<Object> params) throws SQLException {
+    PreparedStatement ps = c.connection().prepareStatement(sql);
     try {
+      c.cancellation().started(ps);
       for (int i = 0; i < params.size(); i++) {
         ps.setObject(i + 1, params.get(i));
       }

@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * One line of a node's audit log: who asked what of which dataset, and what the node did.
  *
- * @param outcome ANSWERED, REFUSED, or the gRPC status code of an error (INVALID_ARGUMENT, INTERNAL, ...)
+ * @param outcome ANSWERED, REFUSED, or the gRPC status code of an error (INVALID_ARGUMENT, INTERNAL, ...), including
+ *     DEADLINE_EXCEEDED and CANCELLED for a request whose caller stopped waiting (it was not answered)
  * @param detail the refusal's rule or the error message; empty when answered
  */
 public record AuditEntry(

@@ -35,13 +35,21 @@ public record DatasetDefinition(
   /** Where a dataset's records come from. */
   public sealed interface Source permits Files, Table {}
 
-  /** CSV or Parquet files (by extension), read with a header row; all files share the declared columns. */
-  public record Files(List<Path> paths) implements Source {
+  /**
+   * CSV or Parquet files (by extension); every file has the declared columns. CSV files are read as {@code csv}
+   * says.
+   */
+  public record Files(List<Path> paths, CsvOptions csv) implements Source {
     public Files {
       paths = List.copyOf(paths);
       if (paths.isEmpty()) {
         throw new IllegalArgumentException("a file source needs at least one file");
       }
+      Objects.requireNonNull(csv, "csv options");
+    }
+
+    public Files(List<Path> paths) {
+      this(paths, CsvOptions.DEFAULT);
     }
   }
 

@@ -8,8 +8,18 @@ public record NodeConfig(
     String nodeId,
     String listen,
     String auditLog,
+    ServerConfig server,
     DisclosurePolicy.Overrides disclosure,
     List<DatasetConfig> datasets) {
+
+  /** Connection limits of the node's gRPC server; unset keys keep {@link ServerLimits#DEFAULT}. */
+  public record ServerConfig(
+      Long maxConnectionIdleMs,
+      Long keepaliveTimeMs,
+      Long keepaliveTimeoutMs,
+      Long permitKeepaliveTimeMs,
+      Integer maxConcurrentCallsPerConnection,
+      Long maxConnectionAgeMs) {}
 
   /** One dataset: CSV or Parquet files (or a table of an embedded database file) with declared variables. */
   public record DatasetConfig(
@@ -18,9 +28,13 @@ public record NodeConfig(
       List<String> files,
       String database,
       String table,
+      CsvConfig csv,
       List<String> analyses,
       DisclosurePolicy.Overrides disclosure,
       List<VariableConfig> variables) {}
+
+  /** How CSV files are written; unset keys keep {@link CsvOptions#DEFAULT}. */
+  public record CsvConfig(List<String> missing, String delimiter, Boolean header, String dateFormat) {}
 
   public record VariableConfig(String name, String type, String description, List<String> levels) {}
 }

@@ -7,7 +7,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /** A node's validated configuration. */
-public record NodeSettings(String nodeId, String host, int port, Path auditLog, List<DatasetDefinition> datasets) {
+public record NodeSettings(String nodeId, String host, int port, Path auditLog, ServerLimits server,
+    List<DatasetDefinition> datasets) {
   public NodeSettings {
     if (nodeId == null || nodeId.isBlank()) {
       throw new IllegalArgumentException("node-id is required");
@@ -17,6 +18,7 @@ public record NodeSettings(String nodeId, String host, int port, Path auditLog, 
       throw new IllegalArgumentException("port must be 0-65535, not " + port);
     }
     Objects.requireNonNull(auditLog, "audit-log is required");
+    Objects.requireNonNull(server, "server limits");
     datasets = List.copyOf(datasets);
     var names = new HashSet<String>();
     for (DatasetDefinition d : datasets) {
@@ -32,6 +34,11 @@ public record NodeSettings(String nodeId, String host, int port, Path auditLog, 
 
   /** The same settings listening elsewhere (the node's --port option). */
   public NodeSettings withListen(String newHost, int newPort) {
-    return new NodeSettings(nodeId, newHost, newPort, auditLog, datasets);
+    return new NodeSettings(nodeId, newHost, newPort, auditLog, server, datasets);
+  }
+
+  /** The same settings with other connection limits. */
+  public NodeSettings withServer(ServerLimits limits) {
+    return new NodeSettings(nodeId, host, port, auditLog, limits, datasets);
   }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.fedstats.common.Text;
 import org.fedstats.node.request.RequestException;
 
 /** The declared variables of one dataset, by name. */
@@ -32,7 +33,10 @@ public record DatasetSchema(String dataset, List<Variable> variables) {
     if (name == null || name.isEmpty()) {
       throw RequestException.invalid("a variable name is required");
     }
-    return find(name).orElseThrow(() -> RequestException.invalid(
-        "unknown variable " + RequestException.quote(name) + " in dataset " + dataset));
+    return find(name).orElseThrow(() -> RequestException.invalid("unknown variable " + RequestException.quote(name)
+        + " in dataset " + dataset + "; "
+        + Text.closest(name, variables.stream().map(Variable::name).toList()).map(v -> "did you mean '" + v + "'? ")
+            .orElse("")
+        + "'fedstats variables " + dataset + "' lists its variables"));
   }
 }

@@ -1,12 +1,16 @@
 package org.fedstats.node.request;
 
+import java.math.BigDecimal;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
+import org.fedstats.common.Text;
 import org.fedstats.node.dataset.DatasetSchema;
 import org.fedstats.node.dataset.Variable;
+import org.fedstats.node.dataset.VariableType;
 import org.fedstats.proto.v1.Comparison;
 import org.fedstats.proto.v1.Filter;
 import org.fedstats.proto.v1.FilterList;
@@ -166,18 +170,34 @@ public final class FilterCompiler {
         if (value.getKindCase() != Value.KindCase.NUMBER) {
           throw wrongType;
         }
-        if (!Double.isFinite(value.getNumber())) {
+        double number = value.getNumber();
+        if (!Double.isFinite(number)) {
           throw RequestException.invalid("comparison value for " + v.name() + " must be a finite number");
         }
-        yield value.getNumber();
+        if (v.type() == VariableType.NUMERIC) {
+          yield number;
+        }
+        // An integer variable holds whole numbers only: 59.5 would silently mean "age >= 60", so it is an error.
+        if (number != Math.rint(number)) {
+          throw RequestException.invalid(v.name() + " is an integer variable; " + plain(number)
+              + " is not a whole number");
+        }
+        if (Math.abs(number) >= 0x1p63) {
+          throw RequestException.invalid(v.name() + " is an integer variable; " + plain(number)
+              + " is outside the range of whole numbers it can hold");
+        }
+        yield (long) number;
       }
       case CATEGORICAL -> {
         if (value.getKindCase() != Value.KindCase.TEXT) {
           throw wrongType;
         }
         if (!v.levels().contains(value.getText())) {
+          String suggestion = Text.closest(value.getText(), v.levels()).map(l -> "did you mean '" + l + "'? ")
+              .orElse("");
           throw RequestException.invalid(RequestException.quote(value.getText()) + " is not a level of "
-              + v.name() + " (levels: " + String.join(", ", v.levels()) + ")");
+              + v.name() + "; " + suggestion + "its declared levels are "
+              + v.levels().stream().map(l -> "'" + l + "'").collect(Collectors.joining(", ")));
         }
         yield value.getText();
       }
@@ -199,6 +219,11 @@ public final class FilterCompiler {
         }
       }
     };
+  }
+
+  /** A request's number as written, without exponent or trailing zeros (59.5, not 5.95E1). */
+  private static String plain(double number) {
+    return BigDecimal.valueOf(number).stripTrailingZeros().toPlainString();
   }
 
   private static String describe(Value value) {

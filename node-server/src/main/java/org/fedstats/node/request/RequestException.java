@@ -1,6 +1,7 @@
 package org.fedstats.node.request;
 
 import io.grpc.Status;
+import org.fedstats.common.Text;
 
 /** A request the node will not run as asked: carries the gRPC status a caller should see and a clear message. */
 public final class RequestException extends RuntimeException {
@@ -31,9 +32,11 @@ public final class RequestException extends RuntimeException {
     return Status.fromCode(code).withDescription(getMessage());
   }
 
-  /** Researcher-supplied text quoted in an error message, shortened so that a message stays readable. */
+  /**
+   * Researcher-supplied text quoted in an error message: control and format characters (such as U+202E) escaped
+   * and long text shortened, by {@link Text#echo}.
+   */
   public static String quote(String userText) {
-    String shown = userText.length() > 64 ? userText.substring(0, 61) + "..." : userText;
-    return "'" + shown.replaceAll("\\p{Cntrl}", "?") + "'";
+    return "'" + Text.echo(userText) + "'";
   }
 }

@@ -214,10 +214,12 @@ class AnalysisEngineTest {
         """.formatted(csv);
     NodeSettings settings = SharedData.node(tmp, "bad", dataset);
     assertThatThrownBy(() -> DatasetStore.open(settings.datasets()))
-        .hasMessageContaining("1 records have a value of rx outside its declared levels");
+        .hasMessage("dataset bad: file " + csv + ", column rx, row 2: 'Placebo' is not a declared level of rx "
+            + "(declared: 'Obs', 'Lev')");
     String undeclaredColumn = dataset.replace("name: rx, type: categorical, levels: [Obs, Lev]", "name: weight, type: numeric");
     NodeSettings missing = SharedData.node(tmp, "bad2", undeclaredColumn);
-    assertThatThrownBy(() -> DatasetStore.open(missing.datasets())).hasMessageContaining("does not match its declared variables");
+    assertThatThrownBy(() -> DatasetStore.open(missing.datasets()))
+        .hasMessageStartingWith("dataset bad: file " + csv + " has no column weight (a declared variable)");
   }
 
   /** A filter selecting the first {@code n} patients of site 1 by id. */
@@ -268,5 +270,14 @@ class AnalysisEngineTest {
         summary("weight")))).getSummary();
     assertThat(weight.getN()).isEqualTo(50);
     assertThat(weight.getMissing()).isEqualTo(10);
+  }
+
+  @Test
+  void aCancelledAnalysisRunsNoStatement() throws Exception {
+    AnalysisEngine e = engine(SharedData.colonDataset(1, SharedData.ALL, ""));
+    Cancellation cancellation = new Cancellation();
+    cancellation.cancel();
+    assertThatThrownBy(() -> e.run(new AnalysisEngine.Request("colon", false, Filter.getDefaultInstance(), COUNT),
+        cancellation)).isInstanceOf(Cancellation.CancelledException.class);
   }
 }

@@ -73,13 +73,61 @@ class FilterCompilerTest {
     SqlFragment sql = compile(f);
     assertThat(sql.sql()).isEqualTo("(\"age\" >= ? AND \"rx\" IN (?, ?) AND (NOT \"pooled.stratum\" IS NULL)"
         + " AND (\"visit\" >= ? AND \"visit\" < ?) AND (\"smoker\" = ? OR \"weight\" < ?))");
-    assertThat(sql.params()).containsExactly(60.0, "Lev", "Lev+5FU", Date.valueOf("2020-01-01"),
+    assertThat(sql.params()).containsExactly(60L, "Lev", "Lev+5FU", Date.valueOf("2020-01-01"),
         Date.valueOf("2020-12-31"), true, 70.5);
   }
 
   @Test
   void unknownVariableIsRejected() {
     assertInvalid(cmp("height", ComparisonOperator.EQ, num(1)), "unknown variable 'height' in dataset colon");
+  }
+
+  @Test
+  void unknownVariableSuggestsTheClosestAndPointsToTheList() {
+    assertInvalid(cmp("agee", ComparisonOperator.EQ, num(1)), "unknown variable 'agee' in dataset colon; "
+        + "did you mean 'age'? 'fedstats variables colon' lists its variables");
+    assertThatThrownBy(() -> compile(cmp("diagnosis", ComparisonOperator.EQ, num(1))))
+        .hasMessageNotContaining("did you mean").hasMessageEndingWith("'fedstats variables colon' lists its variables");
+  }
+
+  @Test
+  void requestTextIsEchoedWithoutControlOrBidiCharacters() {
+    String spoofed = "ag\u202Ee\n\u200B";
+    assertThatThrownBy(() -> compile(cmp(spoofed, ComparisonOperator.EQ, num(1))))
+        .isInstanceOf(RequestException.class)
+        .hasMessageContaining("unknown variable 'ag\\u202Ee\\u000A\\u200B'")
+        .hasMessageNotContaining("\u202E").hasMessageNotContaining("\n").hasMessageNotContaining("\u200B");
+    assertThatThrownBy(() -> compile(cmp("rx", ComparisonOperator.EQ, text("Lev\u202E"))))
+        .hasMessageContaining("'Lev\\u202E' is not a level of rx")
+        .hasMessageNotContaining("\u202E");
+    assertThatThrownBy(() -> compile(cmp("visit", ComparisonOperator.EQ,
+        Value.newBuilder().setDate("2020\u202E-01-01").build())))
+        .hasMessageContaining("2020\\u202E-01-01").hasMessageNotContaining("\u202E");
+    String longName = "x".repeat(500);
+    assertThatThrownBy(() -> compile(cmp(longName, ComparisonOperator.EQ, num(1))))
+        .hasMessageNotContaining("x".repeat(65));
+  }
+
+  @Test
+  void undeclaredLevelListsTheDeclaredLevels() {
+    assertInvalid(cmp("rx", ComparisonOperator.EQ, text("Levv")), "'Levv' is not a level of rx; did you mean 'Lev'? "
+        + "its declared levels are 'Obs', 'Lev', 'Lev+5FU'");
+    assertInvalid(Filter.newBuilder().setInSet(InSet.newBuilder().setVariable("rx").addValues(text("Obs"))
+        .addValues(text("placebo"))).build(), "its declared levels are 'Obs', 'Lev', 'Lev+5FU'");
+  }
+
+  @Test
+  void integerVariablesTakeWholeNumbersOnly() {
+    assertInvalid(cmp("age", ComparisonOperator.GE, num(59.5)), "age is an integer variable; 59.5 is not a whole number");
+    assertInvalid(Filter.newBuilder().setInSet(InSet.newBuilder().setVariable("age").addValues(num(60))
+        .addValues(num(60.25))).build(), "age is an integer variable; 60.25 is not a whole number");
+    assertInvalid(Filter.newBuilder().setRange(Range.newBuilder().setVariable("age").setLow(num(18))
+        .setHigh(num(64.999))).build(), "age is an integer variable; 64.999 is not a whole number");
+    assertInvalid(cmp("age", ComparisonOperator.LT, num(1e30)), "outside the range");
+    // Whole numbers bind as integers; numeric variables keep their fractions.
+    assertThat(compile(cmp("age", ComparisonOperator.GE, num(60.0))).params()).containsExactly(60L);
+    assertThat(compile(cmp("age", ComparisonOperator.GE, num(-3))).params()).containsExactly(-3L);
+    assertThat(compile(cmp("weight", ComparisonOperator.GE, num(59.5))).params()).containsExactly(59.5);
   }
 
   @Test

@@ -5,22 +5,30 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.Server;
-import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.ClientCalls;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.logging.Level;
 import org.fedstats.node.Node;
 import org.fedstats.node.analysis.AnalysisEngine;
 import org.fedstats.node.audit.AuditLog;
 import org.fedstats.node.dataset.DatasetStore;
 import org.fedstats.node.config.NodeSettings;
+import org.fedstats.node.testing.LogCapture;
 import org.fedstats.node.testing.SharedData;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.Comparison;
@@ -59,7 +67,7 @@ class NodeGrpcServiceTest {
     node = Node.create(settings, new SimpleMeterRegistry());
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(ServerInterceptors.intercept(node.service(), new PeerInterceptor())).build().start();
+        .addService(node.serviceDefinition()).build().start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     stub = NodeServiceGrpc.newBlockingStub(channel);
   }
@@ -141,6 +149,59 @@ class NodeGrpcServiceTest {
   }
 
   @Test
+  void unreadableRequestsGetInvalidArgumentWithAMessageAndTheNodeKeepsServing() {
+    // A length-delimited field that claims 127 bytes and has one: not a valid message.
+    byte[] garbage = {0x0A, 0x7F, 0x01};
+    MethodDescriptor<byte[], byte[]> raw = NodeServiceGrpc.getRunAnalysisMethod().toBuilder(BYTES, BYTES).build();
+    assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, raw, CallOptions.DEFAULT, garbage))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+          assertThat(e.getStatus().getDescription()).contains("not a valid fedstats.v1.NodeAnalysisRequest message");
+        });
+
+    Filter deep = Filter.newBuilder().setComparison(Comparison.newBuilder().setVariable("age")
+        .setOp(ComparisonOperator.GT).setValue(Value.newBuilder().setNumber(1))).build();
+    for (int i = 0; i < 120; i++) {
+      deep = Filter.newBuilder().setNot(deep).build();
+    }
+    assertStatus(request(COUNT).setFilter(deep).build(), Status.Code.INVALID_ARGUMENT, "levels of nesting");
+
+    assertThat(count()).isEqualTo(309);
+  }
+
+  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  };
+
+  @Test
+  void unknownDatasetSuggestsTheClosestAndNeverEchoesControlCharacters() throws Exception {
+    assertStatus(request(COUNT).setDataset("colonn").build(), Status.Code.NOT_FOUND,
+        "dataset 'colonn' is not held by node site1; did you mean 'colon'? 'fedstats datasets' lists");
+    assertThatThrownBy(() -> stub.runAnalysis(request(COUNT).setDataset("co\u202Elon\r\nFAKE AUDIT LINE").build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+          assertThat(e.getStatus().getDescription()).contains("'co\\u202Elon\\u000D\\u000AFAKE AUDIT LINE'")
+              .doesNotContain("\u202E").doesNotContain("\n").doesNotContain("\r");
+        });
+    assertStatus(request(COUNT).setDataset("").build(), Status.Code.INVALID_ARGUMENT, "the request names no dataset");
+    // The audit log's detail is the same safe message.
+    String lastLine = Files.readAllLines(tmp.resolve("audit-site1.jsonl")).get(1);
+    assertThat(new ObjectMapper().readTree(lastLine).get("detail").asText()).doesNotContain("\u202E");
+  }
+
+  @Test
   void refusalsAreAnswersThatNameTheRule() {
     Filter young = Filter.newBuilder().setComparison(Comparison.newBuilder().setVariable("age")
         .setOp(ComparisonOperator.LT).setValue(Value.newBuilder().setNumber(31))).build();
@@ -187,12 +248,16 @@ class NodeGrpcServiceTest {
       String name = InProcessServerBuilder.generateName();
       Server broken = InProcessServerBuilder.forName(name).directExecutor().addService(service).build().start();
       ManagedChannel ch = InProcessChannelBuilder.forName(name).directExecutor().build();
-      try {
+      try (LogCapture log = LogCapture.of(NodeGrpcService.class)) {
         assertThatThrownBy(() -> NodeServiceGrpc.newBlockingStub(ch).runAnalysis(request(COUNT).build()))
             .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
               assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
               assertThat(e.getStatus().getDescription()).contains("cannot write its audit log");
             });
+        assertThat(log.records()).singleElement().satisfies(r -> {
+          assertThat(r.getLevel()).isEqualTo(Level.SEVERE);
+          assertThat(r.getMessage()).contains("audit log write failed");
+        });
       } finally {
         ch.shutdownNow();
         broken.shutdownNow();

@@ -1,0 +1,64 @@
+package org.fedstats.node.service;
+
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.Status;
+import java.util.Optional;
+import org.fedstats.node.analysis.Cancellation;
+import org.fedstats.node.request.RequestException;
+
+/**
+ * Watches the gRPC call a request runs for. When the caller cancels or its deadline passes, the running analysis is
+ * cancelled, and {@link #gone()} says so, so that the node neither runs nor answers (nor audits as answered) a
+ * request nobody waits for any more, e.g. after the node was paused (SIGSTOP) and resumed.
+ */
+final class CallWatch implements AutoCloseable {
+  private final Context context;
+  private final Cancellation cancellation = new Cancellation();
+  private final Context.CancellationListener listener = c -> cancellation.cancel();
+
+  CallWatch(Context context) {
+    this.context = context;
+    context.addListener(listener, Runnable::run);
+  }
+
+  Cancellation cancellation() {
+    return cancellation;
+  }
+
+  /**
+   * DEADLINE_EXCEEDED or CANCELLED, with a message, if the caller no longer waits for an answer. An expired deadline
+   * counts even before gRPC's timer has cancelled the call (a resumed process sees the clock before the timer).
+   */
+  Optional<RequestException> gone(String nodeId) {
+    Deadline deadline = context.getDeadline();
+    Status.Code code = null;
+    if (deadline != null && deadline.isExpired()) {
+      code = Status.Code.DEADLINE_EXCEEDED;
+    } else if (context.isCancelled()) {
+      Throwable cause = context.cancellationCause();
+      code = cause != null && Status.fromThrowable(cause).getCode() == Status.Code.DEADLINE_EXCEEDED
+          ? Status.Code.DEADLINE_EXCEEDED : Status.Code.CANCELLED;
+    }
+    if (code == null) {
+      return Optional.empty();
+    }
+    cancellation.cancel();
+    return Optional.of(new RequestException(code, code == Status.Code.DEADLINE_EXCEEDED
+        ? "the caller's deadline passed before node " + nodeId + " had an answer; nothing was answered"
+        : "the caller cancelled the request before node " + nodeId + " had an answer; nothing was answered"));
+  }
+
+  /** Throws {@link #gone} if the caller no longer waits. */
+  void requireWaiting(String nodeId) {
+    Optional<RequestException> gone = gone(nodeId);
+    if (gone.isPresent()) {
+      throw gone.get();
+    }
+  }
+
+  @Override
+  public void close() {
+    context.removeListener(listener);
+  }
+}

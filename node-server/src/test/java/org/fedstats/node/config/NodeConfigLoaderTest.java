@@ -1,0 +1,88 @@
+package org.fedstats.node.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.fedstats.node.dataset.DatasetStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The node's configuration keys: defaults, the documented example, the demo sites, and bad values. */
+class NodeConfigLoaderTest {
+  private static final Path DEPLOY = Path.of("..", "deploy").toAbsolutePath().normalize();
+
+  @TempDir
+  Path tmp;
+
+  private NodeSettings load(String yaml) throws Exception {
+    Path file = tmp.resolve("node.yaml");
+    Files.writeString(file, yaml);
+    return NodeConfigLoader.load(file);
+  }
+
+  @Test
+  void defaults() throws Exception {
+    NodeSettings settings = load("node-id: site1\n");
+    assertThat(settings.host()).isEqualTo("127.0.0.1");
+    assertThat(settings.port()).isEqualTo(50051);
+    assertThat(settings.server()).isEqualTo(new ServerLimits(Duration.ofMinutes(5), Duration.ofMinutes(5),
+        Duration.ofSeconds(20), Duration.ofMinutes(1), 64, null));
+    assertThat(CsvOptions.DEFAULT).isEqualTo(new CsvOptions(List.of("", "NA"), ",", true, null));
+  }
+
+  @Test
+  void theDocumentedExampleLoads() throws Exception {
+    String readme = Files.readString(DEPLOY.resolve("README.md"));
+    int example = readme.indexOf("```yaml", readme.indexOf("### Node configuration reference"));
+    String yaml = readme.substring(readme.indexOf('\n', example) + 1, readme.indexOf("```", example + 7));
+    NodeSettings settings = load(yaml);
+    assertThat(settings.host()).isEqualTo("0.0.0.0");
+    assertThat(settings.server()).isEqualTo(new ServerLimits(Duration.ofMinutes(5), Duration.ofMinutes(5),
+        Duration.ofSeconds(20), Duration.ofMinutes(1), 64, Duration.ofHours(1)));
+    assertThat(settings.datasets().getFirst().source()).isEqualTo(new DatasetDefinition.Files(
+        List.of(Path.of("/data/export/admissions.csv")), new CsvOptions(List.of("NA", ".", ""), ";", true,
+            "%d/%m/%Y")));
+  }
+
+  @Test
+  void theDemoSitesLoad() throws Exception {
+    for (int site = 1; site <= 3; site++) {
+      NodeSettings settings = NodeConfigLoader.load(DEPLOY.resolve("demo/node-site" + site + ".yaml"));
+      try (DatasetStore store = DatasetStore.open(settings.datasets())) {
+        assertThat(store).isNotNull();
+      }
+    }
+  }
+
+  @Test
+  void badValuesAreOneLineEach() {
+    assertThatThrownBy(() -> load("node-id: site1\nserver: {max-concurrent-calls-per-connection: 0}\n"))
+        .isInstanceOf(StartupException.class)
+        .hasMessageEndingWith("server.max-concurrent-calls-per-connection must be at least 1, not 0");
+    assertThatThrownBy(() -> load("node-id: site1\nserver: {max-connection-idle-ms: -5}\n"))
+        .hasMessageEndingWith("server.max-connection-idle-ms must be a positive number of milliseconds, not -5");
+    assertThatThrownBy(() -> load("node-id: site1\nlisten: localhost\n"))
+        .hasMessageEndingWith("listen must be host:port, e.g. 127.0.0.1:50051, not 'localhost'");
+    assertThatThrownBy(() -> load("""
+        node-id: site1
+        datasets:
+          - name: t
+            database: x.duckdb
+            table: t
+            csv: {delimiter: ";"}
+            variables: [{name: a, type: integer}]
+        """)).hasMessageEndingWith("dataset t: csv options apply only to CSV files");
+    assertThatThrownBy(() -> load("""
+        node-id: site1
+        datasets:
+          - name: t
+            files: [t.csv]
+            csv: {delimiter: ""}
+            variables: [{name: a, type: integer}]
+        """)).hasMessageContaining("csv.delimiter must be one to four characters");
+  }
+}
