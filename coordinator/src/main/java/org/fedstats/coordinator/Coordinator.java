@@ -19,7 +19,7 @@ import java.util.function.Function;
 import org.fedstats.common.HostPort;
 import org.fedstats.common.grpc.ParseGuard;
 import org.fedstats.coordinator.config.CoordinatorSettings;
-import org.fedstats.coordinator.config.ServerLimits;
+import org.fedstats.common.grpc.ServerLimits;
 import org.fedstats.coordinator.federation.Federation;
 import org.fedstats.coordinator.federation.NodeClient;
 import org.fedstats.coordinator.service.FederationGrpcService;
@@ -87,14 +87,10 @@ public final class Coordinator implements AutoCloseable {
         meters)));
     Federation federation = new Federation(clients, settings.nodeDeadline(), settings.maxConcurrentRequests());
     ServerLimits limits = settings.server();
-    Server server = NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.port()))
+    Server server = limits.applyTo(NettyServerBuilder.forAddress(
+            new InetSocketAddress(settings.host(), settings.port())))
         .executor(work)
         .maxInboundMessageSize(MAX_INBOUND_BYTES)
-        .maxConnectionIdle(limits.maxConnectionIdle().toMillis(), TimeUnit.MILLISECONDS)
-        .keepAliveTime(limits.keepaliveTime().toMillis(), TimeUnit.MILLISECONDS)
-        .keepAliveTimeout(limits.keepaliveTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .permitKeepAliveTime(limits.permitKeepaliveTime().toMillis(), TimeUnit.MILLISECONDS)
-        .maxConcurrentCallsPerConnection(limits.maxConcurrentCallsPerConnection())
         .addService(ServerInterceptors.intercept(ParseGuard.guard(new FederationGrpcService(federation).bindService()),
             new RequesterInterceptor()))
         .build();

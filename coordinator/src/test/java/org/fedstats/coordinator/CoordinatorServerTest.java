@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.fedstats.common.grpc.ServerLimits;
 import org.fedstats.coordinator.config.CoordinatorConfig;
 import org.fedstats.coordinator.config.CoordinatorSettings;
 import org.fedstats.coordinator.testing.FakeNode;
@@ -49,7 +50,7 @@ class CoordinatorServerTest {
     }
   }
 
-  private Coordinator start(CoordinatorConfig.ServerConfig server, Integer maxConcurrent, FakeNode... nodes)
+  private Coordinator start(ServerLimits.Config server, Integer maxConcurrent, FakeNode... nodes)
       throws IOException {
     List<CoordinatorConfig.NodeEntry> entries = new ArrayList<>();
     Map<String, String> names = new HashMap<>();
@@ -62,7 +63,7 @@ class CoordinatorServerTest {
     CoordinatorSettings settings = CoordinatorSettings.of(new CoordinatorConfig("127.0.0.1:0", 3_000L, 60_000L,
         null, null, maxConcurrent, null, server, entries));
     Coordinator c = Coordinator.start(settings, new SimpleMeterRegistry(),
-        address -> InProcessChannelBuilder.forName(names.get(address)).build());
+        address -> InProcessChannelBuilder.forName(names.get(address)).directExecutor().build());
     resources.add(c);
     return c;
   }
@@ -76,7 +77,8 @@ class CoordinatorServerTest {
   }
 
   private ManagedChannel channel(Coordinator c) {
-    ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", c.port()).usePlaintext().build();
+    // Callbacks run on the transport's own threads, so only the coordinator's threads are counted below.
+    ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", c.port()).usePlaintext().directExecutor().build();
     resources.add(() -> ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
     return ch;
   }
@@ -132,7 +134,7 @@ class CoordinatorServerTest {
     FakeNode hung = new FakeNode("site1");
     resources.add(hung);
     // One connection may carry all 160 calls; the coordinator's own limit is what is tested.
-    Coordinator c = start(new CoordinatorConfig.ServerConfig(null, null, null, null, 500), 150, hung);
+    Coordinator c = start(new ServerLimits.Config(null, null, null, null, 500, null), 150, hung);
     ManagedChannel ch = channel(c);
     FederationServiceGrpc.FederationServiceStub stub = FederationServiceGrpc.newStub(ch);
     int threadsBefore = Thread.activeCount();
@@ -161,7 +163,8 @@ class CoordinatorServerTest {
       Thread.sleep(10);
     }
     assertThat(c.federation().inFlight()).isEqualTo(150);
-    assertThat(Thread.activeCount() - threadsBefore).as("threads for 150 waiting requests").isLessThan(20);
+    assertThat(Thread.activeCount() - threadsBefore).as("threads for 150 waiting requests: %s",
+        Thread.getAllStackTraces().keySet().stream().map(Thread::getName).sorted().toList()).isLessThan(20);
     List<Status> outcomes = calls.stream().map(CompletableFuture::join).toList();
     assertThat(outcomes.stream().filter(s -> s.getCode() == Status.Code.RESOURCE_EXHAUSTED)).hasSize(10)
         .allSatisfy(s -> assertThat(s.getDescription()).contains("already running 150 requests"));
@@ -172,7 +175,7 @@ class CoordinatorServerTest {
 
   @Test
   void idleResearcherConnectionsAreClosed() throws Exception {
-    Coordinator c = start(new CoordinatorConfig.ServerConfig(300L, null, null, null, null), null, node("site1", 1));
+    Coordinator c = start(new ServerLimits.Config(300L, null, null, null, null, null), null, node("site1", 1));
     ManagedChannel ch = channel(c);
     FederationServiceGrpc.newBlockingStub(ch).listNodes(ListNodesRequest.getDefaultInstance());
     assertThat(ch.getState(false)).isEqualTo(ConnectivityState.READY);

@@ -5,7 +5,6 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.sql.SQLException;
 import java.util.concurrent.ExecutorService;
@@ -13,7 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.fedstats.common.HostPort;
 import org.fedstats.node.config.NodeSettings;
-import org.fedstats.node.config.ServerLimits;
+import org.fedstats.common.grpc.ServerLimits;
 import org.fedstats.node.config.StartupException;
 
 /** A node served over gRPC/Netty at its configured address. */
@@ -47,17 +46,10 @@ public final class NodeServer implements AutoCloseable {
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.port()))
         .executor(workers)
         .maxInboundMessageSize(MAX_INBOUND_BYTES)
-        // Idle and dead connections are closed, and one connection cannot take every worker.
-        .maxConnectionIdle(limits.maxConnectionIdle().toMillis(), TimeUnit.MILLISECONDS)
-        .keepAliveTime(limits.keepaliveTime().toMillis(), TimeUnit.MILLISECONDS)
-        .keepAliveTimeout(limits.keepaliveTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .permitKeepAliveTime(limits.permitKeepaliveTime().toMillis(), TimeUnit.MILLISECONDS)
-        .maxConcurrentCallsPerConnection(limits.maxConcurrentCallsPerConnection())
         .addService(node.serviceDefinition())
         .addService(health.getHealthService());
-    if (limits.maxConnectionAge() != null) {
-      builder.maxConnectionAge(limits.maxConnectionAge().toMillis(), TimeUnit.MILLISECONDS);
-    }
+    // Idle and dead connections are closed, and one connection cannot take every worker.
+    limits.applyTo(builder);
     Server server = builder.build();
     try {
       server.start();
@@ -67,19 +59,10 @@ public final class NodeServer implements AutoCloseable {
       node.close();
       HostPort address = new HostPort(settings.host(), settings.port());
       throw new StartupException("node " + settings.nodeId() + " cannot listen on " + address + ": "
-          + (inUse(e) ? "the address is already in use (another node or program listens there)"
+          + (HostPort.inUse(e) ? "the address is already in use (another node or program listens there)"
               : String.valueOf(e.getMessage())), e);
     }
     return new NodeServer(node, server, workers);
-  }
-
-  private static boolean inUse(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof BindException || String.valueOf(t.getMessage()).contains("Address already in use")) {
-        return true;
-      }
-    }
-    return false;
   }
 
   public int port() {

@@ -35,7 +35,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.fedstats.node.config.NodeSettings;
-import org.fedstats.node.config.ServerLimits;
+import org.fedstats.common.grpc.ServerLimits;
 import org.fedstats.node.config.StartupException;
 import org.fedstats.node.testing.SharedData;
 import org.fedstats.proto.v1.Analysis;

@@ -1,68 +1,112 @@
 package org.fedstats.common.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collection;
-import java.util.Objects;
-import java.util.TreeSet;
-import java.util.stream.Collectors;
+import java.util.List;
 import org.fedstats.common.Text;
 
-/** Reads configuration files: kebab-case YAML keys, unknown keys refused, problems told in one line. */
+/**
+ * Reads configuration files: kebab-case YAML keys, unknown keys refused, and every problem told in one line that
+ * names the file, the line, where in the document, and what is wrong (with a suggestion for a mistyped key).
+ */
 public final class Yaml {
   private static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory())
       .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private Yaml() {}
 
   /**
    * Reads {@code file} as a {@code type}; {@code what} names the file's role in messages ("node configuration").
-   * Fails with an IOException whose message is one line: the file, the line and column, and what is wrong.
+   * Fails with an IOException whose message is one line.
    */
   public static <T> T read(Path file, Class<T> type, String what) throws IOException {
-    try {
-      T value = MAPPER.readValue(file.toFile(), type);
-      return Objects.requireNonNull(value, "empty file");
-    } catch (UnrecognizedPropertyException e) {
-      throw new IOException(what + " " + file + where(e.getLocation()) + ": unknown key '"
-          + Text.echo(e.getPropertyName()) + "'" + known(e.getPropertyName(), e.getKnownPropertyIds()), e);
-    } catch (JsonProcessingException e) {
-      throw new IOException(what + " " + file + where(e.getLocation()) + ": "
-          + firstLine(e.getOriginalMessage()), e);
-    } catch (NoSuchFileException e) {
-      throw new IOException(what + " " + file + " does not exist", e);
-    } catch (IOException | NullPointerException e) {
-      throw new IOException("cannot read " + what + " " + file + ": " + firstLine(e.getMessage()), e);
+    if (!Files.isRegularFile(file)) {
+      throw new IOException(what + " " + file + " does not exist or is not a file");
     }
+    T value;
+    try {
+      value = MAPPER.readValue(file.toFile(), type);
+    } catch (UnrecognizedPropertyException e) {
+      List<String> known = e.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList();
+      String suggestion = Text.closest(e.getPropertyName(), known).map(k -> "did you mean '" + k + "'? ")
+          .orElse("");
+      // Jackson reports an unknown key of a record at the record's end; find the key's own line.
+      throw new IOException(file + lineOf(file, e) + ": unknown key '" + Text.echo(e.getPropertyName()) + "'"
+          + path(e) + "; " + suggestion + "known keys here: " + String.join(", ", known), e);
+    } catch (JsonProcessingException e) {
+      throw new IOException(where(file, e) + "cannot read the " + what + path(e) + ": "
+          + Text.echo(firstLine(e.getOriginalMessage())), e);
+    } catch (IOException e) {
+      throw new IOException("cannot read " + what + " " + file + ": " + e.getMessage(), e);
+    }
+    if (value == null) {
+      throw new IOException(what + " " + file + " is empty");
+    }
+    return value;
   }
 
-  private static String where(JsonLocation location) {
-    return location == null || location.getLineNr() < 1 ? ""
-        : ", line " + location.getLineNr() + ", column " + location.getColumnNr();
+  /** " line N" of the key an exception's path leads to, or "" if it cannot be found. */
+  private static String lineOf(Path file, JsonMappingException e) {
+    StringBuilder pointer = new StringBuilder();
+    for (JsonMappingException.Reference r : e.getPath()) {
+      pointer.append('/').append(r.getIndex() >= 0 ? String.valueOf(r.getIndex())
+          : r.getFieldName().replace("~", "~0").replace("/", "~1"));
+    }
+    try (JsonParser parser = MAPPER.getFactory().createParser(file.toFile())) {
+      for (JsonToken t = parser.nextToken(); t != null; t = parser.nextToken()) {
+        if (t == JsonToken.FIELD_NAME && parser.getParsingContext().pathAsPointer().toString()
+            .equals(pointer.toString())) {
+          return " line " + parser.currentTokenLocation().getLineNr();
+        }
+      }
+    } catch (IOException ignored) {
+      // The file was read once already; without a line the message still names the key and where it is.
+    }
+    return "";
   }
 
-  private static String known(String name, Collection<Object> known) {
-    if (known == null || known.isEmpty()) {
+  private static String where(Path file, JsonProcessingException e) {
+    JsonLocation at = e.getLocation();
+    return at == null || at.getLineNr() < 1 ? file + ": " : file + " line " + at.getLineNr() + ": ";
+  }
+
+  /** Where in the document a problem is, e.g. " under datasets[0].variables[2]". */
+  private static String path(JsonProcessingException e) {
+    if (!(e instanceof JsonMappingException m)) {
       return "";
     }
-    TreeSet<String> keys = known.stream().map(String::valueOf).collect(Collectors.toCollection(TreeSet::new));
-    return Text.closest(name, keys).map(k -> "; did you mean '" + k + "'?").orElse("")
-        + " (known keys here: " + String.join(", ", keys) + ")";
+    StringBuilder b = new StringBuilder();
+    List<JsonMappingException.Reference> refs = m.getPath();
+    for (int i = 0; i < refs.size() - (e instanceof UnrecognizedPropertyException ? 1 : 0); i++) {
+      JsonMappingException.Reference r = refs.get(i);
+      if (r.getIndex() >= 0) {
+        b.append('[').append(r.getIndex()).append(']');
+      } else if (r.getFieldName() != null) {
+        b.append(b.isEmpty() ? "" : ".").append(kebab(r.getFieldName()));
+      }
+    }
+    return b.isEmpty() ? "" : " under " + b;
+  }
+
+  private static String kebab(String name) {
+    return name.contains("-") ? name : PropertyNamingStrategies.KebabCaseStrategy.INSTANCE.translate(name);
   }
 
   private static String firstLine(String message) {
     if (message == null) {
-      return "unreadable";
+      return "";
     }
     int newline = message.indexOf('\n');
     return newline < 0 ? message : message.substring(0, newline);

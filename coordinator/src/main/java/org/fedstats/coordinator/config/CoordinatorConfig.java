@@ -1,6 +1,7 @@
 package org.fedstats.coordinator.config;
 
 import java.util.List;
+import org.fedstats.common.grpc.ServerLimits;
 
 /** A coordinator's configuration file, as written (kebab-case YAML keys); absent keys take their defaults. */
 public record CoordinatorConfig(
@@ -11,7 +12,7 @@ public record CoordinatorConfig(
     Long healthTimeoutMs,
     Integer maxConcurrentRequests,
     Long nodeKeepaliveMs,
-    ServerConfig server,
+    ServerLimits.Config server,
     List<NodeEntry> nodes) {
 
   /** The common settings only; the rest take their defaults. */
@@ -20,8 +21,4 @@ public record CoordinatorConfig(
   }
 
   public record NodeEntry(String id, String address) {}
-
-  /** Limits of the researcher-facing gRPC port. */
-  public record ServerConfig(Long maxConnectionIdleMs, Long keepaliveTimeMs, Long keepaliveTimeoutMs,
-      Long permitKeepaliveTimeMs, Integer maxConcurrentCallsPerConnection) {}
 }

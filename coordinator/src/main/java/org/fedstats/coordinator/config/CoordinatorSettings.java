@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import org.fedstats.common.HostPort;
 import org.fedstats.common.config.Yaml;
+import org.fedstats.common.grpc.ServerLimits;
 
 /**
  * A coordinator's validated configuration: where it listens, its nodes, how long it waits for them, how it watches
@@ -94,7 +95,7 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
         millis(c.healthTimeoutMs(), DEFAULT_HEALTH_TIMEOUT),
         c.maxConcurrentRequests() == null ? DEFAULT_MAX_CONCURRENT_REQUESTS : c.maxConcurrentRequests(),
         millis(c.nodeKeepaliveMs(), DEFAULT_NODE_KEEPALIVE),
-        ServerLimits.of(c.server()), nodes);
+        ServerLimits.DEFAULT.with(c.server()), nodes);
   }
 
   static Duration millis(Long value, Duration otherwise) {

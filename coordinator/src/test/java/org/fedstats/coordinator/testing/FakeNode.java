@@ -43,7 +43,7 @@ public final class FakeNode implements AutoCloseable {
 
   public FakeNode(String id) throws IOException {
     this.id = id;
-    server = InProcessServerBuilder.forName(name).addService(new NodeServiceGrpc.NodeServiceImplBase() {
+    server = InProcessServerBuilder.forName(name).directExecutor().addService(new NodeServiceGrpc.NodeServiceImplBase() {
       @Override
       public void getNodeInfo(GetNodeInfoRequest request, StreamObserver<NodeInfo> responses) {
         if (!healthy) {

@@ -1,6 +1,7 @@
 package org.fedstats.node.config;
 
 import java.util.List;
+import org.fedstats.common.grpc.ServerLimits;
 import org.fedstats.node.disclosure.DisclosurePolicy;
 
 /** A node's configuration file, as written (kebab-case YAML keys). Checked by {@link NodeConfigLoader}. */
@@ -8,18 +9,9 @@ public record NodeConfig(
     String nodeId,
     String listen,
     String auditLog,
-    ServerConfig server,
+    ServerLimits.Config server,
     DisclosurePolicy.Overrides disclosure,
     List<DatasetConfig> datasets) {
-
-  /** Connection limits of the node's gRPC server; unset keys keep {@link ServerLimits#DEFAULT}. */
-  public record ServerConfig(
-      Long maxConnectionIdleMs,
-      Long keepaliveTimeMs,
-      Long keepaliveTimeoutMs,
-      Long permitKeepaliveTimeMs,
-      Integer maxConcurrentCallsPerConnection,
-      Long maxConnectionAgeMs) {}
 
   /** One dataset: CSV or Parquet files (or a table of an embedded database file) with declared variables. */
   public record DatasetConfig(

@@ -1,5 +1,7 @@
 package org.fedstats.node.config;
 
+import org.fedstats.common.grpc.ServerLimits;
+
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;

@@ -1,5 +1,6 @@
 package org.fedstats.node.config;
 
+import org.fedstats.common.grpc.ServerLimits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,7 +31,7 @@ class NodeConfigLoaderTest {
     assertThat(settings.host()).isEqualTo("127.0.0.1");
     assertThat(settings.port()).isEqualTo(50051);
     assertThat(settings.server()).isEqualTo(new ServerLimits(Duration.ofMinutes(5), Duration.ofMinutes(5),
-        Duration.ofSeconds(20), Duration.ofMinutes(1), 64, null));
+        Duration.ofSeconds(20), Duration.ofSeconds(30), 64, null));
     assertThat(CsvOptions.DEFAULT).isEqualTo(new CsvOptions(List.of("", "NA"), ",", true, null));
   }
 
@@ -42,7 +43,7 @@ class NodeConfigLoaderTest {
     NodeSettings settings = load(yaml);
     assertThat(settings.host()).isEqualTo("0.0.0.0");
     assertThat(settings.server()).isEqualTo(new ServerLimits(Duration.ofMinutes(5), Duration.ofMinutes(5),
-        Duration.ofSeconds(20), Duration.ofMinutes(1), 64, Duration.ofHours(1)));
+        Duration.ofSeconds(20), Duration.ofSeconds(30), 64, Duration.ofHours(1)));
     assertThat(settings.datasets().getFirst().source()).isEqualTo(new DatasetDefinition.Files(
         List.of(Path.of("/data/export/admissions.csv")), new CsvOptions(List.of("NA", ".", ""), ";", true,
             "%d/%m/%Y")));

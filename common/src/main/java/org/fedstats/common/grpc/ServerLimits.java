@@ -1,10 +1,12 @@
-package org.fedstats.node.config;
+package org.fedstats.common.grpc;
 
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Limits the node's gRPC server puts on its HTTP/2 connections, so that idle or greedy connections cannot pile up.
+ * Limits a gRPC server (a node's, or the coordinator's researcher-facing one) puts on its HTTP/2 connections, so that idle or greedy connections cannot pile up.
  *
  * @param maxConnectionIdle a connection with no call for this long is closed (GOAWAY)
  * @param keepaliveTime the node pings a connection with no traffic for this long, to find dead peers
@@ -22,7 +24,7 @@ public record ServerLimits(
     int maxConcurrentCallsPerConnection,
     Duration maxConnectionAge) {
   public static final ServerLimits DEFAULT = new ServerLimits(Duration.ofMinutes(5), Duration.ofMinutes(5),
-      Duration.ofSeconds(20), Duration.ofMinutes(1), 64, null);
+      Duration.ofSeconds(20), Duration.ofSeconds(30), 64, null);
 
   public ServerLimits {
     positive(maxConnectionIdle, "max-connection-idle-ms");
@@ -50,8 +52,30 @@ public record ServerLimits(
     }
   }
 
-  /** The defaults with the keys a configuration sets (null: not set). */
-  public ServerLimits with(NodeConfig.ServerConfig config) {
+  /** The {@code server:} section of a configuration file, as written; unset keys keep their defaults. */
+  public record Config(
+      Long maxConnectionIdleMs,
+      Long keepaliveTimeMs,
+      Long keepaliveTimeoutMs,
+      Long permitKeepaliveTimeMs,
+      Integer maxConcurrentCallsPerConnection,
+      Long maxConnectionAgeMs) {}
+
+  /** Sets these limits on a Netty server builder. */
+  public NettyServerBuilder applyTo(NettyServerBuilder builder) {
+    builder.maxConnectionIdle(maxConnectionIdle.toMillis(), TimeUnit.MILLISECONDS)
+        .keepAliveTime(keepaliveTime.toMillis(), TimeUnit.MILLISECONDS)
+        .keepAliveTimeout(keepaliveTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .permitKeepAliveTime(permitKeepaliveTime.toMillis(), TimeUnit.MILLISECONDS)
+        .maxConcurrentCallsPerConnection(maxConcurrentCallsPerConnection);
+    if (maxConnectionAge != null) {
+      builder.maxConnectionAge(maxConnectionAge.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    return builder;
+  }
+
+  /** These limits with the keys a configuration sets (null: not set). */
+  public ServerLimits with(Config config) {
     if (config == null) {
       return this;
     }
