@@ -10,6 +10,8 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -85,9 +87,17 @@ class DistributionTest {
       assertThat(v.out()).isEqualTo("fedstats " + VERSION + "\n");
       assertThat(v.exit()).isZero();
     }
+    Path archive;
     try (Stream<Path> archives = Files.list(tmp.resolve("cache/fedstats"))) {
-      assertThat(archives.map(Path::toString)).anyMatch(p -> p.endsWith(".jsa"));
+      archive = archives.filter(p -> p.toString().endsWith(".jsa")).findFirst().orElseThrow();
     }
+    // Jars newer than the archive (a rebuild, an update in place): the JVM would keep mapping and dropping the
+    // stale archive; the launcher removes it so that the next run writes it anew.
+    FileTime longAgo = FileTime.from(Instant.parse("2001-01-01T00:00:00Z"));
+    Files.setLastModifiedTime(archive, longAgo);
+    Launch afterUpdate = Launch.run(elsewhere, env(), home.resolve("bin/fedstats").toString(), "--version");
+    assertThat(afterUpdate.err()).isEmpty();
+    assertThat(Files.getLastModifiedTime(archive)).isGreaterThan(longAgo);
     for (String server : List.of("fedstats-node", "fedstats-coordinator")) {
       Launch v = Launch.run(elsewhere, env(), home.resolve("bin").resolve(server).toString(), "--version");
       assertThat(v.err()).isEmpty();
