@@ -2,10 +2,13 @@ package org.fedstats.client;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.math.BigDecimal;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * The federation rejected a request or could not be reached. {@link #code()} is the gRPC status code; the message
@@ -61,6 +64,13 @@ public final class FedstatsException extends RuntimeException {
         }
         return null;
       }
+      case INTERNAL -> {
+        if (causes(s.getCause()).anyMatch(c -> c.getClass().getSimpleName().equals("Http2Exception"))) {
+          return coordinator + " is not a fedstats coordinator (it does not speak gRPC; is it a web server?)"
+              + check;
+        }
+        return null;
+      }
       case UNIMPLEMENTED -> {
         if (String.valueOf(s.getDescription()).contains("FederationService")) {
           return coordinator + " is not a fedstats coordinator (it does not offer FederationService; is it a "
@@ -69,7 +79,8 @@ public final class FedstatsException extends RuntimeException {
         return null;
       }
       case DEADLINE_EXCEEDED -> {
-        return "the coordinator at " + coordinator + " did not answer within " + timeout.toSeconds()
+        return "the coordinator at " + coordinator + " did not answer within "
+            + BigDecimal.valueOf(timeout.toMillis(), 3).stripTrailingZeros().toPlainString()
             + " s; it may be overloaded or waiting for slow nodes (see --timeout)";
       }
       default -> {
@@ -79,12 +90,12 @@ public final class FedstatsException extends RuntimeException {
   }
 
   private static <T extends Throwable> T find(Throwable t, Class<T> type) {
-    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (type.isInstance(c)) {
-        return type.cast(c);
-      }
-    }
-    return null;
+    return causes(t).filter(type::isInstance).map(type::cast).findFirst().orElse(null);
+  }
+
+  /** {@code t} and its causes. */
+  private static Stream<Throwable> causes(Throwable t) {
+    return Stream.iterate(t, Objects::nonNull, c -> c.getCause() == c ? null : c.getCause());
   }
 
   public Status.Code code() {

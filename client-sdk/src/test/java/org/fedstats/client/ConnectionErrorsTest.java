@@ -3,10 +3,12 @@ package org.fedstats.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,6 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.fedstats.client.cli.FedstatsCli;
+import org.fedstats.proto.v1.FederationServiceGrpc;
+import org.fedstats.proto.v1.ListNodesRequest;
+import org.fedstats.proto.v1.ListNodesResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,6 +68,37 @@ class ConnectionErrorsTest {
           + "offer FederationService; is it a node's port?)");
     } finally {
       other.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aWebServer() throws Exception {
+    HttpServer web = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    web.start();
+    try {
+      String address = "127.0.0.1:" + web.getAddress().getPort();
+      assertThatThrownBy(() -> failure(address)).hasMessage(address + " is not a fedstats coordinator (it does not "
+          + "speak gRPC; is it a web server?); check the address (--coordinator)");
+    } finally {
+      web.stop(0);
+    }
+  }
+
+  @Test
+  void aCoordinatorThatDoesNotAnswerInTime() throws Exception {
+    Server silent = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        .addService(new FederationServiceGrpc.FederationServiceImplBase() {
+          @Override
+          public void listNodes(ListNodesRequest request, StreamObserver<ListNodesResponse> response) {
+            // never answers
+          }
+        }).build().start();
+    try (FederationClient client = FederationClient.connect("127.0.0.1:" + silent.getPort(), "tester",
+        Duration.ofMillis(500))) {
+      assertThatThrownBy(client::nodes).hasMessage("the coordinator at 127.0.0.1:" + silent.getPort()
+          + " did not answer within 0.5 s; it may be overloaded or waiting for slow nodes (see --timeout)");
+    } finally {
+      silent.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
   }
 
