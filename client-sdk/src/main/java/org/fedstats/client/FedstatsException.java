@@ -7,6 +7,7 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.stream.Stream;
 
@@ -53,10 +54,13 @@ public final class FedstatsException extends RuntimeException {
         if (find(s.getCause(), NoRouteToHostException.class) != null) {
           return "cannot reach the coordinator at " + coordinator + ": no route to that host" + check;
         }
-        ConnectException refused = find(s.getCause(), ConnectException.class);
-        if (refused != null) {
-          return "cannot reach the coordinator at " + coordinator + ": nothing is listening there (connection "
-              + "refused)" + check + " and that the coordinator is running";
+        ConnectException connect = find(s.getCause(), ConnectException.class);
+        if (connect != null) { // refused, or (Netty's ConnectTimeoutException) timed out
+          String why = String.valueOf(connect.getMessage()).toLowerCase(Locale.ROOT).contains("refused")
+              ? "nothing is listening there (connection refused)"
+              : "the connection failed (" + connect.getMessage() + ")";
+          return "cannot reach the coordinator at " + coordinator + ": " + why + check
+              + " and that the coordinator is running";
         }
         if (s.getCause() != null) { // the transport failed; a status the coordinator sent has no cause here
           return "lost the connection to the coordinator at " + coordinator + " (" + s.getDescription() + ": "

@@ -14,6 +14,7 @@ import org.fedstats.client.FederationClient;
 import org.fedstats.client.FedstatsException;
 import org.fedstats.client.Query;
 import org.fedstats.client.Results.Result;
+import org.fedstats.common.Text;
 import org.fedstats.proto.v1.DatasetInfo;
 import org.fedstats.proto.v1.FederatedDataset;
 import org.fedstats.proto.v1.ListDatasetsResponse;
@@ -146,7 +147,7 @@ public final class FedstatsCli implements Callable<Integer> {
     public Output.Format convert(String value) {
       return Arrays.stream(Output.Format.values()).filter(f -> f.toString().equalsIgnoreCase(value.strip()))
           .findFirst().orElseThrow(() -> new CommandLine.TypeConversionException("expected one of "
-              + String.join(", ", new FormatNames()) + ", not '" + value + "'"));
+              + String.join(", ", new FormatNames()) + ", not '" + Text.echo(value) + "'"));
     }
   }
 
