@@ -1,6 +1,7 @@
 package org.fedstats.client.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -50,8 +51,10 @@ final class Output {
     try {
       JsonNode tree = MAPPER.readTree(JsonFormat.printer().print(message));
       int64AsNumbers(tree, message.getDescriptorForType());
-      out.println(MAPPER.writer(new DefaultPrettyPrinter().withSeparators(Separators.createDefaultInstance()
-          .withObjectFieldValueSpacing(Separators.Spacing.AFTER))).writeValueAsString(tree));
+      DefaultPrettyPrinter printer = new DefaultPrettyPrinter().withSeparators(Separators.createDefaultInstance()
+          .withObjectFieldValueSpacing(Separators.Spacing.AFTER));
+      printer.indentArraysWith(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE);
+      out.println(MAPPER.writer(printer).writeValueAsString(tree));
     } catch (InvalidProtocolBufferException | JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
