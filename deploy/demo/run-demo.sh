@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs a demo federation on 127.0.0.1: a coordinator and three nodes, each holding one site of survival::colon
 # (and of datasets::infert), asks it a few questions through the fedstats CLI, and shuts everything down.
-# Needs only a JDK >= 21 (JAVA_HOME or java on PATH); builds the project with the Maven Wrapper first.
+# Needs only a JDK >= 21 (JAVA_HOME, java on the PATH, or under /usr/lib/jvm); builds the project with the Maven
+# Wrapper first (FEDSTATS_SKIP_BUILD=1 skips that). FEDSTATS_KEEP_RUNNING=1 leaves the federation up at the end.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -9,28 +10,15 @@ root="$(cd "$here/../.." && pwd)"
 run="$here/run"
 start_ns=$(date +%s%N)
 
-if [[ -z "${JAVA_HOME:-}" ]]; then
-  for candidate in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-21-jdk-amd64; do
-    [[ -x "$candidate/bin/java" ]] && export JAVA_HOME="$candidate" && break
-  done
-fi
-java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-jvm_opts=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 --enable-native-access=ALL-UNNAMED)
-java_major=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
-if (( java_major < 21 )); then
-  echo "fedstats needs a JDK >= 21; $java is $java_major (set JAVA_HOME)" >&2; exit 1
-fi
-# protobuf-java still uses sun.misc.Unsafe; JDK 24+ warns about it unless told to allow it.
-(( java_major >= 24 )) && jvm_opts+=(--sun-misc-unsafe-memory-access=allow)
-
-if [[ "${FEDSTATS_SKIP_BUILD:-}" != "1" ]]; then
+# The launchers in bin/ find a Java >= 21 themselves; the build needs a JDK, found the same way.
+source "$root/bin/lib/launcher.sh"
+build=$([[ "${FEDSTATS_SKIP_BUILD:-}" == "1" ]] || echo yes)
+fedstats_find_jdk ${build:+javac} || exit 1
+export JAVA_HOME="$FEDSTATS_JAVA_HOME"
+if [[ -n "$build" ]]; then
   echo "== building (./mvnw -q -DskipTests install)"
   (cd "$root" && ./mvnw -q -DskipTests install)
 fi
-
-node_jar="$root/node-server/target/fedstats-node-server-0.1.0-SNAPSHOT.jar"
-coordinator_jar="$root/coordinator/target/fedstats-coordinator-0.1.0-SNAPSHOT.jar"
-cli_jar="$root/client-sdk/target/fedstats-client-sdk-0.1.0-SNAPSHOT.jar"
 
 rm -rf "$run" && mkdir -p "$run"
 pids=()
@@ -51,22 +39,37 @@ wait_for_line() {  # file, pattern, seconds
 }
 
 echo "== starting nodes site1, site2, site3 and the coordinator on 127.0.0.1"
+# Four JVMs on a small machine: the serial collector and the quick compiler keep them light.
+export FEDSTATS_JAVA_OPTS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 for i in 1 2 3; do
-  "$java" "${jvm_opts[@]}" -jar "$node_jar" --config "$here/node-site$i.yaml" >"$run/node-site$i.log" 2>&1 &
+  "$root/bin/fedstats-node" --config "$here/node-site$i.yaml" >"$run/node-site$i.log" 2>&1 &
   pids+=($!)
 done
 for i in 1 2 3; do wait_for_line "$run/node-site$i.log" "listening on" 60; done
-"$java" "${jvm_opts[@]}" -jar "$coordinator_jar" --config "$here/coordinator.yaml" >"$run/coordinator.log" 2>&1 &
+"$root/bin/fedstats-coordinator" --config "$here/coordinator.yaml" >"$run/coordinator.log" 2>&1 &
 pids+=($!)
 wait_for_line "$run/coordinator.log" "listening on" 60
 cat "$run/coordinator.log"
+unset FEDSTATS_JAVA_OPTS
+
+# The command line as a user in this folder would type it; 127.0.0.1:50060 is its default coordinator.
+if [[ "$PWD" == "$root" ]]; then launcher=bin/fedstats; else launcher="$root/bin/fedstats"; fi
+export FEDSTATS_USER=demo  # the name the nodes' audit logs record
+
+shell_words() {  # prints its arguments as a shell command line that gives them back, to copy and paste
+  local line="" arg
+  for arg in "$@"; do
+    if [[ "$arg" =~ ^[A-Za-z0-9_./:=,+@%-]+$ ]]; then line+=" $arg"
+    elif [[ "$arg" == *\'* ]]; then line+=" $(printf '%q' "$arg")"
+    else line+=" '$arg'"; fi
+  done
+  echo "${line# }"
+}
 
 fedstats() {
   echo
-  echo "\$ fedstats $*"
-  # A class-data archive, written by the first call, makes the later CLI starts about a third faster.
-  "$java" "${jvm_opts[@]}" -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile="$run/cli.jsa" \
-    -jar "$cli_jar" --coordinator 127.0.0.1:50060 --user demo "$@" || true
+  echo "\$ $(shell_words "$launcher" "$@")"
+  "$root/bin/fedstats" "$@" || true
 }
 
 fedstats nodes

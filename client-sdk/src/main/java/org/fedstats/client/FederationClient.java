@@ -13,7 +13,9 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import org.fedstats.common.HostPort;
 import org.fedstats.proto.v1.AnalysisRequest;
 import org.fedstats.proto.v1.AnalysisResponse;
 import org.fedstats.proto.v1.FederatedDataset;
@@ -37,10 +39,15 @@ public final class FederationClient implements AutoCloseable {
   private final ManagedChannel owned;
   private final FederationServiceGrpc.FederationServiceBlockingStub stub;
   private final Duration timeout;
+  private final String address;
+  private final String host;
 
-  private FederationClient(ManagedChannel owned, Channel channel, String user, Duration timeout) {
+  private FederationClient(ManagedChannel owned, Channel channel, String address, String host, String user,
+      Duration timeout) {
     this.owned = owned;
     this.stub = FederationServiceGrpc.newBlockingStub(ClientInterceptors.intercept(channel, userHeader(user)));
+    this.address = address;
+    this.host = host;
     this.timeout = timeout;
   }
 
@@ -49,14 +56,41 @@ public final class FederationClient implements AutoCloseable {
     return connect(address, System.getProperty("user.name", "anonymous"), Duration.ofSeconds(60));
   }
 
+  /**
+   * Connects over plaintext gRPC to a coordinator at host:port; {@code user} is the name the nodes' audit logs
+   * record, {@code timeout} how long each call waits. Throws {@link IllegalArgumentException} if the address is not
+   * host:port.
+   */
   public static FederationClient connect(String address, String user, Duration timeout) {
-    ManagedChannel channel = NettyChannelBuilder.forTarget(address).usePlaintext().build();
-    return new FederationClient(channel, channel, user, timeout);
+    HostPort target = parseAddress(address);
+    ManagedChannel channel = NettyChannelBuilder.forAddress(target.host(), target.port()).usePlaintext().build();
+    return new FederationClient(channel, channel, target.toString(), target.host(), user, timeout);
   }
 
   /** Uses a channel the caller owns and closes (for example an in-process channel in tests). */
   public static FederationClient over(Channel channel, String user) {
-    return new FederationClient(null, channel, user, Duration.ofSeconds(60));
+    return new FederationClient(null, channel, channel.authority(), channel.authority(), user,
+        Duration.ofSeconds(60));
+  }
+
+  /**
+   * A coordinator address written host:port ({@code [::1]:50060} for IPv6). The exception's message says what is
+   * wrong, e.g. "give the coordinator as host:port, without http://".
+   */
+  public static HostPort parseAddress(String text) {
+    if (text == null || text.isBlank()) {
+      throw new IllegalArgumentException("no coordinator address: give it as host:port, e.g. 127.0.0.1:50060");
+    }
+    int scheme = text.indexOf("://");
+    if (scheme > 0) {
+      throw new IllegalArgumentException("give the coordinator as host:port, e.g. 127.0.0.1:50060, without "
+          + text.substring(0, scheme + 3).toLowerCase(Locale.ROOT));
+    }
+    HostPort target = HostPort.parse(text.strip(), "the coordinator address");
+    if (target.port() == 0) {
+      throw new IllegalArgumentException("the coordinator address needs a port from 1 to 65535, not 0");
+    }
+    return target;
   }
 
   public List<NodeStatus> nodes() {
@@ -80,11 +114,11 @@ public final class FederationClient implements AutoCloseable {
     return stub.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private static <T> T call(java.util.function.Supplier<T> rpc) {
+  private <T> T call(java.util.function.Supplier<T> rpc) {
     try {
       return rpc.get();
     } catch (StatusRuntimeException e) {
-      throw FedstatsException.from(e);
+      throw FedstatsException.from(e, address, host, timeout);
     }
   }
 

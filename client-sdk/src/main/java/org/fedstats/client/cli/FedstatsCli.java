@@ -3,13 +3,18 @@ package org.fedstats.client.cli;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.fedstats.client.FederationClient;
 import org.fedstats.client.FedstatsException;
 import org.fedstats.client.Query;
 import org.fedstats.client.Results.Result;
+import org.fedstats.common.Text;
 import org.fedstats.proto.v1.DatasetInfo;
 import org.fedstats.proto.v1.FederatedDataset;
 import org.fedstats.proto.v1.ListDatasetsResponse;
@@ -22,33 +27,43 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
  * The researcher's command line. Exit status: 0 with a pooled value (or a listing), 3 when no pooled value could
- * be given (a site refused or failed), 1 when the request was rejected or the coordinator unreachable.
+ * be given (a site refused or failed), 2 for a usage error, 1 when the request was rejected or the coordinator
+ * unreachable. Results go to stdout, errors to stderr, each as one line.
  */
-@Command(name = "fedstats", mixinStandardHelpOptions = true, version = "fedstats 0.1",
+@Command(name = "fedstats", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true,
+    versionProvider = FedstatsCli.Version.class,
     description = "Ask a fedstats federation for pooled, disclosure-checked statistics.",
     subcommands = {FedstatsCli.Nodes.class, FedstatsCli.Datasets.class, FedstatsCli.Variables.class,
         FedstatsCli.CountCmd.class, FedstatsCli.SummaryCmd.class, FedstatsCli.TableCmd.class,
-        FedstatsCli.HistogramCmd.class})
-public final class FedstatsCli {
+        FedstatsCli.HistogramCmd.class, CommandLine.HelpCommand.class})
+public final class FedstatsCli implements Callable<Integer> {
   static final int NO_POOLED_VALUE = 3;
 
-  @Option(names = {"-C", "--coordinator"}, defaultValue = "${env:FEDSTATS_COORDINATOR:-127.0.0.1:50060}",
-      description = "Coordinator address host:port (default: $FEDSTATS_COORDINATOR or ${DEFAULT-VALUE}).")
+  /** gRPC's own logging (e.g. a failed name resolution with its stack trace); its failures reach us as errors. */
+  private static final Logger GRPC_LOG = Logger.getLogger("io.grpc");
+
+  @Option(names = {"-C", "--coordinator"}, scope = ScopeType.INHERIT, converter = AddressConverter.class,
+      defaultValue = "${env:FEDSTATS_COORDINATOR:-127.0.0.1:50060}", paramLabel = "<host:port>",
+      description = "Coordinator address (default: $FEDSTATS_COORDINATOR or ${DEFAULT-VALUE}).")
   String coordinator;
 
-  @Option(names = {"-f", "--format"}, defaultValue = "text", converter = FormatConverter.class,
-      description = "Output format: text, json or csv (default: ${DEFAULT-VALUE}).")
+  @Option(names = {"-f", "--format"}, scope = ScopeType.INHERIT, defaultValue = "text",
+      converter = FormatConverter.class, completionCandidates = FormatNames.class,
+      description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   Output.Format format;
 
-  @Option(names = {"-u", "--user"}, defaultValue = "${sys:user.name}",
-      description = "Name recorded in the nodes' audit logs (default: your login).")
+  @Option(names = {"-u", "--user"}, scope = ScopeType.INHERIT,
+      defaultValue = "${env:FEDSTATS_USER:-${sys:user.name}}",
+      description = "Name recorded in the nodes' audit logs (default: $FEDSTATS_USER or your login).")
   String user;
 
-  @Option(names = "--timeout", defaultValue = "60", description = "Seconds to wait for the federation.")
+  @Option(names = "--timeout", scope = ScopeType.INHERIT, defaultValue = "60", paramLabel = "<seconds>",
+      description = "Seconds to wait for the federation (default: ${DEFAULT-VALUE}).")
   long timeoutSeconds;
 
   @Spec
@@ -62,7 +77,15 @@ public final class FedstatsCli {
     return spec.commandLine().getOut();
   }
 
+  /** Without a command: the usage, on stderr, as a usage error. */
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return spec.exitCodeOnInvalidInput();
+  }
+
   public static void main(String[] args) {
+    GRPC_LOG.setLevel(Level.OFF);
     System.exit(commandLine().execute(args));
   }
 
@@ -75,13 +98,56 @@ public final class FedstatsCli {
       cmd.getErr().flush();
       return 1;
     });
+    cl.setParameterExceptionHandler(FedstatsCli::usageError);
     return cl;
+  }
+
+  /** A usage error in one line: what is wrong, any "did you mean", and where the help is. */
+  private static int usageError(CommandLine.ParameterException e, String[] args) {
+    CommandLine cmd = e.getCommandLine();
+    StringBuilder line = new StringBuilder("fedstats: ").append(e.getMessage());
+    if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+      line.append("; did you mean ").append(String.join(" or ", u.getSuggestions())).append('?');
+    }
+    line.append(" (see '").append(cmd.getCommandSpec().qualifiedName()).append(" --help')");
+    cmd.getErr().println(line);
+    cmd.getErr().flush();
+    return cmd.getCommandSpec().exitCodeOnInvalidInput();
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = FedstatsCli.class.getPackage().getImplementationVersion();
+      return new String[] {"fedstats " + (v == null ? "dev" : v)};
+    }
+  }
+
+  /** Checks --coordinator as the SDK does, so that a malformed address is a usage error naming the option. */
+  static final class AddressConverter implements CommandLine.ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      try {
+        return FederationClient.parseAddress(value).toString();
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
+  static final class FormatNames implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return Arrays.stream(Output.Format.values()).map(Output.Format::toString).iterator();
+    }
   }
 
   static final class FormatConverter implements CommandLine.ITypeConverter<Output.Format> {
     @Override
     public Output.Format convert(String value) {
-      return Output.Format.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+      return Arrays.stream(Output.Format.values()).filter(f -> f.toString().equalsIgnoreCase(value.strip()))
+          .findFirst().orElseThrow(() -> new CommandLine.TypeConversionException("expected one of "
+              + String.join(", ", new FormatNames()) + ", not '" + Text.echo(value) + "'"));
     }
   }
 

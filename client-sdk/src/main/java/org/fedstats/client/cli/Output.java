@@ -1,9 +1,22 @@
 package org.fedstats.client.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BigIntegerNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
 import java.io.PrintWriter;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,16 +30,71 @@ import org.fedstats.client.Results.Table;
 
 /** Renders results as human-readable text, JSON or CSV. */
 final class Output {
-  enum Format { TEXT, JSON, CSV }
+  enum Format {
+    TEXT, JSON, CSV;
+
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private Output() {}
 
+  /**
+   * Prints a message as protobuf's canonical JSON, except that 64-bit integers are JSON numbers rather than the
+   * strings protobuf writes (so that R, Python and jq read counts as numbers).
+   */
   static void json(PrintWriter out, MessageOrBuilder message) {
     try {
-      out.println(JsonFormat.printer().print(message));
-    } catch (InvalidProtocolBufferException e) {
+      JsonNode tree = MAPPER.readTree(JsonFormat.printer().print(message));
+      int64AsNumbers(tree, message.getDescriptorForType());
+      DefaultPrettyPrinter printer = new DefaultPrettyPrinter().withSeparators(Separators.createDefaultInstance()
+          .withObjectFieldValueSpacing(Separators.Spacing.AFTER));
+      printer.indentArraysWith(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE);
+      out.println(MAPPER.writer(printer).writeValueAsString(tree));
+    } catch (InvalidProtocolBufferException | JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Turns the string values of the 64-bit integer fields of {@code json}, a message of {@code type}, to numbers. */
+  private static void int64AsNumbers(JsonNode json, Descriptor type) {
+    if (!(json instanceof ObjectNode object)) {
+      return;
+    }
+    for (FieldDescriptor field : type.getFields()) {
+      JsonNode value = object.get(field.getJsonName());
+      if (value == null) {
+        continue;
+      }
+      if (field.isMapField()) {
+        FieldDescriptor valueField = field.getMessageType().findFieldByName("value");
+        value.properties().forEach(entry -> entry.setValue(converted(entry.getValue(), valueField)));
+      } else if (value instanceof ArrayNode array) {
+        for (int i = 0; i < array.size(); i++) {
+          array.set(i, converted(array.get(i), field));
+        }
+      } else {
+        object.set(field.getJsonName(), converted(value, field));
+      }
+    }
+  }
+
+  private static JsonNode converted(JsonNode value, FieldDescriptor field) {
+    switch (field.getType()) {
+      case MESSAGE, GROUP -> int64AsNumbers(value, field.getMessageType());
+      case INT64, SINT64, SFIXED64 -> {
+        return value.isTextual() ? LongNode.valueOf(Long.parseLong(value.asText())) : value;
+      }
+      case UINT64, FIXED64 -> {
+        return value.isTextual() ? BigIntegerNode.valueOf(new BigInteger(value.asText())) : value;
+      }
+      default -> { }
+    }
+    return value;
   }
 
   static String number(double v) {

@@ -38,17 +38,23 @@ class FedstatsCliTest {
     }
   }
 
-  private record Run(int exit, String out, String err) {}
+  record Run(int exit, String out, String err) {}
 
+  /** Runs the command line against the test federation. */
   private Run cli(String... args) {
+    List<String> all = new ArrayList<>(List.of("--coordinator", address, "--user", "cli-test"));
+    all.addAll(List.of(args));
+    return run(all.toArray(String[]::new));
+  }
+
+  /** Runs the command line with exactly these arguments. */
+  static Run run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cl = FedstatsCli.commandLine();
     cl.setOut(new PrintWriter(out));
     cl.setErr(new PrintWriter(err));
-    List<String> all = new ArrayList<>(List.of("--coordinator", address, "--user", "cli-test"));
-    all.addAll(List.of(args));
-    int exit = cl.execute(all.toArray(String[]::new));
+    int exit = cl.execute(args);
     return new Run(exit, out.toString(), err.toString());
   }
 
@@ -61,12 +67,37 @@ class FedstatsCliTest {
   }
 
   @Test
-  void jsonOutputIsTheFullResponse() throws Exception {
+  void jsonOutputIsTheFullResponseWithCountsAsNumbers() throws Exception {
     Run r = cli("--format", "json", "count", "colon", "--where", "sex = 0");
     assertThat(r.exit()).isZero();
     JsonNode json = new ObjectMapper().readTree(r.out());
-    assertThat(json.get("pooled").get("count").get("count").asText()).isEqualTo("445");
+    JsonNode pooled = json.get("pooled").get("count").get("count");
+    assertThat(pooled.isIntegralNumber()).as("pooled count %s is a JSON number", pooled).isTrue();
+    assertThat(pooled.asLong()).isEqualTo(445);
     assertThat(json.get("sites")).hasSize(3);
+
+    JsonNode summary = new ObjectMapper().readTree(cli("--format", "json", "summary", "colon", "age").out());
+    assertThat(summary.findValues("n")).hasSize(4).allSatisfy(n -> assertThat(n.isIntegralNumber()).isTrue());
+    assertThat(summary.get("pooled").get("summary").get("n").asLong()).isEqualTo(929);
+    assertThat(summary.get("pooled").get("summary").get("mean").isNumber()).isTrue();
+
+    JsonNode histogram = new ObjectMapper().readTree(cli("--format", "json", "histogram", "colon", "age",
+        "--breaks", "0,40,50,60,70,100").out());
+    assertThat(histogram.get("pooled").get("histogram").get("counts"))
+        .allSatisfy(c -> assertThat(c.isIntegralNumber()).isTrue()).extracting(JsonNode::asLong)
+        .containsExactly(70L, 113L, 231L, 298L, 217L);
+
+    JsonNode nodes = new ObjectMapper().readTree(cli("--format", "json", "nodes").out());
+    assertThat(nodes.get("nodes").get(0).get("requests").isIntegralNumber()).isTrue();
+  }
+
+  @Test
+  void globalOptionsAlsoAfterTheCommand() throws Exception {
+    Run r = run("count", "colon", "--coordinator", address, "--format", "json", "--user", "cli-test");
+    assertThat(r.err()).isEmpty();
+    assertThat(r.exit()).isZero();
+    assertThat(new ObjectMapper().readTree(r.out()).get("pooled").get("count").get("count").asLong()).isEqualTo(929);
+    assertThat(run("-C", address, "nodes", "-f", "csv").out()).startsWith("node,address,reachable");
   }
 
   @Test

@@ -1,0 +1,181 @@
+package org.fedstats.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The tar.gz unpacked in a temporary folder, its launchers run from other folders as a site or a researcher would:
+ * a node from the shipped example configuration, a coordinator, and the command line asking them.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DistributionTest {
+  private static final String VERSION = System.getProperty("fedstats.version");
+
+  private Path tmp;
+  private Path home;
+  private Path elsewhere;
+  private final List<Process> servers = new ArrayList<>();
+
+  @BeforeAll
+  void unpack(@TempDir Path dir) throws Exception {
+    tmp = dir;
+    Path tarball = Path.of(System.getProperty("fedstats.distribution"));
+    assertThat(tarball).exists();
+    Path unpacked = Files.createDirectories(tmp.resolve("opt"));
+    Launch tar = Launch.run(unpacked, Map.of(), "tar", "xzf", tarball.toString());
+    assertThat(tar.exit()).as(tar.err()).isZero();
+    home = unpacked.resolve("fedstats-" + VERSION);
+    elsewhere = Files.createDirectories(tmp.resolve("somewhere else"));
+  }
+
+  @AfterAll
+  void stopServers() throws InterruptedException {
+    for (Process p : servers) {
+      p.destroy();
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    }
+  }
+
+  /** The environment of a user whose JAVA_HOME is the JDK running the build. */
+  private Map<String, String> env() {
+    return Map.of("JAVA_HOME", System.getProperty("java.home"), "XDG_CACHE_HOME", tmp.resolve("cache").toString());
+  }
+
+  @Test
+  void holdsTheLaunchersAndEveryJar() throws IOException {
+    for (String launcher : List.of("fedstats", "fedstats-node", "fedstats-coordinator")) {
+      assertThat(home.resolve("bin").resolve(launcher)).isExecutable();
+    }
+    try (Stream<Path> jars = Files.list(home.resolve("lib"))) {
+      assertThat(jars.map(p -> p.getFileName().toString()).toList()).contains(
+          "fedstats-node-server-" + VERSION + ".jar", "fedstats-coordinator-" + VERSION + ".jar",
+          "fedstats-client-sdk-" + VERSION + ".jar", "picocli-4.7.7.jar").anyMatch(n -> n.startsWith("duckdb_jdbc"));
+    }
+    assertThat(home.resolve("examples/node-site1.yaml")).exists();
+  }
+
+  /** Only the version on stdout and nothing on stderr, also when the class-data archive is written and used. */
+  @Test
+  void versionFromAnotherFolderWithoutNoise() throws Exception {
+    for (int run = 1; run <= 2; run++) {
+      Launch v = Launch.run(elsewhere, env(), home.resolve("bin/fedstats").toString(), "--version");
+      assertThat(v.err()).as("stderr of run %d", run).isEmpty();
+      assertThat(v.out()).isEqualTo("fedstats " + VERSION + "\n");
+      assertThat(v.exit()).isZero();
+    }
+    Path archive;
+    try (Stream<Path> archives = Files.list(tmp.resolve("cache/fedstats"))) {
+      archive = archives.filter(p -> p.toString().endsWith(".jsa")).findFirst().orElseThrow();
+    }
+    // Jars newer than the archive (a rebuild, an update in place): the JVM would keep mapping and dropping the
+    // stale archive; the launcher removes it so that the next run writes it anew.
+    FileTime longAgo = FileTime.from(Instant.parse("2001-01-01T00:00:00Z"));
+    Files.setLastModifiedTime(archive, longAgo);
+    Launch afterUpdate = Launch.run(elsewhere, env(), home.resolve("bin/fedstats").toString(), "--version");
+    assertThat(afterUpdate.err()).isEmpty();
+    assertThat(Files.getLastModifiedTime(archive)).isGreaterThan(longAgo);
+    for (String server : List.of("fedstats-node", "fedstats-coordinator")) {
+      Launch v = Launch.run(elsewhere, env(), home.resolve("bin").resolve(server).toString(), "--version");
+      assertThat(v.err()).isEmpty();
+      assertThat(v.out()).isEqualTo(server + " " + VERSION + "\n");
+    }
+  }
+
+  @Test
+  void launchersFollowSymbolicLinks() throws Exception {
+    Path links = Files.createDirectories(tmp.resolve("links"));
+    Files.createSymbolicLink(links.resolve("fs"), home.resolve("bin/fedstats"));
+    Launch v = Launch.run(elsewhere, env(), links.resolve("fs").toString(), "--version");
+    assertThat(v.out()).isEqualTo("fedstats " + VERSION + "\n");
+  }
+
+  @Test
+  void theSourceTreeLaunchersRunTheBuiltJars() throws Exception {
+    Path tree = Path.of(System.getProperty("fedstats.source.tree"));
+    Launch v = Launch.run(elsewhere, env(), tree.resolve("bin/fedstats").toString(), "--version");
+    assertThat(v.err()).isEmpty();
+    assertThat(v.out()).isEqualTo("fedstats " + VERSION + "\n");
+  }
+
+  /** A site starts a node from its configuration; the coordinator and the command line reach it. */
+  @Test
+  void aNodeACoordinatorAndTheCommandLine() throws Exception {
+    Path site = Files.createDirectories(tmp.resolve("site"));
+    Files.copy(home.resolve("examples/node-site1.yaml"), site.resolve("node.yaml"));
+    Files.createSymbolicLink(site.resolve("data"), home.resolve("examples/data"));
+    int nodePort = start(site, "fedstats-node", "--config", "node.yaml", "--port", "0");
+
+    Path coordinatorYaml = Files.writeString(tmp.resolve("coordinator.yaml"), """
+        listen: 127.0.0.1:0
+        node-deadline-ms: 10000
+        health-interval-ms: 60000
+        nodes:
+          - {id: site1, address: "127.0.0.1:%d"}
+        """.formatted(nodePort));
+    int coordinatorPort = start(elsewhere, "fedstats-coordinator", "--config", coordinatorYaml.toString());
+
+    Launch count = Launch.run(elsewhere, env(), home.resolve("bin/fedstats").toString(), "count", "colon",
+        "--coordinator", "127.0.0.1:" + coordinatorPort, "--format", "json", "--where", "sex = 0");
+    assertThat(count.err()).isEmpty();
+    assertThat(count.exit()).isZero();
+    JsonNode pooled = new ObjectMapper().readTree(count.out()).get("pooled").get("count").get("count");
+    assertThat(pooled.isIntegralNumber()).isTrue();
+    assertThat(pooled.asLong()).isEqualTo(133);
+    assertThat(site.resolve("run/audit-site1.jsonl")).content().contains("\"outcome\":\"ANSWERED\"");
+
+    Launch nodePortAsCoordinator = Launch.run(elsewhere, env(), home.resolve("bin/fedstats").toString(),
+        "--coordinator", "127.0.0.1:" + nodePort, "nodes");
+    assertThat(nodePortAsCoordinator.exit()).isEqualTo(1);
+    assertThat(nodePortAsCoordinator.out()).isEmpty();
+    assertThat(nodePortAsCoordinator.err()).isEqualTo("fedstats: 127.0.0.1:" + nodePort + " is not a fedstats "
+        + "coordinator (it does not offer FederationService; is it a node's port?)\n");
+  }
+
+  /** Starts a server through its launcher and returns the port from its "listening on host:port" line. */
+  private int start(Path dir, String launcher, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(home.resolve("bin").resolve(launcher).toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
+        .redirectError(tmp.resolve(launcher + ".err").toFile());
+    pb.environment().putAll(env());
+    Process p = pb.start();
+    servers.add(p);
+    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    Pattern listening = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+    for (String line = out.readLine(); line != null; line = out.readLine()) {
+      Matcher m = listening.matcher(line);
+      if (m.find()) {
+        Thread drain = new Thread(() -> out.lines().forEach(l -> { }), launcher + "-stdout");
+        drain.setDaemon(true);
+        drain.start();
+        return Integer.parseInt(m.group(1));
+      }
+    }
+    throw new AssertionError(launcher + " ended without listening: "
+        + Files.readString(tmp.resolve(launcher + ".err")));
+  }
+}
