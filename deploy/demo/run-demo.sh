@@ -28,9 +28,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_for_line() {  # file, pattern, seconds
+wait_for_line() {  # file, pattern, seconds, pid: stops at once, with the process's own words, if it exits
   local deadline=$((SECONDS + $3))
   until grep -q "$2" "$1" 2>/dev/null; do
+    if ! kill -0 "$4" 2>/dev/null; then
+      echo "demo: $(basename "$1" .log) did not start:" >&2; cat "$1" >&2; exit 1
+    fi
     if (( SECONDS >= deadline )); then
       echo "timed out waiting for '$2' in $1:" >&2; cat "$1" >&2; exit 1
     fi
@@ -45,10 +48,10 @@ for i in 1 2 3; do
   "$root/bin/fedstats-node" --config "$here/node-site$i.yaml" >"$run/node-site$i.log" 2>&1 &
   pids+=($!)
 done
-for i in 1 2 3; do wait_for_line "$run/node-site$i.log" "listening on" 60; done
+for i in 1 2 3; do wait_for_line "$run/node-site$i.log" "listening on" 60 "${pids[$((i - 1))]}"; done
 "$root/bin/fedstats-coordinator" --config "$here/coordinator.yaml" >"$run/coordinator.log" 2>&1 &
 pids+=($!)
-wait_for_line "$run/coordinator.log" "listening on" 60
+wait_for_line "$run/coordinator.log" "listening on" 60 "${pids[3]}"
 cat "$run/coordinator.log"
 unset FEDSTATS_JAVA_OPTS
 

@@ -91,19 +91,7 @@ public class FederationBenchmark {
   }
 
   private NodeSettings node(int site, Path data) throws IOException {
-    Path config = work.resolve("site" + site + ".yaml");
-    Files.writeString(config, """
-        node-id: site%d
-        listen: 127.0.0.1:0
-        audit-log: audit-site%d.jsonl
-        datasets:
-          - name: colon
-            files: ["%s"]
-            variables:
-              - {name: sex, type: integer}
-              - {name: age, type: integer}
-        """.formatted(site, site, data.resolve("colon_site" + site + ".csv")));
-    return NodeConfigLoader.load(config);
+    return NodeConfigLoader.load(BenchNodes.colonConfig(work, site, data, "sex", "age"));
   }
 
   @TearDown(Level.Trial)

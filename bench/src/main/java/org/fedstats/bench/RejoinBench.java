@@ -56,17 +56,7 @@ public final class RejoinBench {
     List<NodeSettings> settings = new ArrayList<>();
     List<CoordinatorConfig.NodeEntry> entries = new ArrayList<>();
     for (int site = 1; site <= 3; site++) {
-      Path config = work.resolve("site" + site + ".yaml");
-      Files.writeString(config, """
-          node-id: site%d
-          listen: 127.0.0.1:0
-          audit-log: audit-site%d.jsonl
-          datasets:
-            - name: colon
-              files: ["%s"]
-              variables:
-                - {name: sex, type: integer}
-          """.formatted(site, site, data.resolve("colon_site" + site + ".csv")));
+      Path config = BenchNodes.colonConfig(work, site, data, "sex");
       NodeServer server = NodeServer.start(NodeConfigLoader.load(config), new SimpleMeterRegistry());
       nodes.add(server);
       settings.add(NodeConfigLoader.load(config).withListen("127.0.0.1", server.port()));

@@ -1,7 +1,9 @@
 package org.fedstats.client;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
@@ -50,7 +52,7 @@ final class NettyFederation implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws IOException, SQLException {
     if (coordinator != null) {
       coordinator.close();
     }

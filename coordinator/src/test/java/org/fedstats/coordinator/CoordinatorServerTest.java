@@ -14,9 +14,9 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.ByteArrayInputStream;
+
 import java.io.IOException;
-import java.io.InputStream;
+
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.fedstats.common.grpc.ParseGuard;
 import org.fedstats.common.grpc.ServerLimits;
 import org.fedstats.coordinator.config.CoordinatorConfig;
 import org.fedstats.coordinator.config.CoordinatorSettings;
@@ -107,7 +108,7 @@ class CoordinatorServerTest {
     Coordinator c = start(null, null, node("site1", 309));
     ManagedChannel ch = channel(c);
     MethodDescriptor<AnalysisRequest, AnalysisResponse> typed = FederationServiceGrpc.getRunAnalysisMethod();
-    MethodDescriptor<byte[], AnalysisResponse> raw = typed.toBuilder(BYTES, typed.getResponseMarshaller()).build();
+    MethodDescriptor<byte[], AnalysisResponse> raw = ParseGuard.withRawRequests(typed);
     assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(ch, raw, CallOptions.DEFAULT,
         new byte[] {0x0a, (byte) 0xff, 0x01, 0x02}))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
@@ -185,20 +186,4 @@ class CoordinatorServerTest {
     }
     assertThat(ch.getState(false)).as("the server closed the idle connection").isEqualTo(ConnectivityState.IDLE);
   }
-
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-  };
 }

@@ -42,7 +42,7 @@ public final class ParseGuard {
         || !(prototyped.getMessagePrototype() instanceof Message prototype)) {
       throw new IllegalArgumentException(original.getFullMethodName() + " does not take protobuf messages");
     }
-    MethodDescriptor<byte[], R> raw = original.toBuilder(BYTES, original.getResponseMarshaller()).build();
+    MethodDescriptor<byte[], R> raw = withRawRequests(original);
     ServerCallHandler<Q, R> handler = method.getServerCallHandler();
     return ServerMethodDefinition.create(raw, (call, headers) -> {
       ServerCall<Q, R> typed = new ForwardingServerCall.SimpleForwardingServerCall<Q, R>(castCall(call)) {
@@ -106,7 +106,16 @@ public final class ParseGuard {
     return (ServerCall<Q, R>) (ServerCall<?, R>) call;
   }
 
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+  /**
+   * The same method with its request as bytes: what the guarded service receives, and what a test (or a probe)
+   * uses to send bytes that are not a valid message.
+   */
+  public static <Q, R> MethodDescriptor<byte[], R> withRawRequests(MethodDescriptor<Q, R> method) {
+    return method.toBuilder(BYTES, method.getResponseMarshaller()).build();
+  }
+
+  /** Messages as their bytes, unparsed. */
+  public static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
     @Override
     public InputStream stream(byte[] value) {
       return new ByteArrayInputStream(value);

@@ -13,9 +13,10 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
-import java.io.ByteArrayInputStream;
+
 import java.io.IOException;
-import java.io.InputStream;
+
+import org.fedstats.common.grpc.ParseGuard;
 import org.fedstats.proto.v1.Filter;
 import org.fedstats.proto.v1.NodeAnalysisRequest;
 import org.fedstats.proto.v1.NodeAnalysisResponse;
@@ -84,23 +85,7 @@ class ParseGuardTest {
   private NodeAnalysisResponse callWithBytes(byte[] bytes) {
     MethodDescriptor<NodeAnalysisRequest, NodeAnalysisResponse> typed = NodeServiceGrpc.getRunAnalysisMethod();
     MethodDescriptor<byte[], NodeAnalysisResponse> raw =
-        typed.toBuilder(BYTES, typed.getResponseMarshaller()).build();
+        ParseGuard.withRawRequests(typed);
     return ClientCalls.blockingUnaryCall(channel, raw, CallOptions.DEFAULT, bytes);
   }
-
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-  };
 }

@@ -1,5 +1,6 @@
 package org.fedstats.node.audit;
 
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -18,9 +19,14 @@ import java.nio.file.StandardOpenOption;
  * answers; if it cannot be written, the request fails rather than going unrecorded.
  */
 public final class AuditLog implements AutoCloseable {
+  /**
+   * Every character outside ASCII is written as a JSON escape, so a line shows as written in any terminal or log
+   * viewer: a name with a bidi override (U+202E) or a line separator in a request cannot disguise an entry.
+   */
   private static final ObjectMapper JSON = JsonMapper.builder()
       .addModule(new JavaTimeModule())
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+      .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
       .build();
 
   private final Path path;

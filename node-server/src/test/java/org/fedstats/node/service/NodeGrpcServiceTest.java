@@ -15,14 +15,15 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.ClientCalls;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.ByteArrayInputStream;
+
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.logging.Level;
+import org.fedstats.common.grpc.ParseGuard;
 import org.fedstats.node.Node;
 import org.fedstats.node.analysis.AnalysisEngine;
 import org.fedstats.node.audit.AuditLog;
@@ -152,7 +153,7 @@ class NodeGrpcServiceTest {
   void unreadableRequestsGetInvalidArgumentWithAMessageAndTheNodeKeepsServing() {
     // A length-delimited field that claims 127 bytes and has one: not a valid message.
     byte[] garbage = {0x0A, 0x7F, 0x01};
-    MethodDescriptor<byte[], byte[]> raw = NodeServiceGrpc.getRunAnalysisMethod().toBuilder(BYTES, BYTES).build();
+    MethodDescriptor<byte[], byte[]> raw = NodeServiceGrpc.getRunAnalysisMethod().toBuilder(ParseGuard.BYTES, ParseGuard.BYTES).build();
     assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, raw, CallOptions.DEFAULT, garbage))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
@@ -169,22 +170,6 @@ class NodeGrpcServiceTest {
     assertThat(count()).isEqualTo(309);
   }
 
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
-
   @Test
   void unknownDatasetSuggestsTheClosestAndNeverEchoesControlCharacters() throws Exception {
     assertStatus(request(COUNT).setDataset("colonn").build(), Status.Code.NOT_FOUND,
@@ -196,9 +181,15 @@ class NodeGrpcServiceTest {
               .doesNotContain("\u202E").doesNotContain("\n").doesNotContain("\r");
         });
     assertStatus(request(COUNT).setDataset("").build(), Status.Code.INVALID_ARGUMENT, "the request names no dataset");
-    // The audit log's detail is the same safe message.
+    // The audit log's detail is the same safe message, and the raw request in the log is plain ASCII on disk.
     String lastLine = Files.readAllLines(tmp.resolve("audit-site1.jsonl")).get(1);
     assertThat(new ObjectMapper().readTree(lastLine).get("detail").asText()).doesNotContain("\u202E");
+    byte[] log = Files.readAllBytes(tmp.resolve("audit-site1.jsonl"));
+    assertThat(new String(log, java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("\u202E")
+        .contains("\\u202E");
+    for (byte b : log) {
+      assertThat(b).as("audit log bytes are ASCII").isBetween((byte) 0x0a, (byte) 0x7e);
+    }
   }
 
   @Test

@@ -1,0 +1,32 @@
+package org.fedstats.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/** Node configurations for the benchmarks: one colon site of the demo data, a few integer variables. */
+final class BenchNodes {
+  private BenchNodes() {}
+
+  /**
+   * Writes {@code work/site<n>.yaml}: node site{@code n} on any free loopback port, holding colon_site{@code n}.csv
+   * from {@code data} with the given integer variables; returns the file.
+   */
+  static Path colonConfig(Path work, int site, Path data, String... integerVariables) throws IOException {
+    Path config = work.resolve("site" + site + ".yaml");
+    String variables = Arrays.stream(integerVariables)
+        .map(v -> "          - {name: " + v + ", type: integer}\n").collect(Collectors.joining());
+    Files.writeString(config, """
+        node-id: site%d
+        listen: 127.0.0.1:0
+        audit-log: audit-site%d.jsonl
+        datasets:
+          - name: colon
+            files: ["%s"]
+            variables:
+        """.formatted(site, site, data.resolve("colon_site" + site + ".csv")) + variables);
+    return config;
+  }
+}
