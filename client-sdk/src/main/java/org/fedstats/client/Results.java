@@ -139,6 +139,7 @@ public final class Results {
       case TABLE -> table(r.getTable());
       case HISTOGRAM -> histogram(r.getHistogram());
       case KIND_NOT_SET -> throw new IllegalArgumentException("empty result");
+      default -> throw new IllegalArgumentException("a result of kind " + r.getKindCase() + " is not shown here");
     };
   }
 

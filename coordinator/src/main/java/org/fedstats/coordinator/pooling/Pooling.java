@@ -42,6 +42,7 @@ public final class Pooling {
       case HISTOGRAM -> AnalysisResult.newBuilder()
           .setHistogram(histogram(sites.stream().map(AnalysisResult::getHistogram).toList())).build();
       case KIND_NOT_SET -> throw new IllegalArgumentException("a site returned an empty result");
+      default -> throw new IllegalArgumentException("results of kind " + kind + " are not pooled by summing");
     };
   }
 

@@ -41,6 +41,7 @@ public final class SiteResultCheck {
       case TABLE -> table(requested.getTable(), declared, result.getTable());
       case HISTOGRAM -> histogram(requested.getHistogram(), result.getHistogram());
       case KIND_NOT_SET -> Optional.of("an empty result");
+      default -> Optional.of("a result of a kind this coordinator does not pool");
     };
   }
 

@@ -66,7 +66,10 @@ public final class AnalysisEngine implements AnalysisRunner {
     DatasetDefinition dataset = settings.dataset(request.dataset()).orElseThrow(() -> unknownDataset(request));
     AnalysisKind kind = AnalysisKind.of(request.analysis());
     if (kind == null) {
-      throw RequestException.invalid("the request names no analysis");
+      throw RequestException.invalid(request.analysis().getKindCase() == Analysis.KindCase.KIND_NOT_SET
+          ? "the request names no analysis"
+          : "node " + settings.nodeId() + " does not run " + request.analysis().getKindCase().name()
+              .toLowerCase(java.util.Locale.ROOT) + " analyses");
     }
     if (!dataset.analyses().contains(kind)) {
       throw RequestException.denied("analysis " + kind.id() + " is not enabled for dataset " + dataset.name()

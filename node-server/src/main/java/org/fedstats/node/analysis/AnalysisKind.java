@@ -20,14 +20,14 @@ public enum AnalysisKind {
             + "' (expected count, summary, table or histogram)"));
   }
 
-  /** The kind of a requested analysis, or null when the request names none. */
+  /** The kind of a requested analysis, or null when the request names none or one this node does not run. */
   public static AnalysisKind of(Analysis analysis) {
     return switch (analysis.getKindCase()) {
       case COUNT -> COUNT;
       case SUMMARY -> SUMMARY;
       case TABLE -> TABLE;
       case HISTOGRAM -> HISTOGRAM;
-      case KIND_NOT_SET -> null;
+      default -> null;
     };
   }
 }
