@@ -18,7 +18,7 @@ import org.fedstats.coordinator.Coordinator;
 import org.fedstats.coordinator.config.CoordinatorConfig;
 import org.fedstats.coordinator.config.CoordinatorSettings;
 import org.fedstats.node.NodeServer;
-import org.fedstats.node.analysis.AnalysisEngine;
+import org.fedstats.node.gate.AnalysisEngine;
 import org.fedstats.node.config.NodeConfigLoader;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.dataset.DatasetStore;

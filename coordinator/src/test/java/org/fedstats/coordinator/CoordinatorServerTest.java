@@ -61,7 +61,7 @@ class CoordinatorServerTest {
       entries.add(new CoordinatorConfig.NodeEntry(n.id, address));
       names.put(address, n.name);
     }
-    CoordinatorSettings settings = CoordinatorSettings.of(new CoordinatorConfig("127.0.0.1:0", 3_000L, 60_000L,
+    CoordinatorSettings settings = CoordinatorSettings.of(new CoordinatorConfig("127.0.0.1:0", 10_000L, 60_000L,
         null, null, maxConcurrent, null, server, entries));
     Coordinator c = Coordinator.start(settings, new SimpleMeterRegistry(),
         address -> InProcessChannelBuilder.forName(names.get(address)).directExecutor().build());
@@ -158,8 +158,8 @@ class CoordinatorServerTest {
       });
       calls.add(done);
     }
-    // Bounded wait for all 160 to be either in flight or refused.
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+    // Bounded wait for all 160 to be either in flight or refused (generous: CI machines can be slow).
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
     while (c.federation().inFlight() < 150 && System.nanoTime() < until) {
       Thread.sleep(10);
     }

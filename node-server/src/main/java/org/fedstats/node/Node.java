@@ -6,7 +6,8 @@ import io.grpc.ServerServiceDefinition;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.sql.SQLException;
-import org.fedstats.node.analysis.AnalysisEngine;
+import org.fedstats.node.gate.AnalysisEngine;
+import org.fedstats.node.gate.NodeGate;
 import org.fedstats.node.audit.AuditLog;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.config.StartupException;
@@ -15,7 +16,10 @@ import org.fedstats.common.grpc.ParseGuard;
 import org.fedstats.node.service.NodeGrpcService;
 import org.fedstats.node.service.PeerInterceptor;
 
-/** A node's parts, wired: its database, engine, audit log and gRPC service. Transport is chosen by the caller. */
+/**
+ * A node's parts, wired: its database, engine, audit log, the gate every request passes, and the gRPC service in
+ * front of it. Transport is chosen by the caller.
+ */
 public final class Node implements AutoCloseable {
   private final DatasetStore store;
   private final AuditLog audit;
@@ -39,7 +43,7 @@ public final class Node implements AutoCloseable {
           + ": " + e.getMessage(), e);
     }
     AnalysisEngine engine = new AnalysisEngine(settings, store);
-    return new Node(store, audit, new NodeGrpcService(settings, engine, audit, meters));
+    return new Node(store, audit, new NodeGrpcService(new NodeGate(settings, engine, audit, meters)));
   }
 
   public BindableService service() {

@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 import org.fedstats.node.config.NodeConfigLoader;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.config.StartupException;
-import org.fedstats.node.service.NodeGrpcService;
+import org.fedstats.node.gate.NodeGate;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,7 +52,7 @@ public final class NodeMain implements Callable<Integer> {
       }
     }, "node-shutdown"));
     out.printf("node %s %s listening on %s:%d with %d dataset(s); audit log %s%n", settings.nodeId(),
-        NodeGrpcService.version(), settings.host(), server.port(), settings.datasets().size(), settings.auditLog());
+        NodeGate.version(), settings.host(), server.port(), settings.datasets().size(), settings.auditLog());
     out.flush();
     server.awaitTermination();
     return 0;
@@ -92,7 +92,7 @@ public final class NodeMain implements Callable<Integer> {
   static final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"fedstats-node " + NodeGrpcService.version()};
+      return new String[] {"fedstats-node " + NodeGate.version()};
     }
   }
 }

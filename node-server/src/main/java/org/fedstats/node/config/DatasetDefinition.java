@@ -5,16 +5,18 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.fedstats.node.analysis.AnalysisKind;
 import org.fedstats.node.dataset.DatasetSchema;
 import org.fedstats.node.disclosure.DisclosurePolicy;
 
-/** A dataset as the node serves it: where its records are, what may run on it and under which disclosure policy. */
+/**
+ * A dataset as the node serves it: where its records are, what may run on it (the ids of its allowed analyses) and
+ * under which disclosure policy.
+ */
 public record DatasetDefinition(
     String name,
     String description,
     Source source,
-    Set<AnalysisKind> analyses,
+    Set<String> analyses,
     DisclosurePolicy policy,
     DatasetSchema schema) {
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,62}");

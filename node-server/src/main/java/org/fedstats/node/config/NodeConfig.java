@@ -10,6 +10,7 @@ public record NodeConfig(
     String listen,
     String auditLog,
     ServerLimits.Config server,
+    Integer maxRoundsPerSession,
     DisclosurePolicy.Overrides disclosure,
     List<DatasetConfig> datasets) {
 

@@ -6,12 +6,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.fedstats.common.HostPort;
-import org.fedstats.common.Text;
 import org.fedstats.common.config.Yaml;
-import org.fedstats.node.analysis.AnalysisKind;
+import org.fedstats.node.analysis.LocalAnalyses;
 import org.fedstats.node.dataset.DatasetSchema;
 import org.fedstats.node.dataset.Variable;
 import org.fedstats.node.dataset.VariableType;
@@ -48,7 +48,8 @@ public final class NodeConfigLoader {
     }
     String audit = config.auditLog() == null ? "audit.jsonl" : config.auditLog();
     return new NodeSettings(config.nodeId(), listen.host(), listen.port(), base.resolve(audit),
-        ServerLimits.DEFAULT.with(config.server()), datasets);
+        ServerLimits.DEFAULT.with(config.server()), config.maxRoundsPerSession() == null
+            ? NodeSettings.DEFAULT_MAX_ROUNDS_PER_SESSION : config.maxRoundsPerSession(), datasets);
   }
 
   private static DatasetDefinition dataset(NodeConfig.DatasetConfig d, Path base, DisclosurePolicy nodePolicy) {
@@ -73,11 +74,11 @@ public final class NodeConfigLoader {
       source = new DatasetDefinition.Table(base.resolve(d.database()), d.table());
     }
     // The allow-list: without one, a dataset answers counts only.
-    EnumSet<AnalysisKind> analyses = EnumSet.of(AnalysisKind.COUNT);
+    Set<String> analyses = new TreeSet<>(Set.of("count"));
     if (d.analyses() != null) {
-      analyses = EnumSet.noneOf(AnalysisKind.class);
+      analyses.clear();
       for (String a : d.analyses()) {
-        analyses.add(AnalysisKind.parse(a));
+        analyses.add(LocalAnalyses.byId(a).id());
       }
     }
     if (d.variables() == null || d.variables().isEmpty()) {

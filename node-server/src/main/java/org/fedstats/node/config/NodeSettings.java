@@ -1,16 +1,22 @@
 package org.fedstats.node.config;
 
-import org.fedstats.common.grpc.ServerLimits;
-
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.fedstats.common.grpc.ServerLimits;
 
-/** A node's validated configuration. */
+/**
+ * A node's validated configuration.
+ *
+ * @param maxRoundsPerSession how many rounds of one multi-round analysis (one coordinator session) the node answers
+ */
 public record NodeSettings(String nodeId, String host, int port, Path auditLog, ServerLimits server,
-    List<DatasetDefinition> datasets) {
+    int maxRoundsPerSession, List<DatasetDefinition> datasets) {
+  /** Rounds of one session a node answers unless configured otherwise: R's glm needs at most 25, plus the null model. */
+  public static final int DEFAULT_MAX_ROUNDS_PER_SESSION = 30;
+
   public NodeSettings {
     if (nodeId == null || nodeId.isBlank()) {
       throw new IllegalArgumentException("node-id is required");
@@ -21,6 +27,9 @@ public record NodeSettings(String nodeId, String host, int port, Path auditLog, 
     }
     Objects.requireNonNull(auditLog, "audit-log is required");
     Objects.requireNonNull(server, "server limits");
+    if (maxRoundsPerSession < 1) {
+      throw new IllegalArgumentException("max-rounds-per-session must be at least 1, not " + maxRoundsPerSession);
+    }
     datasets = List.copyOf(datasets);
     var names = new HashSet<String>();
     for (DatasetDefinition d : datasets) {
@@ -36,11 +45,11 @@ public record NodeSettings(String nodeId, String host, int port, Path auditLog, 
 
   /** The same settings listening elsewhere (the node's --port option). */
   public NodeSettings withListen(String newHost, int newPort) {
-    return new NodeSettings(nodeId, newHost, newPort, auditLog, server, datasets);
+    return new NodeSettings(nodeId, newHost, newPort, auditLog, server, maxRoundsPerSession, datasets);
   }
 
   /** The same settings with other connection limits. */
   public NodeSettings withServer(ServerLimits limits) {
-    return new NodeSettings(nodeId, host, port, auditLog, limits, datasets);
+    return new NodeSettings(nodeId, host, port, auditLog, limits, maxRoundsPerSession, datasets);
   }
 }

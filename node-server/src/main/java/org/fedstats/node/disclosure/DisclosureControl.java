@@ -38,6 +38,20 @@ public final class DisclosureControl {
     return Optional.empty();
   }
 
+  /** The first rule that {@code released} breaks, if any, checked in order. */
+  public static Optional<Refusal> check(DisclosurePolicy policy, java.util.List<Released> released) {
+    for (Released r : released) {
+      Optional<Refusal> refusal = switch (r) {
+        case Released.Cells c -> checkCells(policy, c.what(), LongStream.of(c.counts()));
+        case Released.SummaryN s -> checkSummaryN(policy, s.n());
+      };
+      if (refusal.isPresent()) {
+        return refusal;
+      }
+    }
+    return Optional.empty();
+  }
+
   /** A summary needs at least {@code min-summary-n} non-missing values. */
   public static Optional<Refusal> checkSummaryN(DisclosurePolicy policy, long n) {
     if (n < policy.minSummaryN()) {

@@ -5,6 +5,7 @@ import io.grpc.Deadline;
 import io.grpc.Status;
 import java.util.Optional;
 import org.fedstats.node.analysis.Cancellation;
+import org.fedstats.node.gate.Liveness;
 import org.fedstats.node.request.RequestException;
 
 /**
@@ -12,7 +13,7 @@ import org.fedstats.node.request.RequestException;
  * cancelled, and {@link #gone()} says so, so that the node neither runs nor answers (nor audits as answered) a
  * request nobody waits for any more, e.g. after the node was paused (SIGSTOP) and resumed.
  */
-final class CallWatch implements AutoCloseable {
+final class CallWatch implements Liveness, AutoCloseable {
   private final Context context;
   private final Cancellation cancellation = new Cancellation();
   private final Context.CancellationListener listener = c -> cancellation.cancel();
@@ -22,7 +23,8 @@ final class CallWatch implements AutoCloseable {
     context.addListener(listener, Runnable::run);
   }
 
-  Cancellation cancellation() {
+  @Override
+  public Cancellation cancellation() {
     return cancellation;
   }
 
@@ -30,7 +32,8 @@ final class CallWatch implements AutoCloseable {
    * DEADLINE_EXCEEDED or CANCELLED, with a message, if the caller no longer waits for an answer. An expired deadline
    * counts even before gRPC's timer has cancelled the call (a resumed process sees the clock before the timer).
    */
-  Optional<RequestException> gone(String nodeId) {
+  @Override
+  public Optional<RequestException> gone(String nodeId) {
     Deadline deadline = context.getDeadline();
     Status.Code code = null;
     if (deadline != null && deadline.isExpired()) {
@@ -47,14 +50,6 @@ final class CallWatch implements AutoCloseable {
     return Optional.of(new RequestException(code, code == Status.Code.DEADLINE_EXCEEDED
         ? "the caller's deadline passed before node " + nodeId + " had an answer; nothing was answered"
         : "the caller cancelled the request before node " + nodeId + " had an answer; nothing was answered"));
-  }
-
-  /** Throws {@link #gone} if the caller no longer waits. */
-  void requireWaiting(String nodeId) {
-    Optional<RequestException> gone = gone(nodeId);
-    if (gone.isPresent()) {
-      throw gone.get();
-    }
   }
 
   @Override

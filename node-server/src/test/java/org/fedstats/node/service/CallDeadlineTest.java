@@ -19,8 +19,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.fedstats.node.analysis.AnalysisEngine;
-import org.fedstats.node.analysis.AnalysisRunner;
+import org.fedstats.node.gate.AnalysisEngine;
+import org.fedstats.node.gate.AnalysisRunner;
+import org.fedstats.node.gate.NodeGate;
 import org.fedstats.node.audit.AuditLog;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.dataset.DatasetStore;
@@ -73,7 +74,7 @@ class CallDeadlineTest {
   }
 
   private NodeGrpcService service(AnalysisRunner runner) {
-    return new NodeGrpcService(settings, runner, audit, new SimpleMeterRegistry());
+    return new NodeGrpcService(new NodeGate(settings, runner, audit, new SimpleMeterRegistry()));
   }
 
   private List<String> auditedOutcomes() throws Exception {
@@ -182,7 +183,7 @@ class CallDeadlineTest {
     Reply reply = new Reply();
     Context.CancellableContext call = Context.current().withCancellation();
     Thread worker = new Thread(() -> call.run(() -> service.runAnalysis(COUNT, reply)));
-    try (LogCapture log = LogCapture.of(NodeGrpcService.class)) {
+    try (LogCapture log = LogCapture.of(NodeGate.class)) {
       worker.start();
       assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
       call.cancel(null);

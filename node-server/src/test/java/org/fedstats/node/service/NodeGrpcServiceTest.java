@@ -25,7 +25,8 @@ import java.util.List;
 import java.util.logging.Level;
 import org.fedstats.common.grpc.ParseGuard;
 import org.fedstats.node.Node;
-import org.fedstats.node.analysis.AnalysisEngine;
+import org.fedstats.node.gate.AnalysisEngine;
+import org.fedstats.node.gate.NodeGate;
 import org.fedstats.node.audit.AuditLog;
 import org.fedstats.node.dataset.DatasetStore;
 import org.fedstats.node.config.NodeSettings;
@@ -234,12 +235,12 @@ class NodeGrpcServiceTest {
     try (DatasetStore store = DatasetStore.open(settings.datasets())) {
       AuditLog audit = AuditLog.open(settings.auditLog());
       audit.close(); // the disk went away
-      NodeGrpcService service = new NodeGrpcService(settings,
-          new AnalysisEngine(settings, store), audit, new SimpleMeterRegistry());
+      NodeGrpcService service = new NodeGrpcService(new NodeGate(settings,
+          new AnalysisEngine(settings, store), audit, new SimpleMeterRegistry()));
       String name = InProcessServerBuilder.generateName();
       Server broken = InProcessServerBuilder.forName(name).directExecutor().addService(service).build().start();
       ManagedChannel ch = InProcessChannelBuilder.forName(name).directExecutor().build();
-      try (LogCapture log = LogCapture.of(NodeGrpcService.class)) {
+      try (LogCapture log = LogCapture.of(NodeGate.class)) {
         assertThatThrownBy(() -> NodeServiceGrpc.newBlockingStub(ch).runAnalysis(request(COUNT).build()))
             .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
               assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);

@@ -1,6 +1,7 @@
-package org.fedstats.node.analysis;
+package org.fedstats.node.gate;
 
 import java.sql.SQLException;
+import org.fedstats.node.analysis.Cancellation;
 
 /** Runs one analysis request on the node's data; {@link AnalysisEngine} is the implementation. */
 @FunctionalInterface

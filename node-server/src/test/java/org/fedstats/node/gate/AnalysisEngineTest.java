@@ -1,4 +1,4 @@
-package org.fedstats.node.analysis;
+package org.fedstats.node.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.fedstats.node.analysis.Cancellation;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.dataset.DatasetStore;
 import org.fedstats.node.disclosure.DisclosureRule;

@@ -1,4 +1,4 @@
-package org.fedstats.node.analysis;
+package org.fedstats.node.gate;
 
 import java.util.Objects;
 import org.fedstats.node.disclosure.Refusal;

@@ -1,0 +1,73 @@
+package org.fedstats.node.analysis;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.fedstats.node.request.SqlFragment;
+
+/**
+ * A site's records as one request's analysis sees them: the dataset's table, the cohort's WHERE clause (compiled
+ * from the request's filter, with its parameters) and a connection whose statements the request's cancellation can
+ * stop. Analyses build SQL from quoted identifiers of declared variables and bind every value as a parameter.
+ */
+public final class LocalData {
+  private final Connection connection;
+  private final Cancellation cancellation;
+  private final String table;
+  private final SqlFragment cohort;
+  private final long cohortSize;
+
+  /** {@code cohortSize}: the records the cohort holds, as the gate counted (and checked) them. */
+  public LocalData(Connection connection, Cancellation cancellation, String table, SqlFragment cohort,
+      long cohortSize) {
+    this.connection = Objects.requireNonNull(connection, "connection");
+    this.cancellation = Objects.requireNonNull(cancellation, "cancellation");
+    this.table = Objects.requireNonNull(table, "table");
+    this.cohort = Objects.requireNonNull(cohort, "cohort");
+    this.cohortSize = cohortSize;
+  }
+
+  /** The records in the cohort. */
+  public long cohortSize() {
+    return cohortSize;
+  }
+
+  /** The quoted name of the dataset's table. */
+  public String table() {
+    return table;
+  }
+
+  /** The cohort's condition, to put after WHERE; its parameters come from {@link #cohortParams()}. */
+  public String cohortSql() {
+    return cohort.sql();
+  }
+
+  public List<Object> cohortParams() {
+    return cohort.params();
+  }
+
+  /** {@code params} followed by the cohort's parameters, for SQL that binds its own values before the cohort's. */
+  public List<Object> withCohortParams(List<Object> params) {
+    List<Object> all = new ArrayList<>(params);
+    all.addAll(cohort.params());
+    return all;
+  }
+
+  /** A statement the request's cancellation can stop, with {@code params} bound in order. */
+  public PreparedStatement prepare(String sql, List<Object> params) throws SQLException {
+    PreparedStatement ps = connection.prepareStatement(sql);
+    try {
+      cancellation.started(ps);
+      for (int i = 0; i < params.size(); i++) {
+        ps.setObject(i + 1, params.get(i));
+      }
+    } catch (SQLException e) {
+      ps.close();
+      throw e;
+    }
+    return ps;
+  }
+}

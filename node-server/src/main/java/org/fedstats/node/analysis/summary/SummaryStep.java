@@ -1,0 +1,61 @@
+package org.fedstats.node.analysis.summary;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.fedstats.node.analysis.LocalAnalysis;
+import org.fedstats.node.analysis.LocalData;
+import org.fedstats.node.analysis.Release;
+import org.fedstats.node.analysis.Variables;
+import org.fedstats.node.dataset.DatasetSchema;
+import org.fedstats.node.dataset.Variable;
+import org.fedstats.node.disclosure.Released;
+import org.fedstats.proto.v1.Analysis;
+import org.fedstats.proto.v1.AnalysisResult;
+import org.fedstats.proto.v1.SummaryResult;
+
+/**
+ * Summary, node side: n, missing, mean and M2 (sum of squared deviations from the mean) of a numeric variable,
+ * the sufficient statistics of an exactly pooled mean and variance. Releases a summary resting on n values and a
+ * missing-value count.
+ */
+public final class SummaryStep implements LocalAnalysis<Variable> {
+  @Override
+  public String id() {
+    return "summary";
+  }
+
+  @Override
+  public Analysis.KindCase kind() {
+    return Analysis.KindCase.SUMMARY;
+  }
+
+  @Override
+  public Variable validate(Analysis request, DatasetSchema schema) {
+    return Variables.numeric(schema, request.getSummary().getVariable(), "summary");
+  }
+
+  @Override
+  public Release compute(Variable v, LocalData data) throws SQLException {
+    // Two passes: the mean first, then the sum of squared deviations from it (numerically stable M2).
+    String sql = "WITH c AS (SELECT CAST(" + v.sqlIdentifier() + " AS DOUBLE) AS v FROM " + data.table()
+        + " WHERE " + data.cohortSql() + "), "
+        + "m AS (SELECT count(v) AS n, count(*) - count(v) AS missing, avg(v) AS mu FROM c) "
+        + "SELECT m.n, m.missing, m.mu, (SELECT sum((c.v - m.mu) * (c.v - m.mu)) FROM c) FROM m";
+    long n;
+    long missing;
+    double mean;
+    double m2;
+    try (PreparedStatement ps = data.prepare(sql, data.cohortParams()); ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      n = rs.getLong(1);
+      missing = rs.getLong(2);
+      mean = rs.getDouble(3);
+      m2 = rs.getDouble(4);
+    }
+    return Release.of(AnalysisResult.newBuilder().setSummary(SummaryResult.newBuilder()
+            .setN(n).setMissing(missing).setMean(mean).setM2(m2)
+            .setVariance(n > 1 ? m2 / (n - 1) : Double.NaN)).build(),
+        new Released.SummaryN(n), new Released.Cells("missing-value count", new long[] {missing}));
+  }
+}

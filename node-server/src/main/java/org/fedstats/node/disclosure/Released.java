@@ -1,0 +1,37 @@
+package org.fedstats.node.disclosure;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * What a result releases, as the disclosure gate sees it: each analysis describes its output in these terms, and
+ * {@link DisclosureControl#check} applies the dataset's rules to them. The cohort itself is checked by the gate for
+ * every analysis.
+ */
+public sealed interface Released {
+  /** Counts of records (table cells, histogram bins, missing-value counts): each non-zero one must be large enough. */
+  record Cells(String what, long[] counts) implements Released {
+    public Cells {
+      Objects.requireNonNull(what, "what");
+      counts = counts.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Cells c && c.what.equals(what) && Arrays.equals(c.counts, counts);
+    }
+
+    @Override
+    public int hashCode() {
+      return what.hashCode() * 31 + Arrays.hashCode(counts);
+    }
+
+    @Override
+    public String toString() {
+      return "Cells[" + what + ", " + counts.length + " counts]";
+    }
+  }
+
+  /** A mean and variance resting on {@code n} non-missing values. */
+  record SummaryN(long n) implements Released {}
+}

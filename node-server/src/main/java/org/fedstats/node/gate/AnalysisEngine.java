@@ -1,0 +1,106 @@
+package org.fedstats.node.gate;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Optional;
+import org.fedstats.common.Text;
+import org.fedstats.node.analysis.Cancellation;
+import org.fedstats.node.analysis.LocalAnalyses;
+import org.fedstats.node.analysis.LocalAnalysis;
+import org.fedstats.node.analysis.LocalData;
+import org.fedstats.node.analysis.Release;
+import org.fedstats.node.config.DatasetDefinition;
+import org.fedstats.node.config.NodeSettings;
+import org.fedstats.node.dataset.DatasetStore;
+import org.fedstats.node.disclosure.DisclosureControl;
+import org.fedstats.node.disclosure.DisclosurePolicy;
+import org.fedstats.node.disclosure.Refusal;
+import org.fedstats.node.request.FilterCompiler;
+import org.fedstats.node.request.RequestException;
+import org.fedstats.node.request.SqlFragment;
+import org.fedstats.proto.v1.Analysis;
+import org.fedstats.proto.v1.Filter;
+
+/**
+ * The node's analysis pipeline, the same for every analysis and every transport: the allow-list, the request's
+ * validation against the dataset's declaration, the cohort (compiled to parameterised SQL) and its disclosure
+ * rules, the analysis's local step, and disclosure control of what that step releases. Audit and reply are the
+ * {@link NodeGate}'s.
+ */
+public final class AnalysisEngine implements AnalysisRunner {
+  private final NodeSettings settings;
+  private final DatasetStore store;
+
+  public AnalysisEngine(NodeSettings settings, DatasetStore store) {
+    this.settings = settings;
+    this.store = store;
+  }
+
+  /** A request, parsed: the dataset it targets, its cohort filter and the analysis it asks for. */
+  public record Request(String dataset, boolean hasFilter, Filter filter, Analysis analysis) {}
+
+  /** Runs a request to its end (nothing can cancel it). */
+  public NodeOutcome run(Request request) throws SQLException {
+    return run(request, new Cancellation());
+  }
+
+  @Override
+  public NodeOutcome run(Request request, Cancellation cancellation) throws SQLException {
+    DatasetDefinition dataset = settings.dataset(request.dataset()).orElseThrow(() -> unknownDataset(request));
+    LocalAnalysis<?> analysis = LocalAnalyses.of(request.analysis()).orElseThrow(() -> RequestException.invalid(
+        request.analysis().getKindCase() == Analysis.KindCase.KIND_NOT_SET
+            ? "the request names no analysis"
+            : "node " + settings.nodeId() + " does not run " + request.analysis().getKindCase().name()
+                .toLowerCase(Locale.ROOT) + " analyses"));
+    if (!dataset.analyses().contains(analysis.id())) {
+      throw RequestException.denied("analysis " + analysis.id() + " is not enabled for dataset " + dataset.name()
+          + " on node " + settings.nodeId());
+    }
+    return run(analysis, request, dataset, cancellation);
+  }
+
+  private <P> NodeOutcome run(LocalAnalysis<P> analysis, Request request, DatasetDefinition dataset,
+      Cancellation cancellation) throws SQLException {
+    SqlFragment cohort = FilterCompiler.compile(dataset.schema(), request.hasFilter(), request.filter());
+    // Validate the analysis itself before touching any data.
+    P params = analysis.validate(request.analysis(), dataset.schema());
+    DisclosurePolicy policy = dataset.policy();
+    String table = DatasetStore.tableName(dataset.name());
+    try (Connection connection = store.connection()) {
+      LocalData data = new LocalData(connection, cancellation, table, cohort, 0);
+      long[] sizes = cohort(data);
+      Optional<Refusal> refusal = DisclosureControl.checkCohort(policy, sizes[0], sizes[1]);
+      if (refusal.isPresent()) {
+        return new NodeOutcome.Refused(refusal.get());
+      }
+      Release release = analysis.compute(params, new LocalData(connection, cancellation, table, cohort, sizes[0]));
+      refusal = DisclosureControl.check(policy, release.released());
+      if (refusal.isPresent()) {
+        return new NodeOutcome.Refused(refusal.get());
+      }
+      return new NodeOutcome.Answered(release.result());
+    }
+  }
+
+  /** {cohort size, dataset size}. */
+  private static long[] cohort(LocalData data) throws SQLException {
+    String sql = "SELECT count(*) FILTER (WHERE " + data.cohortSql() + "), count(*) FROM " + data.table();
+    try (PreparedStatement ps = data.prepare(sql, data.cohortParams()); ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return new long[] {rs.getLong(1), rs.getLong(2)};
+    }
+  }
+
+  private RequestException unknownDataset(Request request) {
+    if (request.dataset().isEmpty()) {
+      return RequestException.invalid("the request names no dataset; 'fedstats datasets' lists those held");
+    }
+    String suggestion = Text.closest(request.dataset(), settings.datasets().stream().map(DatasetDefinition::name)
+        .toList()).map(d -> "did you mean '" + d + "'? ").orElse("");
+    return RequestException.notFound("dataset " + RequestException.quote(request.dataset()) + " is not held by node "
+        + settings.nodeId() + "; " + suggestion + "'fedstats datasets' lists the datasets of the federation");
+  }
+}

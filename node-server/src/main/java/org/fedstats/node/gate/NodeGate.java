@@ -1,0 +1,202 @@
+package org.fedstats.node.gate;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import io.grpc.Status;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.fedstats.common.Text;
+import org.fedstats.node.analysis.LocalAnalyses;
+import org.fedstats.node.analysis.LocalAnalysis;
+import org.fedstats.node.audit.AuditEntry;
+import org.fedstats.node.audit.AuditLog;
+import org.fedstats.node.config.DatasetDefinition;
+import org.fedstats.node.config.NodeSettings;
+import org.fedstats.node.request.RequestException;
+import org.fedstats.proto.v1.DatasetInfo;
+import org.fedstats.proto.v1.NodeAnalysisRequest;
+import org.fedstats.proto.v1.NodeAnalysisResponse;
+import org.fedstats.proto.v1.NodeInfo;
+
+/**
+ * The node's gate, which every transport calls: request limits and the session's round limit, then the
+ * {@link AnalysisEngine} (allow-list, validation, cohort, local step, disclosure), then the audit log, then the
+ * reply. Nothing leaves the node without passing here, and nothing passes without an audit line; if the audit log
+ * cannot be written, the node answers nothing.
+ */
+public final class NodeGate {
+  private static final Logger LOG = Logger.getLogger(NodeGate.class.getName());
+  private static final JsonFormat.Printer JSON = JsonFormat.printer().omittingInsignificantWhitespace();
+  /** Largest research request a node runs; typed requests are small, so a bigger one is a mistake or an attack. */
+  public static final int MAX_REQUEST_BYTES = 64 * 1024;
+  /** Sessions whose rounds the node counts at once; the oldest are forgotten first. */
+  static final int TRACKED_SESSIONS = 10_000;
+
+  private final NodeSettings settings;
+  private final AnalysisRunner engine;
+  private final AuditLog audit;
+  private final MeterRegistry meters;
+  private final NodeInfo info;
+  private final Map<String, Integer> roundsBySession = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+      return size() > TRACKED_SESSIONS;
+    }
+  };
+
+  public NodeGate(NodeSettings settings, AnalysisRunner engine, AuditLog audit, MeterRegistry meters) {
+    this.settings = settings;
+    this.engine = engine;
+    this.audit = audit;
+    this.meters = meters;
+    NodeInfo.Builder b = NodeInfo.newBuilder().setNodeId(settings.nodeId()).setVersion(version());
+    for (DatasetDefinition d : settings.datasets()) {
+      DatasetInfo.Builder di = DatasetInfo.newBuilder().setName(d.name()).setDescription(d.description());
+      d.schema().variables().forEach(v -> di.addVariables(v.toProto()));
+      // In the registry's order, so that nodes allowing the same analyses describe them the same way.
+      LocalAnalyses.all().stream().map(LocalAnalysis::id).filter(d.analyses()::contains).forEach(di::addAnalyses);
+      b.addDatasets(di);
+    }
+    this.info = b.build();
+  }
+
+  /** The node's identity and its datasets' declarations (metadata only). */
+  public NodeInfo info() {
+    return info;
+  }
+
+  /** What the node sends back: an answer (a result or a refusal), or an error status. */
+  public record Reply(NodeAnalysisResponse response, Status error) {
+    public Reply {
+      if ((response == null) == (error == null)) {
+        throw new IllegalArgumentException("a request is either answered or failed");
+      }
+    }
+  }
+
+  /** Handles one request from {@code peer} (as the transport names it) while {@code caller} waits. */
+  public Reply handle(NodeAnalysisRequest request, String peer, Liveness caller) {
+    long start = System.nanoTime();
+    String analysis = LocalAnalyses.of(request.getAnalysis()).<String>map(LocalAnalysis::id).orElse("none");
+    Handled handled = handle(request, caller);
+    long micros = (System.nanoTime() - start) / 1000;
+    try {
+      audit.record(new AuditEntry(Instant.now(), settings.nodeId(), request.getRequestId(), request.getRequester(),
+          peer, request.getDataset(), analysis, describe(request), handled.outcome(), handled.detail(),
+          request.getSessionId(), request.getRound(), micros));
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "audit log write failed; request " + Text.echo(request.getRequestId())
+          + " not answered", e);
+      handled = Handled.error(Status.UNAVAILABLE.withDescription("node " + settings.nodeId()
+          + " cannot write its audit log, so it answers no request"), "AUDIT_FAILED", handled.detail());
+    }
+    Timer.builder("fedstats.node.requests").tag("analysis", analysis).tag("outcome", handled.outcome())
+        .register(meters).record(Duration.ofNanos(System.nanoTime() - start));
+    return new Reply(handled.response(), handled.error());
+  }
+
+  /** What the node does with a request, and its audit outcome and detail. */
+  private record Handled(NodeAnalysisResponse response, Status error, String outcome, String detail) {
+    Handled {
+      Objects.requireNonNull(outcome, "outcome");
+      Objects.requireNonNull(detail, "detail");
+    }
+
+    static Handled error(Status status, String outcome, String detail) {
+      return new Handled(null, status, outcome, detail);
+    }
+
+    static Handled of(RequestException e) {
+      return error(e.toStatus(), e.code().name(), e.getMessage());
+    }
+  }
+
+  private Handled handle(NodeAnalysisRequest request, Liveness caller) {
+    try {
+      if (request.getSerializedSize() > MAX_REQUEST_BYTES) {
+        throw RequestException.invalid("request is " + request.getSerializedSize() + " bytes; the limit is "
+            + MAX_REQUEST_BYTES);
+      }
+      checkRound(request);
+      requireWaiting(caller);
+      NodeOutcome result = engine.run(new AnalysisEngine.Request(request.getDataset(), request.hasFilter(),
+          request.getFilter(), request.getAnalysis()), caller.cancellation());
+      // The caller may have gone while the analysis ran: then nothing is answered, and the audit log says so.
+      requireWaiting(caller);
+      NodeAnalysisResponse.Builder b = NodeAnalysisResponse.newBuilder().setNodeId(settings.nodeId());
+      return switch (result) {
+        case NodeOutcome.Answered a -> new Handled(b.setResult(a.result()).build(), null, "ANSWERED", "");
+        case NodeOutcome.Refused r -> new Handled(b.setRefusal(r.refusal().toProto()).build(), null, "REFUSED",
+            r.refusal().rule().id());
+      };
+    } catch (RequestException e) {
+      return Handled.of(e);
+    } catch (Exception e) {
+      Optional<RequestException> gone = caller.gone(settings.nodeId());
+      if (gone.isPresent()) {
+        // The failure is the statement cancelled because the caller went away.
+        return Handled.of(gone.get());
+      }
+      // Database messages can quote data; log them locally, never send them.
+      LOG.log(Level.SEVERE, "analysis " + Text.echo(request.getRequestId()) + " failed", e);
+      return Handled.error(Status.INTERNAL.withDescription("node " + settings.nodeId() + " could not run the "
+          + "analysis; its operator can find the cause in the node's log"), Status.Code.INTERNAL.name(),
+          String.valueOf(e.getMessage()));
+    }
+  }
+
+  private void requireWaiting(Liveness caller) {
+    Optional<RequestException> gone = caller.gone(settings.nodeId());
+    if (gone.isPresent()) {
+      throw gone.get();
+    }
+  }
+
+  /**
+   * Node policy on multi-round analyses: at most {@code max-rounds-per-session} rounds per session, whatever round
+   * numbers the coordinator sends.
+   */
+  private void checkRound(NodeAnalysisRequest request) {
+    int max = settings.maxRoundsPerSession();
+    if (request.getRound() < 0 || request.getRound() >= max) {
+      throw RequestException.denied("round " + request.getRound() + " is beyond node " + settings.nodeId()
+          + "'s limit of " + max + " rounds per analysis session");
+    }
+    if (request.getSessionId().isEmpty()) {
+      return;
+    }
+    int rounds;
+    synchronized (roundsBySession) {
+      rounds = roundsBySession.merge(request.getSessionId(), 1, Integer::sum);
+    }
+    if (rounds > max) {
+      throw RequestException.denied("session " + Text.echo(request.getSessionId()) + " has had " + max
+          + " rounds, node " + settings.nodeId() + "'s limit per analysis session");
+    }
+  }
+
+  private static String describe(NodeAnalysisRequest request) {
+    if (request.getSerializedSize() > MAX_REQUEST_BYTES) {
+      return "(oversized request of " + request.getSerializedSize() + " bytes, not recorded)";
+    }
+    try {
+      return JSON.print(request.toBuilder().clearRequestId().clearRequester().clearSessionId().clearRound().build());
+    } catch (InvalidProtocolBufferException e) {
+      return request.toString();
+    }
+  }
+
+  /** The build's version, from the jar's manifest ("dev" when run from classes). */
+  public static String version() {
+    String v = NodeGate.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+}
