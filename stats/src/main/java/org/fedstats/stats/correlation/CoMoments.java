@@ -104,7 +104,7 @@ public record CoMoments(List<String> variables, long n, double[] mean, double[][
         return acc.toCoMoments();
     }
 
-    /** @return k, the number of variables */
+    /** {@return k, the number of variables} */
     public int dimension() {
         return variables.size();
     }
@@ -163,13 +163,13 @@ public record CoMoments(List<String> variables, long n, double[] mean, double[][
         return sum;
     }
 
-    /** @return a copy of the means */
+    /** {@return a copy of the means} */
     @Override
     public double[] mean() {
         return mean.clone();
     }
 
-    /** @return a copy of the co-moment matrix */
+    /** {@return a copy of the co-moment matrix} */
     @Override
     public double[][] comoments() {
         double[][] copy = new double[comoments.length][];
@@ -180,6 +180,8 @@ public record CoMoments(List<String> variables, long n, double[] mean, double[][
     }
 
     /**
+     * One entry of the co-moment matrix.
+     *
      * @param i a variable's index
      * @param j another's
      * @return the co-moment {@code Σ (x_i − x̄_i)(x_j − x̄_j)}
@@ -218,6 +220,8 @@ public record CoMoments(List<String> variables, long n, double[] mean, double[][
         private final double[][] c;
 
         /**
+         * An accumulator of no rows yet.
+         *
          * @param variables the names of the k variables, in the order of each row's values
          */
         public Accumulator(List<String> variables) {
@@ -265,17 +269,17 @@ public record CoMoments(List<String> variables, long n, double[] mean, double[][
             return true;
         }
 
-        /** @return the number of complete rows added */
+        /** {@return the number of complete rows added} */
         public long n() {
             return n;
         }
 
-        /** @return the number of rows left out for a missing value */
+        /** {@return the number of rows left out for a missing value} */
         public long skipped() {
             return skipped;
         }
 
-        /** @return the statistics of the rows added so far */
+        /** {@return the statistics of the rows added so far} */
         public CoMoments toCoMoments() {
             return new CoMoments(variables, n, mean, c);
         }

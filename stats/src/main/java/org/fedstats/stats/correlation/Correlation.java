@@ -19,6 +19,8 @@ public final class Correlation {
     }
 
     /**
+     * Covariances, correlations and their tests from the pooled co-moments.
+     *
      * @param pooled the pooled statistics; at least 2 rows
      * @return covariances, correlations and a test for each pair of variables
      * @throws IllegalArgumentException with fewer than 2 rows

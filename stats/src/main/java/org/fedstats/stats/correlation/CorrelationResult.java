@@ -37,25 +37,27 @@ public record CorrelationResult(List<String> variables, long n, double[] mean, d
         correlation = copy(correlation, k);
     }
 
-    /** @return a copy of the means */
+    /** {@return a copy of the means} */
     @Override
     public double[] mean() {
         return mean.clone();
     }
 
-    /** @return a copy of the covariance matrix */
+    /** {@return a copy of the covariance matrix} */
     @Override
     public double[][] covariance() {
         return copy(covariance, covariance.length);
     }
 
-    /** @return a copy of the correlation matrix */
+    /** {@return a copy of the correlation matrix} */
     @Override
     public double[][] correlation() {
         return copy(correlation, correlation.length);
     }
 
     /**
+     * The test of one pair, in either order.
+     *
      * @param first a variable's name
      * @param second another's
      * @return their correlation test

@@ -48,7 +48,7 @@ public record RandomEffects(Method method, double tau2, PooledEstimate pooled, d
         }
     }
 
-    /** @return {@code sqrt(tau2)}, the between-site standard deviation */
+    /** {@return {@code sqrt(tau2)}, the between-site standard deviation} */
     public double tau() {
         return Math.sqrt(tau2);
     }

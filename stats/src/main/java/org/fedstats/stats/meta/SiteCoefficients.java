@@ -50,19 +50,21 @@ public record SiteCoefficients(List<String> terms, double[] estimates, double[] 
         return new SiteCoefficients(terms, estimates, v);
     }
 
-    /** @return a copy of the estimates */
+    /** {@return a copy of the estimates} */
     @Override
     public double[] estimates() {
         return estimates.clone();
     }
 
-    /** @return a copy of the variances */
+    /** {@return a copy of the variances} */
     @Override
     public double[] variances() {
         return variances.clone();
     }
 
     /**
+     * One coefficient of this site.
+     *
      * @param term a coefficient name
      * @return this site's estimate and variance of it
      * @throws IllegalArgumentException if the site has no such term

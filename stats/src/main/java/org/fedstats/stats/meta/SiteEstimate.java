@@ -32,7 +32,7 @@ public record SiteEstimate(double estimate, double variance) {
         return new SiteEstimate(estimate, standardError * standardError);
     }
 
-    /** @return the standard error, {@code sqrt(variance)} */
+    /** {@return the standard error, {@code sqrt(variance)}} */
     public double standardError() {
         return Math.sqrt(variance);
     }

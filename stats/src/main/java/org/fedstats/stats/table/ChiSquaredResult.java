@@ -65,7 +65,7 @@ public record ChiSquaredResult(double statistic, int df, double pValue, long n, 
         expected = copy;
     }
 
-    /** @return a copy of the expected counts */
+    /** {@return a copy of the expected counts} */
     @Override
     public double[][] expected() {
         double[][] copy = new double[expected.length][];
@@ -75,7 +75,7 @@ public record ChiSquaredResult(double statistic, int df, double pValue, long n, 
         return copy;
     }
 
-    /** @return the smallest expected count */
+    /** {@return the smallest expected count} */
     public double minExpected() {
         return Arrays.stream(expected).flatMapToDouble(Arrays::stream).min().orElseThrow();
     }

@@ -53,7 +53,7 @@ public final class ChiSquaredTest {
         for (int i = 0; i < r0; i++) {
             long s = 0;
             for (int j = 0; j < c0; j++) {
-                s += in[i][j];
+                s = Math.addExact(s, in[i][j]);
             }
             if (s > 0) {
                 keepRows.add(i);
@@ -64,7 +64,7 @@ public final class ChiSquaredTest {
         for (int j = 0; j < c0; j++) {
             long s = 0;
             for (int i = 0; i < r0; i++) {
-                s += in[i][j];
+                s = Math.addExact(s, in[i][j]);
             }
             if (s > 0) {
                 keepCols.add(j);

@@ -129,7 +129,7 @@ public record CountTable(List<String> rowLabels, List<String> columnLabels, long
         return sum;
     }
 
-    /** @return a copy of the counts */
+    /** {@return a copy of the counts} */
     @Override
     public long[][] counts() {
         long[][] copy = new long[counts.length][];
@@ -140,6 +140,8 @@ public record CountTable(List<String> rowLabels, List<String> columnLabels, long
     }
 
     /**
+     * One cell, by its labels.
+     *
      * @param row row label
      * @param column column label
      * @return the count of that cell, 0 for a level the table does not have
@@ -150,7 +152,7 @@ public record CountTable(List<String> rowLabels, List<String> columnLabels, long
         return i < 0 || j < 0 ? 0 : counts[i][j];
     }
 
-    /** @return the sum of all counts */
+    /** {@return the sum of all counts} */
     public long total() {
         long n = 0;
         for (long[] row : counts) {
