@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.fedstats.node.analysis.chisq.ChiSquaredStep;
+import org.fedstats.node.analysis.correlation.CorrelationStep;
 import org.fedstats.node.analysis.count.CountStep;
 import org.fedstats.node.analysis.histogram.HistogramStep;
 import org.fedstats.node.analysis.summary.SummaryStep;
@@ -16,7 +18,9 @@ public final class LocalAnalyses {
       new CountStep(),
       new SummaryStep(),
       new TableStep(),
-      new HistogramStep());
+      new HistogramStep(),
+      new CorrelationStep(),
+      new ChiSquaredStep());
 
   private LocalAnalyses() {}
 

@@ -68,7 +68,11 @@ public final class TableStep implements LocalAnalysis<TableStep.Params> {
 
   @Override
   public Release compute(Params p, LocalData data) throws SQLException {
-    TableResult table = tabulate(p, data);
+    return release(tabulate(p, data));
+  }
+
+  /** A table as a site's result: every cell is released. */
+  public static Release release(TableResult table) {
     return Release.of(AnalysisResult.newBuilder().setTable(table).build(),
         new Released.Cells("table cell", table.getCellsList().stream().mapToLong(TableCell::getCount).toArray()));
   }
