@@ -5,8 +5,9 @@ package org.fedstats.stats.glm;
  * their rows).
  *
  * @param beta the coefficients at which to evaluate the round, or null for round 0 (start from R's mustart)
- * @param interceptOnly whether the round is for the intercept-only (null) model: the design is the first column
- *     (the intercept) only and {@code beta} has length 1
+ * @param interceptOnly whether the round is for the intercept-only (null) model: the WLS statistics are for the
+ *     first column (the intercept) only, and {@code beta} is either the intercept-only coefficient (length 1) or, in
+ *     the first such round, the full model's coefficients (R starts the null fit at the full fit's fitted values)
  * @param nullMu the constant mean at which to compute the null deviance in the same pass, or NaN for none
  */
 public record GlmRequest(double[] beta, boolean interceptOnly, double nullMu) {
@@ -17,9 +18,6 @@ public record GlmRequest(double[] beta, boolean interceptOnly, double nullMu) {
                 if (!Double.isFinite(b)) {
                     throw new IllegalArgumentException("coefficients must be finite");
                 }
-            }
-            if (interceptOnly && beta.length != 1) {
-                throw new IllegalArgumentException("an intercept-only round takes one coefficient, got " + beta.length);
             }
         }
         if (Double.isInfinite(nullMu)) {

@@ -33,7 +33,7 @@ public final class GlmRound {
      */
     public static GlmRoundStats local(Family family, List<GlmRow> rows, GlmRequest request) {
         int p;
-        if (request.interceptOnly()) {
+        if (request.interceptOnly() && (request.beta() == null || request.beta().length == 1)) {
             p = 1;
         } else if (request.beta() != null) {
             p = request.beta().length;
@@ -51,6 +51,8 @@ public final class GlmRound {
         private final int p;
         private final double[] beta;
         private final boolean interceptOnly;
+        /** An intercept-only round evaluated at the full model's coefficients. */
+        private final boolean etaFromFull;
         private final double nullMu;
         private final double[] xtwx;
         private final double[] xtwz;
@@ -69,7 +71,7 @@ public final class GlmRound {
         /**
          * An accumulator for one round.
          *
-         * @param p the number of design columns of the model (1 for an intercept-only round)
+         * @param p the number of design columns of the model (for an intercept-only round, 1 or the full model's)
          */
         public Accumulator(Family family, int p, GlmRequest request) {
             this.family = Objects.requireNonNull(family, "family");
@@ -80,8 +82,10 @@ public final class GlmRound {
                 throw new IllegalArgumentException("a model needs at least one column");
             }
             this.beta = request.beta();
-            if (beta != null && beta.length != this.p) {
-                throw new IllegalArgumentException("expected " + this.p + " coefficients, got " + beta.length);
+            this.etaFromFull = interceptOnly && beta != null && beta.length != 1;
+            if (beta != null && beta.length != (etaFromFull ? p : this.p)) {
+                throw new IllegalArgumentException("expected " + (etaFromFull ? p : this.p) + " coefficients, got "
+                        + beta.length);
             }
             this.nullMu = request.nullMu();
             this.xtwx = new double[this.p * this.p];
@@ -93,6 +97,9 @@ public final class GlmRound {
             double[] x = interceptOnly ? one : xRow;
             if (x.length != p) {
                 throw new IllegalArgumentException("expected " + p + " design columns, got " + x.length);
+            }
+            if (etaFromFull && xRow.length != beta.length) {
+                throw new IllegalArgumentException("expected " + beta.length + " design columns, got " + xRow.length);
             }
             if (!(weight >= 0) || !Double.isFinite(weight)) {
                 throw new IllegalArgumentException("a prior weight must be finite and not negative, got " + weight);
@@ -108,9 +115,10 @@ public final class GlmRound {
             if (beta == null) {
                 eta = family.link(family.muStart(y, weight));
             } else {
+                double[] at = etaFromFull ? xRow : x;
                 eta = offset;
-                for (int j = 0; j < p; j++) {
-                    eta += x[j] * beta[j];
+                for (int j = 0; j < beta.length; j++) {
+                    eta += at[j] * beta[j];
                 }
             }
             double mu = family.linkInverse(eta);

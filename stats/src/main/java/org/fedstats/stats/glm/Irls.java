@@ -23,8 +23,8 @@ import org.hipparchus.distribution.continuous.TDistribution;
  * <p>Null deviance: with an intercept and no offset, the deviance at the weighted mean of y (sent as
  * {@link GlmRequest#nullMu()} from round 1 on, so no extra round); without an intercept, the deviance at
  * eta = offset (one extra round at β = 0 when there is an offset); with an intercept and an offset, R fits the
- * intercept-only model with the offset: so does this class, in extra intercept-only rounds (started from mustart,
- * where R starts from the full model's fitted values; the converged deviances agree to the convergence tolerance).
+ * intercept-only model with the offset, started at the full model's fitted values: so does this class, in extra
+ * intercept-only rounds (the first evaluated at the full model's coefficients).
  */
 public final class Irls {
 
@@ -130,7 +130,7 @@ public final class Irls {
                 }
                 phase = Phase.NULL_FIT;
                 nullLoop = new Loop(List.of(Design.INTERCEPT));
-                return send(new GlmRequest(null, true, Double.NaN));
+                return send(new GlmRequest(main.beta.clone(), true, Double.NaN));
             }
             case NULL_AT_OFFSET -> {
                 check(pooled, columns.size());

@@ -172,6 +172,23 @@ class GlmTest {
     }
 
     @Test
+    void nullDevianceWithOffsetIsTheInterceptOnlyFit() {
+        Design design = Design.of(Formula.parse("nodes ~ age + sex + obstruct"), TestData.colonKinds());
+        List<GlmRow> all = sites("colon", design).stream().flatMap(List::stream).toList();
+        List<GlmRow> withOffset = new ArrayList<>();
+        List<GlmRow> interceptOnly = new ArrayList<>();
+        for (GlmRow r : all) {
+            double off = 0.01 * r.x()[1]; // varies by row (age)
+            withOffset.add(new GlmRow(r.x(), r.y(), 1, off));
+            interceptOnly.add(new GlmRow(new double[] {1}, r.y(), 1, off));
+        }
+        GlmFit fit = PooledGlm.fit(Family.POISSON, design.columns(), withOffset);
+        GlmFit nullFit = PooledGlm.fit(Family.POISSON, List.of("(Intercept)"), interceptOnly);
+        assertThat(TestData.relError(fit.nullDeviance(), nullFit.deviance())).isLessThan(1e-8);
+        assertThat(fit.nullDeviance()).isGreaterThan(fit.deviance());
+    }
+
+    @Test
     void noInterceptNullDevianceIsAtEtaZero() {
         Design design = Design.of(Formula.parse("status ~ age + nodes - 1"), TestData.colonKinds());
         List<GlmRow> all = sites("colon", design).stream().flatMap(List::stream).toList();
