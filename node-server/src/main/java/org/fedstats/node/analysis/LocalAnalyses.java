@@ -7,6 +7,8 @@ import java.util.stream.Collectors;
 import org.fedstats.node.analysis.chisq.ChiSquaredStep;
 import org.fedstats.node.analysis.correlation.CorrelationStep;
 import org.fedstats.node.analysis.count.CountStep;
+import org.fedstats.node.analysis.glm.GlmStep;
+import org.fedstats.node.analysis.lm.LinearModelStep;
 import org.fedstats.node.analysis.histogram.HistogramStep;
 import org.fedstats.node.analysis.summary.SummaryStep;
 import org.fedstats.node.analysis.table.TableStep;
@@ -20,7 +22,9 @@ public final class LocalAnalyses {
       new TableStep(),
       new HistogramStep(),
       new CorrelationStep(),
-      new ChiSquaredStep());
+      new ChiSquaredStep(),
+      new LinearModelStep(),
+      new GlmStep());
 
   private LocalAnalyses() {}
 

@@ -2,6 +2,7 @@ package org.fedstats.node.analysis;
 
 import java.sql.SQLException;
 import org.fedstats.node.dataset.DatasetSchema;
+import org.fedstats.node.disclosure.DisclosurePolicy;
 import org.fedstats.proto.v1.Analysis;
 
 /**
@@ -21,8 +22,11 @@ public interface LocalAnalysis<P> {
   /** The request kind it answers. */
   Analysis.KindCase kind();
 
-  /** Checks the request against the dataset's declared variables; throws a RequestException saying what is wrong. */
-  P validate(Analysis request, DatasetSchema schema);
+  /**
+   * Checks the request against the dataset's declared variables (and, where a request carries numbers into the
+   * computation, against the dataset's disclosure policy); throws a RequestException saying what is wrong.
+   */
+  P validate(Analysis request, DatasetSchema schema, DisclosurePolicy policy);
 
   /** The site's statistics on the cohort, and what they release; SQL through {@code data} only, parameterised. */
   Release compute(P params, LocalData data) throws SQLException;

@@ -44,10 +44,27 @@ public final class DisclosureControl {
       Optional<Refusal> refusal = switch (r) {
         case Released.Cells c -> checkCells(policy, c.what(), LongStream.of(c.counts()));
         case Released.SummaryN s -> checkSummaryN(policy, s.n());
+        case Released.Model m -> checkModel(policy, m.n(), m.parameters());
       };
       if (refusal.isPresent()) {
         return refusal;
       }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * A model may have at most {@code max-parameter-percent} parameters per 100 records (a saturated or nearly
+   * saturated model reproduces its records) and needs {@code min-residual-df} residual degrees of freedom.
+   */
+  public static Optional<Refusal> checkModel(DisclosurePolicy policy, long n, int parameters) {
+    if (100L * parameters > (long) policy.maxParameterPercent() * n) {
+      return Optional.of(new Refusal(DisclosureRule.MAX_PARAMETER_PERCENT, policy.maxParameterPercent(),
+          "the model has more than " + policy.maxParameterPercent() + " parameters per 100 records at this site"));
+    }
+    if (n - parameters < policy.minResidualDf()) {
+      return Optional.of(new Refusal(DisclosureRule.MIN_RESIDUAL_DF, policy.minResidualDf(),
+          "the model would have fewer than " + policy.minResidualDf() + " residual degrees of freedom at this site"));
     }
     return Optional.empty();
   }

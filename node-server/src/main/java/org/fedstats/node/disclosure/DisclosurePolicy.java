@@ -3,13 +3,31 @@ package org.fedstats.node.disclosure;
 /**
  * Thresholds of statistical disclosure control for one dataset. Defaults follow common practice for aggregate
  * outputs: cohorts, their complements, summaries and every non-zero table cell must count at least 10 records.
+ * Models may have at most 33 parameters per 100 records at a site (DataSHIELD's nfilter.glm) and at least 10
+ * residual degrees of freedom (ACRO's rule), and the coefficients a round is sent are bounded.
  */
-public record DisclosurePolicy(int minCohortSize, int minComplementSize, int minCellCount, int minSummaryN) {
+public record DisclosurePolicy(int minCohortSize, int minComplementSize, int minCellCount, int minSummaryN,
+    int maxParameterPercent, int minResidualDf, double maxAbsCoefficient) {
   public static final int DEFAULT_THRESHOLD = 10;
+  public static final int DEFAULT_MAX_PARAMETER_PERCENT = 33;
+  public static final double DEFAULT_MAX_ABS_COEFFICIENT = 1e6;
   public static final DisclosurePolicy DEFAULT =
       new DisclosurePolicy(DEFAULT_THRESHOLD, DEFAULT_THRESHOLD, DEFAULT_THRESHOLD, DEFAULT_THRESHOLD);
 
+  /** The four count thresholds, with the model rules at their defaults. */
+  public DisclosurePolicy(int minCohortSize, int minComplementSize, int minCellCount, int minSummaryN) {
+    this(minCohortSize, minComplementSize, minCellCount, minSummaryN, DEFAULT_MAX_PARAMETER_PERCENT,
+        DEFAULT_THRESHOLD, DEFAULT_MAX_ABS_COEFFICIENT);
+  }
+
   public DisclosurePolicy {
+    if (maxParameterPercent < 1 || maxParameterPercent > 100) {
+      throw new IllegalArgumentException("max-parameter-percent must be 1-100, not " + maxParameterPercent);
+    }
+    requirePositive("min-residual-df", minResidualDf);
+    if (!(maxAbsCoefficient > 0) || Double.isInfinite(maxAbsCoefficient)) {
+      throw new IllegalArgumentException("max-abs-coefficient must be a positive number");
+    }
     requirePositive("min-cohort-size", minCohortSize);
     requirePositive("min-complement-size", minComplementSize);
     requirePositive("min-cell-count", minCellCount);
@@ -31,9 +49,18 @@ public record DisclosurePolicy(int minCohortSize, int minComplementSize, int min
         overrides.minCohortSize() != null ? overrides.minCohortSize() : minCohortSize,
         overrides.minComplementSize() != null ? overrides.minComplementSize() : minComplementSize,
         overrides.minCellCount() != null ? overrides.minCellCount() : minCellCount,
-        overrides.minSummaryN() != null ? overrides.minSummaryN() : minSummaryN);
+        overrides.minSummaryN() != null ? overrides.minSummaryN() : minSummaryN,
+        overrides.maxParameterPercent() != null ? overrides.maxParameterPercent() : maxParameterPercent,
+        overrides.minResidualDf() != null ? overrides.minResidualDf() : minResidualDf,
+        overrides.maxAbsCoefficient() != null ? overrides.maxAbsCoefficient() : maxAbsCoefficient);
   }
 
   /** Thresholds as written in a node's configuration: any may be absent and then inherits. */
-  public record Overrides(Integer minCohortSize, Integer minComplementSize, Integer minCellCount, Integer minSummaryN) {}
+  public record Overrides(Integer minCohortSize, Integer minComplementSize, Integer minCellCount, Integer minSummaryN,
+      Integer maxParameterPercent, Integer minResidualDf, Double maxAbsCoefficient) {
+    /** The four count thresholds only. */
+    public Overrides(Integer minCohortSize, Integer minComplementSize, Integer minCellCount, Integer minSummaryN) {
+      this(minCohortSize, minComplementSize, minCellCount, minSummaryN, null, null, null);
+    }
+  }
 }

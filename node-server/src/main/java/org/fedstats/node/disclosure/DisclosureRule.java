@@ -5,7 +5,9 @@ public enum DisclosureRule {
   MIN_COHORT_SIZE("min-cohort-size"),
   MIN_COMPLEMENT_SIZE("min-complement-size"),
   MIN_CELL_COUNT("min-cell-count"),
-  MIN_SUMMARY_N("min-summary-n");
+  MIN_SUMMARY_N("min-summary-n"),
+  MAX_PARAMETER_PERCENT("max-parameter-percent"),
+  MIN_RESIDUAL_DF("min-residual-df");
 
   private final String id;
 

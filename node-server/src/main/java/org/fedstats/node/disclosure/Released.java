@@ -34,4 +34,7 @@ public sealed interface Released {
 
   /** A mean and variance resting on {@code n} non-missing values. */
   record SummaryN(long n) implements Released {}
+
+  /** A model with {@code parameters} coefficients fitted (or a round of a fit computed) on {@code n} records. */
+  record Model(long n, int parameters) implements Released {}
 }

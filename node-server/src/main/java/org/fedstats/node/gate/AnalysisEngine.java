@@ -66,8 +66,8 @@ public final class AnalysisEngine implements AnalysisRunner {
       Cancellation cancellation) throws SQLException {
     SqlFragment cohort = FilterCompiler.compile(dataset.schema(), request.hasFilter(), request.filter());
     // Validate the analysis itself before touching any data.
-    P params = analysis.validate(request.analysis(), dataset.schema());
     DisclosurePolicy policy = dataset.policy();
+    P params = analysis.validate(request.analysis(), dataset.schema(), policy);
     String table = DatasetStore.tableName(dataset.name());
     try (Connection connection = store.connection()) {
       LocalData data = new LocalData(connection, cancellation, table, cohort, 0);

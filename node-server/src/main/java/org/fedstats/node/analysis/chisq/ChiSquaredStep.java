@@ -6,6 +6,7 @@ import org.fedstats.node.analysis.LocalData;
 import org.fedstats.node.analysis.Release;
 import org.fedstats.node.analysis.table.TableStep;
 import org.fedstats.node.dataset.DatasetSchema;
+import org.fedstats.node.disclosure.DisclosurePolicy;
 import org.fedstats.node.request.RequestException;
 import org.fedstats.proto.v1.Analysis;
 
@@ -26,7 +27,7 @@ public final class ChiSquaredStep implements LocalAnalysis<TableStep.Params> {
   }
 
   @Override
-  public TableStep.Params validate(Analysis request, DatasetSchema schema) {
+  public TableStep.Params validate(Analysis request, DatasetSchema schema, DisclosurePolicy policy) {
     var row = TableStep.tabulable(schema, request.getChisq().getRowVariable());
     var column = TableStep.tabulable(schema, request.getChisq().getColumnVariable());
     if (row.equals(column)) {

@@ -12,6 +12,7 @@ import org.fedstats.node.analysis.LocalData;
 import org.fedstats.node.analysis.Release;
 import org.fedstats.node.analysis.Variables;
 import org.fedstats.node.dataset.DatasetSchema;
+import org.fedstats.node.disclosure.DisclosurePolicy;
 import org.fedstats.node.dataset.Variable;
 import org.fedstats.node.disclosure.Released;
 import org.fedstats.node.request.RequestException;
@@ -41,7 +42,7 @@ public final class CorrelationStep implements LocalAnalysis<List<Variable>> {
   }
 
   @Override
-  public List<Variable> validate(Analysis request, DatasetSchema schema) {
+  public List<Variable> validate(Analysis request, DatasetSchema schema, DisclosurePolicy policy) {
     List<String> names = request.getCorrelation().getVariablesList();
     if (names.size() < 2 || names.size() > MAX_VARIABLES) {
       throw RequestException.invalid("a correlation needs between 2 and " + MAX_VARIABLES + " variables, not "

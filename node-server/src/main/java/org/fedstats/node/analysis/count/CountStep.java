@@ -4,6 +4,7 @@ import org.fedstats.node.analysis.LocalAnalysis;
 import org.fedstats.node.analysis.LocalData;
 import org.fedstats.node.analysis.Release;
 import org.fedstats.node.dataset.DatasetSchema;
+import org.fedstats.node.disclosure.DisclosurePolicy;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.AnalysisResult;
 import org.fedstats.proto.v1.CountResult;
@@ -21,7 +22,7 @@ public final class CountStep implements LocalAnalysis<Void> {
   }
 
   @Override
-  public Void validate(Analysis request, DatasetSchema schema) {
+  public Void validate(Analysis request, DatasetSchema schema, DisclosurePolicy policy) {
     return null;
   }
 

@@ -11,6 +11,7 @@ import org.fedstats.node.analysis.LocalData;
 import org.fedstats.node.analysis.Release;
 import org.fedstats.node.analysis.Variables;
 import org.fedstats.node.dataset.DatasetSchema;
+import org.fedstats.node.disclosure.DisclosurePolicy;
 import org.fedstats.node.dataset.Variable;
 import org.fedstats.node.disclosure.Released;
 import org.fedstats.node.request.RequestException;
@@ -44,7 +45,7 @@ public final class HistogramStep implements LocalAnalysis<HistogramStep.Params> 
   }
 
   @Override
-  public Params validate(Analysis request, DatasetSchema schema) {
+  public Params validate(Analysis request, DatasetSchema schema, DisclosurePolicy policy) {
     HistogramAnalysis h = request.getHistogram();
     Variable v = Variables.numeric(schema, h.getVariable(), "histogram");
     List<Double> b = h.getBreaksList();

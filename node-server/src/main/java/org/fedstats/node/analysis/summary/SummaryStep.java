@@ -8,6 +8,7 @@ import org.fedstats.node.analysis.LocalData;
 import org.fedstats.node.analysis.Release;
 import org.fedstats.node.analysis.Variables;
 import org.fedstats.node.dataset.DatasetSchema;
+import org.fedstats.node.disclosure.DisclosurePolicy;
 import org.fedstats.node.dataset.Variable;
 import org.fedstats.node.disclosure.Released;
 import org.fedstats.proto.v1.Analysis;
@@ -31,7 +32,7 @@ public final class SummaryStep implements LocalAnalysis<Variable> {
   }
 
   @Override
-  public Variable validate(Analysis request, DatasetSchema schema) {
+  public Variable validate(Analysis request, DatasetSchema schema, DisclosurePolicy policy) {
     return Variables.numeric(schema, request.getSummary().getVariable(), "summary");
   }
 

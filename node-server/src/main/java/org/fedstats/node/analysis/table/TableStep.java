@@ -13,6 +13,7 @@ import org.fedstats.node.analysis.LocalAnalysis;
 import org.fedstats.node.analysis.LocalData;
 import org.fedstats.node.analysis.Release;
 import org.fedstats.node.dataset.DatasetSchema;
+import org.fedstats.node.disclosure.DisclosurePolicy;
 import org.fedstats.node.dataset.Variable;
 import org.fedstats.node.dataset.VariableType;
 import org.fedstats.node.disclosure.Released;
@@ -44,7 +45,7 @@ public final class TableStep implements LocalAnalysis<TableStep.Params> {
   }
 
   @Override
-  public Params validate(Analysis request, DatasetSchema schema) {
+  public Params validate(Analysis request, DatasetSchema schema, DisclosurePolicy policy) {
     Variable row = tabulable(schema, request.getTable().getRowVariable());
     Variable column = null;
     if (!request.getTable().getColumnVariable().isEmpty()) {

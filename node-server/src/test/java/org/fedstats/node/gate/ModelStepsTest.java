@@ -1,0 +1,232 @@
+package org.fedstats.node.gate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.fedstats.node.config.NodeSettings;
+import org.fedstats.node.dataset.DatasetStore;
+import org.fedstats.node.disclosure.DisclosureRule;
+import org.fedstats.node.request.RequestException;
+import org.fedstats.node.testing.SharedData;
+import org.fedstats.proto.v1.Analysis;
+import org.fedstats.proto.v1.Comparison;
+import org.fedstats.proto.v1.ComparisonOperator;
+import org.fedstats.proto.v1.Filter;
+import org.fedstats.proto.v1.GlmAnalysis;
+import org.fedstats.proto.v1.GlmFamily;
+import org.fedstats.proto.v1.LinearModelAnalysis;
+import org.fedstats.proto.v1.LinearModelStats;
+import org.fedstats.proto.v1.Value;
+import org.fedstats.stats.glm.Family;
+import org.fedstats.stats.glm.GlmControl;
+import org.fedstats.stats.glm.GlmFit;
+import org.fedstats.stats.glm.GlmRequest;
+import org.fedstats.stats.glm.GlmRoundStats;
+import org.fedstats.stats.glm.Irls;
+import org.fedstats.stats.lm.LinearModel;
+import org.fedstats.stats.lm.LmFit;
+import org.fedstats.stats.lm.LmStats;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The lm and glm units of three real site nodes, each round through the node's whole pipeline (validation, cohort,
+ * local step, disclosure), pooled and driven with the coordinator's statistics: equal to R on the pooled data.
+ * Then the model disclosure rules, attacked.
+ */
+class ModelStepsTest {
+  private static final String MODELS = "count, lm, glm";
+
+  @TempDir
+  Path tmp;
+  private final List<DatasetStore> stores = new ArrayList<>();
+  private final List<AnalysisEngine> sites = new ArrayList<>();
+
+  @BeforeEach
+  void start() throws Exception {
+    for (int site = 1; site <= 3; site++) {
+      sites.add(engine(site, ""));
+    }
+  }
+
+  private AnalysisEngine engine(int site, String disclosure) throws Exception {
+    NodeSettings settings = SharedData.node(tmp.resolve("site" + site + "-" + stores.size()), "site" + site,
+        SharedData.colonDataset(site, MODELS, disclosure));
+    DatasetStore store = DatasetStore.open(settings.datasets());
+    stores.add(store);
+    return new AnalysisEngine(settings, store);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (DatasetStore s : stores) {
+      s.close();
+    }
+  }
+
+  private static NodeOutcome run(AnalysisEngine e, Filter filter, Analysis a) throws Exception {
+    return e.run(new AnalysisEngine.Request("colon", filter != null,
+        filter == null ? Filter.getDefaultInstance() : filter, a));
+  }
+
+  private static Analysis glm(String formula, GlmFamily family, GlmRequest round) {
+    GlmAnalysis.Builder b = GlmAnalysis.newBuilder().setFormula(formula).setFamily(family);
+    if (round.beta() != null) {
+      for (double v : round.beta()) {
+        b.addCoefficients(v);
+      }
+      b.setNullModel(round.interceptOnly());
+    }
+    if (!Double.isNaN(round.nullMu())) {
+      b.setNullMean(round.nullMu());
+    }
+    return Analysis.newBuilder().setGlm(b).build();
+  }
+
+  private static double[] array(List<Double> values) {
+    return values.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  private static GlmRoundStats stats(org.fedstats.proto.v1.GlmRoundStats s) {
+    return new GlmRoundStats(s.getN(), array(s.getXtwxList()), array(s.getXtwzList()), s.getDeviance(),
+        s.getAicPart(), s.getPearson(), s.getSumLogWeights(), s.getSumWeights(), s.getSumWeightedResponse(),
+        s.getNullDeviance(), s.getInvalidRows(), s.getOffsetRows());
+  }
+
+  /** One round at every site, pooled. */
+  private GlmRoundStats round(String formula, GlmFamily family, GlmRequest request) throws Exception {
+    GlmRoundStats pooled = null;
+    for (AnalysisEngine site : sites) {
+      NodeOutcome o = run(site, null, glm(formula, family, request));
+      assertThat(o).as("every round at every site is released").isInstanceOf(NodeOutcome.Answered.class);
+      GlmRoundStats s = stats(((NodeOutcome.Answered) o).result().getGlmRound());
+      pooled = pooled == null ? s : pooled.plus(s);
+    }
+    return pooled;
+  }
+
+  private static void assertCoefficients(List<Double> estimates, List<Double> errors, JsonNode ref, double tol) {
+    for (int i = 0; i < estimates.size(); i++) {
+      double e = ref.get("estimate").get(i).asDouble();
+      double se = ref.get("std_error").get(i).asDouble();
+      assertThat(Math.abs(estimates.get(i) - e) / Math.abs(e)).as("estimate %d", i).isLessThan(tol);
+      assertThat(Math.abs(errors.get(i) - se) / se).as("std error %d", i).isLessThan(tol);
+    }
+  }
+
+  @Test
+  void logisticRegressionOverThreeSitesEqualsRsGlm() throws Exception {
+    JsonNode colon = SharedData.reference("colon");
+    String formula = "status ~ rx + sex + age + nodes + obstruct";
+    List<String> columns = List.of("(Intercept)", "rxLev", "rxLev+5FU", "sex", "age", "nodes", "obstruct");
+    GlmFit fit = Irls.run(Family.BINOMIAL, columns, GlmControl.defaults(),
+        request -> {
+          try {
+            return round(formula, GlmFamily.BINOMIAL, request);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+    assertThat(fit.columns()).containsExactlyElementsOf(
+        () -> colon.get("glm_logistic_status").get("terms").valueStream().map(JsonNode::asText).iterator());
+    assertCoefficients(fit.estimates(), fit.stdErrors(), colon.get("glm_logistic_status"), 1e-6);
+    JsonNode f = colon.get("glm_logistic_status_fit");
+    assertThat(fit.iterations()).isEqualTo(f.get("iterations").asInt());
+    assertThat(fit.deviance()).isCloseTo(f.get("deviance").asDouble(), org.assertj.core.api.Assertions.within(1e-6));
+    assertThat(fit.nullDeviance()).isCloseTo(f.get("null_deviance").asDouble(),
+        org.assertj.core.api.Assertions.within(1e-6));
+    assertThat(fit.aic()).isCloseTo(f.get("aic").asDouble(), org.assertj.core.api.Assertions.within(1e-6));
+    assertThat(fit.dfResidual()).isEqualTo(f.get("df_residual").asLong());
+  }
+
+  @Test
+  void poissonRegressionOverThreeSitesEqualsRsGlm() throws Exception {
+    JsonNode ref = SharedData.reference("colon").get("glm_poisson_nodes");
+    String formula = "nodes ~ age + sex + obstruct";
+    GlmFit fit = Irls.run(Family.POISSON, List.of("(Intercept)", "age", "sex", "obstruct"), GlmControl.defaults(),
+        request -> {
+          try {
+            return round(formula, GlmFamily.POISSON, request);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+    assertCoefficients(fit.estimates(), fit.stdErrors(), ref, 1e-6);
+  }
+
+  @Test
+  void linearRegressionOverThreeSitesEqualsRsLm() throws Exception {
+    JsonNode colon = SharedData.reference("colon");
+    LmStats pooled = null;
+    List<String> columns = null;
+    for (AnalysisEngine site : sites) {
+      NodeOutcome o = run(site, null, Analysis.newBuilder()
+          .setLm(LinearModelAnalysis.newBuilder().setFormula("time ~ age + sex + nodes + rx")).build());
+      LinearModelStats s = ((NodeOutcome.Answered) o).result().getLmStats();
+      columns = s.getColumnsList();
+      LmStats local = new LmStats(s.getN(), array(s.getXtxList()), array(s.getXtyList()), s.getYty(), s.getSumY());
+      pooled = pooled == null ? local : pooled.plus(local);
+    }
+    LmFit fit = LinearModel.fit(columns, pooled);
+    assertCoefficients(fit.estimates(), fit.stdErrors(), colon.get("lm_time"), 1e-8);
+    assertThat(fit.rSquared()).isCloseTo(colon.get("lm_time_fit").get("r_squared").asDouble(),
+        org.assertj.core.api.Assertions.within(1e-10));
+    assertThat(fit.dfResidual()).isEqualTo(colon.get("lm_time_fit").get("df_residual").asLong());
+  }
+
+  @Test
+  void aModelWithTooManyParametersForItsRecordsIsRefusedAtEveryRound() throws Exception {
+    // 33 women aged 75 or more at site 1, 6 parameters: 18 per 100 records, allowed; at 10 per 100, refused.
+    Filter old = Filter.newBuilder().setComparison(Comparison.newBuilder().setVariable("age")
+        .setOp(ComparisonOperator.GE).setValue(Value.newBuilder().setNumber(70))).build();
+    AnalysisEngine strict = engine(1, "max-parameter-percent: 5");
+    Analysis lm = Analysis.newBuilder().setLm(LinearModelAnalysis.newBuilder()
+        .setFormula("time ~ age + sex + nodes + rx")).build();
+    NodeOutcome o = run(strict, old, lm);
+    assertThat(((NodeOutcome.Refused) o).refusal().rule()).isEqualTo(DisclosureRule.MAX_PARAMETER_PERCENT);
+    // The same in a later glm round.
+    NodeOutcome later = run(strict, old, glm("status ~ rx + age", GlmFamily.BINOMIAL,
+        new GlmRequest(new double[] {0.1, 0.1, 0.1, 0.1}, false, 0.5)));
+    assertThat(((NodeOutcome.Refused) later).refusal().rule()).isEqualTo(DisclosureRule.MAX_PARAMETER_PERCENT);
+  }
+
+  @Test
+  void aTermOrOutcomeClassIsolatingFewRecordsIsRefused() throws Exception {
+    // Among patients aged 75+, few at site 1 have an obstructed colon: that 0/1 term isolates them.
+    Filter old = Filter.newBuilder().setComparison(Comparison.newBuilder().setVariable("age")
+        .setOp(ComparisonOperator.GE).setValue(Value.newBuilder().setNumber(75))).build();
+    NodeOutcome o = run(sites.getFirst(), old, Analysis.newBuilder().setLm(LinearModelAnalysis.newBuilder()
+        .setFormula("time ~ obstruct")).build());
+    assertThat(((NodeOutcome.Refused) o).refusal().rule()).isEqualTo(DisclosureRule.MIN_CELL_COUNT);
+    // The reason names the rule's threshold, never the count that tripped it.
+    assertThat(((NodeOutcome.Refused) o).refusal().reason())
+        .isEqualTo("a non-zero count of records in a level of a model term is below 10 records");
+  }
+
+  @Test
+  void roundsCarryOnlyBoundedCoefficientsOfTheRightNumber() throws Exception {
+    AnalysisEngine e = sites.getFirst();
+    String formula = "status ~ rx + age";
+    assertThatThrownBy(() -> run(e, null, glm(formula, GlmFamily.BINOMIAL,
+        new GlmRequest(new double[] {1, 2}, false, Double.NaN)))).isInstanceOf(RequestException.class)
+        .hasMessageContaining("carries 2 coefficients; the model has 4");
+    assertThatThrownBy(() -> run(e, null, glm(formula, GlmFamily.BINOMIAL,
+        new GlmRequest(new double[] {0, 0, 0, 2e6}, false, Double.NaN))))
+        .hasMessageContaining("at most 1000000.0 in absolute value");
+    // A researcher's vector smuggled in as coefficients of a wider model is the same: the width is the design's.
+    assertThatThrownBy(() -> run(e, null, glm(formula, GlmFamily.BINOMIAL,
+        new GlmRequest(new double[309], false, Double.NaN)))).hasMessageContaining("carries 309 coefficients");
+    assertThatThrownBy(() -> run(e, null, Analysis.newBuilder().setGlm(GlmAnalysis.newBuilder()
+        .setFormula(formula)).build())).hasMessageContaining("needs a family");
+    assertThatThrownBy(() -> run(e, null, Analysis.newBuilder().setLm(LinearModelAnalysis.newBuilder()
+        .setFormula("time ~ age +")).build())).hasMessageContaining("formula 'time ~ age +'");
+    assertThatThrownBy(() -> run(e, null, Analysis.newBuilder().setLm(LinearModelAnalysis.newBuilder()
+        .setFormula("time ~ agee")).build())).hasMessageContaining("did you mean 'age'");
+  }
+}
