@@ -9,6 +9,7 @@ import org.fedstats.node.analysis.correlation.CorrelationStep;
 import org.fedstats.node.analysis.count.CountStep;
 import org.fedstats.node.analysis.glm.GlmStep;
 import org.fedstats.node.analysis.lm.LinearModelStep;
+import org.fedstats.node.analysis.meta.MetaStep;
 import org.fedstats.node.analysis.histogram.HistogramStep;
 import org.fedstats.node.analysis.summary.SummaryStep;
 import org.fedstats.node.analysis.table.TableStep;
@@ -24,7 +25,8 @@ public final class LocalAnalyses {
       new CorrelationStep(),
       new ChiSquaredStep(),
       new LinearModelStep(),
-      new GlmStep());
+      new GlmStep(),
+      new MetaStep());
 
   private LocalAnalyses() {}
 

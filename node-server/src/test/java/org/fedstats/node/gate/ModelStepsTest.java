@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Then the model disclosure rules, attacked.
  */
 class ModelStepsTest {
-  private static final String MODELS = "count, lm, glm";
+  private static final String MODELS = "count, lm, glm, meta";
 
   @TempDir
   Path tmp;
@@ -178,6 +178,36 @@ class ModelStepsTest {
     assertThat(fit.rSquared()).isCloseTo(colon.get("lm_time_fit").get("r_squared").asDouble(),
         org.assertj.core.api.Assertions.within(1e-10));
     assertThat(fit.dfResidual()).isEqualTo(colon.get("lm_time_fit").get("df_residual").asLong());
+  }
+
+  @Test
+  void eachSiteFitsItsOwnModelForAMetaAnalysisAsRDoesPerSite() throws Exception {
+    JsonNode terms = SharedData.reference("colon").get("meta_logistic_status").get("terms");
+    Analysis meta = Analysis.newBuilder().setMeta(org.fedstats.proto.v1.MetaAnalysis.newBuilder()
+        .setModel(GlmAnalysis.newBuilder().setFormula("status ~ rx + sex + age + nodes + obstruct")
+            .setFamily(GlmFamily.BINOMIAL))).build();
+    List<org.fedstats.stats.meta.SiteCoefficients> sitesFits = new ArrayList<>();
+    for (int site = 0; site < 3; site++) {
+      org.fedstats.proto.v1.ModelFit fit = ((NodeOutcome.Answered) run(sites.get(site), null, meta)).result()
+          .getModelFit();
+      for (int t = 0; t < terms.size(); t++) {
+        JsonNode ref = terms.get(t);
+        assertThat(fit.getCoefficients(t).getTerm()).isEqualTo(ref.get("term").asText());
+        double e = ref.get("site_estimates").get(site).asDouble();
+        double v = ref.get("site_variances").get(site).asDouble();
+        assertThat(Math.abs(fit.getCoefficients(t).getEstimate() - e) / Math.abs(e)).isLessThan(1e-6);
+        double se = fit.getCoefficients(t).getStdError();
+        assertThat(Math.abs(se * se - v) / v).isLessThan(1e-6);
+      }
+      sitesFits.add(org.fedstats.stats.meta.SiteCoefficients.ofStandardErrors(
+          fit.getCoefficientsList().stream().map(org.fedstats.proto.v1.Coefficient::getTerm).toList(),
+          fit.getCoefficientsList().stream().mapToDouble(org.fedstats.proto.v1.Coefficient::getEstimate).toArray(),
+          fit.getCoefficientsList().stream().mapToDouble(org.fedstats.proto.v1.Coefficient::getStdError).toArray()));
+    }
+    var pooled = org.fedstats.stats.meta.MetaAnalysis.analyseTerms(sitesFits);
+    JsonNode rx = terms.get(1);
+    assertThat(pooled.get("rxLev").fixed().pooled().estimate())
+        .isCloseTo(rx.get("fixed").get("estimate").asDouble(), org.assertj.core.api.Assertions.within(1e-6));
   }
 
   @Test
