@@ -178,7 +178,16 @@ public final class Federation implements AutoCloseable {
       admission.release();
       throw e;
     }
-    CompletableFuture<AnalysisResponse> response = session.result().whenComplete((r, failure) -> admission.release());
+    // The place is given back before the caller hears, even when the caller has cancelled.
+    CompletableFuture<AnalysisResponse> response = new CompletableFuture<>();
+    session.result().whenComplete((r, failure) -> {
+      admission.release();
+      if (failure == null) {
+        response.complete(r);
+      } else {
+        response.completeExceptionally(failure);
+      }
+    });
     session.start(response::isCancelled);
     return response;
   }
