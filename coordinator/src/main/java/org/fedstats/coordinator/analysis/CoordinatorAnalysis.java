@@ -24,29 +24,48 @@ import org.fedstats.proto.v1.DatasetInfo;
  * <p>A unit is stateless and shared by every request; the state of one request's rounds is in its driver. To add an
  * analysis, write its unit in a package of its own and list it in the registry.
  */
-public interface CoordinatorAnalysis {
-  /** The analysis this unit runs. */
-  Analysis.KindCase kind();
-
-  /** The kind of result a site answers with: the same as the pooled one, or a site's part (a glm round's stats). */
-  AnalysisResult.KindCase siteResultKind();
+public abstract class CoordinatorAnalysis {
+  private final Analysis.KindCase kind;
+  private final AnalysisResult.KindCase siteResultKind;
 
   /**
-   * What is wrong with one site's answer, if anything; called only for a result of {@link #siteResultKind}.
+   * @param kind the analysis this unit runs
+   * @param siteResultKind the kind of result a site answers with: the pooled kind, or a site's part of it (a glm
+   *     round's statistics, a table for chi-squared)
+   */
+  protected CoordinatorAnalysis(Analysis.KindCase kind, AnalysisResult.KindCase siteResultKind) {
+    this.kind = kind;
+    this.siteResultKind = siteResultKind;
+  }
+
+  /** The analysis this unit runs. */
+  public final Analysis.KindCase kind() {
+    return kind;
+  }
+
+  /** The kind of result a site answers with. */
+  public final AnalysisResult.KindCase siteResultKind() {
+    return siteResultKind;
+  }
+
+  /**
+   * What is wrong with one site's answer, if anything; called by {@link #problem} only for a result of
+   * {@link #siteResultKind}.
    *
    * @param requested what this round asked the site (for a multi-round analysis, that round's analysis)
    * @param declared the dataset as the node declares it, when known: variables and their levels
    */
-  Optional<String> checkSite(Analysis requested, Optional<DatasetInfo> declared, AnalysisResult site);
+  protected abstract Optional<String> checkSite(Analysis requested, Optional<DatasetInfo> declared,
+      AnalysisResult site);
 
   /**
    * Pools the answers of the sites to one round, exactly; every one has passed {@link #checkSite}, and there is at
    * least one. Throws {@link IllegalArgumentException}, saying why, when they cannot be pooled.
    */
-  AnalysisResult combine(Analysis requested, List<AnalysisResult> sites);
+  public abstract AnalysisResult combine(Analysis requested, List<AnalysisResult> sites);
 
   /** The rounds of one request: by default a single round that asks {@code requested} and combines the answers. */
-  default RoundDriver driver(Analysis requested) {
+  public RoundDriver driver(Analysis requested) {
     return RoundDriver.singleRound(this, requested);
   }
 
@@ -54,8 +73,8 @@ public interface CoordinatorAnalysis {
    * What is wrong with a site's answer to {@code requested}: an answer of another kind than
    * {@link #siteResultKind}, or what {@link #checkSite} finds.
    */
-  default Optional<String> problem(Analysis requested, Optional<DatasetInfo> declared, AnalysisResult site) {
-    if (site.getKindCase() != siteResultKind()) {
+  public final Optional<String> problem(Analysis requested, Optional<DatasetInfo> declared, AnalysisResult site) {
+    if (site.getKindCase() != siteResultKind) {
       String sent = site.getKindCase() == AnalysisResult.KindCase.KIND_NOT_SET ? "empty"
           : site.getKindCase().name().toLowerCase(Locale.ROOT);
       return Optional.of((sent.equals("empty") ? "an " : "a ") + sent + " result was sent for a "

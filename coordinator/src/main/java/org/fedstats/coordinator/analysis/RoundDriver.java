@@ -24,10 +24,13 @@ import org.fedstats.proto.v1.SiteOutcome;
  */
 public interface RoundDriver {
   /**
-   * Whether this request may take more than one round. Such a request gets a session id that the nodes record
-   * with each round; partial pooling never applies to it, as every round needs every site.
+   * Whether this request may take more than one round: yes, unless the driver says otherwise (as the single-round
+   * driver does). Such a request gets a session id that the nodes record with each round; partial pooling never
+   * applies to it, as every round needs every site.
    */
-  boolean multiRound();
+  default boolean multiRound() {
+    return true;
+  }
 
   /** The analysis sent to the nodes in round 0. */
   Analysis firstRound();

@@ -7,7 +7,6 @@ import io.grpc.Status;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
@@ -15,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.fedstats.coordinator.analysis.registry.Analyses;
+import org.fedstats.coordinator.testing.Closer;
 import org.fedstats.coordinator.testing.FakeNode;
 import org.fedstats.coordinator.testing.ToyRounds;
 import org.fedstats.proto.v1.Analysis;
@@ -36,14 +36,12 @@ class RoundsTest {
   private static final AnalysisRequest TOY = AnalysisRequest.newBuilder().setDataset("colon")
       .setAnalysis(Analysis.newBuilder().setGlm(GlmAnalysis.newBuilder().setFormula("time ~ age"))).build();
 
-  private final List<AutoCloseable> resources = new ArrayList<>();
+  private final Closer resources = new Closer();
   private final MeterRegistry meters = new SimpleMeterRegistry();
 
   @AfterEach
   void stop() throws Exception {
-    for (AutoCloseable r : resources.reversed()) {
-      r.close();
-    }
+    resources.close();
   }
 
   /** A node whose toy answers are half the coefficient it is sent plus {@code value}. */

@@ -17,6 +17,7 @@ import java.util.Iterator;
 import java.util.List;
 import org.fedstats.coordinator.analysis.registry.Analyses;
 import org.fedstats.coordinator.federation.Federation;
+import org.fedstats.coordinator.testing.Closer;
 import org.fedstats.coordinator.testing.FakeNode;
 import org.fedstats.coordinator.testing.ToyRounds;
 import org.fedstats.proto.v1.Analysis;
@@ -39,15 +40,13 @@ class FederationStreamTest {
       .setAnalysis(Analysis.newBuilder().setGlm(GlmAnalysis.newBuilder().setFormula("time ~ age"))).build();
   private static final long ROUND_MS = 150;
 
-  private final List<AutoCloseable> resources = new ArrayList<>();
+  private final Closer resources = new Closer();
   private FakeNode site1;
   private Federation federation;
 
   @AfterEach
   void stop() throws Exception {
-    for (AutoCloseable r : resources.reversed()) {
-      r.close();
-    }
+    resources.close();
   }
 
   private FederationServiceGrpc.FederationServiceBlockingStub start() throws Exception {

@@ -18,10 +18,11 @@ import org.fedstats.proto.v1.SiteOutcome;
  * later round asks with one coefficient, the pooled (summed) deviance of the round before; after {@code rounds}
  * rounds it is done, with that pooled deviance as its one estimate. Nodes answer with {@link #answer}.
  */
-public final class ToyRounds implements CoordinatorAnalysis {
+public final class ToyRounds extends CoordinatorAnalysis {
   private final int rounds;
 
   public ToyRounds(int rounds) {
+    super(Analysis.KindCase.GLM, AnalysisResult.KindCase.GLM_ROUND);
     this.rounds = rounds;
   }
 
@@ -33,17 +34,7 @@ public final class ToyRounds implements CoordinatorAnalysis {
   }
 
   @Override
-  public Analysis.KindCase kind() {
-    return Analysis.KindCase.GLM;
-  }
-
-  @Override
-  public AnalysisResult.KindCase siteResultKind() {
-    return AnalysisResult.KindCase.GLM_ROUND;
-  }
-
-  @Override
-  public Optional<String> checkSite(Analysis requested, Optional<DatasetInfo> declared, AnalysisResult site) {
+  protected Optional<String> checkSite(Analysis requested, Optional<DatasetInfo> declared, AnalysisResult site) {
     return Double.isFinite(site.getGlmRound().getDeviance()) ? Optional.empty()
         : Optional.of("a round whose deviance is not a finite number");
   }
@@ -58,18 +49,13 @@ public final class ToyRounds implements CoordinatorAnalysis {
   @Override
   public RoundDriver driver(Analysis requested) {
     return new RoundDriver() {
-      private Analysis current = requested.toBuilder().setGlm(requested.getGlm().toBuilder().clearCoefficients())
-          .build();
+      private Analysis current;
       private int done;
       private double previous = Double.NaN;
 
       @Override
-      public boolean multiRound() {
-        return true;
-      }
-
-      @Override
       public Analysis firstRound() {
+        current = requested.toBuilder().setGlm(requested.getGlm().toBuilder().clearCoefficients()).build();
         return current;
       }
 

@@ -10,19 +10,13 @@ import org.fedstats.proto.v1.CountResult;
 import org.fedstats.proto.v1.DatasetInfo;
 
 /** The number of records in the cohort: the sites' counts add. */
-public final class CountUnit implements CoordinatorAnalysis {
-  @Override
-  public Analysis.KindCase kind() {
-    return Analysis.KindCase.COUNT;
+public final class CountUnit extends CoordinatorAnalysis {
+  public CountUnit() {
+    super(Analysis.KindCase.COUNT, AnalysisResult.KindCase.COUNT);
   }
 
   @Override
-  public AnalysisResult.KindCase siteResultKind() {
-    return AnalysisResult.KindCase.COUNT;
-  }
-
-  @Override
-  public Optional<String> checkSite(Analysis requested, Optional<DatasetInfo> declared, AnalysisResult site) {
+  protected Optional<String> checkSite(Analysis requested, Optional<DatasetInfo> declared, AnalysisResult site) {
     return site.getCount().getCount() < 0 ? Optional.of("a negative count") : Optional.empty();
   }
 

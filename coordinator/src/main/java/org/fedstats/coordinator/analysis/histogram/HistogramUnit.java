@@ -7,27 +7,20 @@ import org.fedstats.coordinator.analysis.Counts;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.AnalysisResult;
 import org.fedstats.proto.v1.DatasetInfo;
-import org.fedstats.proto.v1.HistogramAnalysis;
 import org.fedstats.proto.v1.HistogramResult;
 
 /** Counts of a numeric variable in the requested bins: the sites' counts add bin by bin. */
-public final class HistogramUnit implements CoordinatorAnalysis {
-  @Override
-  public Analysis.KindCase kind() {
-    return Analysis.KindCase.HISTOGRAM;
-  }
-
-  @Override
-  public AnalysisResult.KindCase siteResultKind() {
-    return AnalysisResult.KindCase.HISTOGRAM;
+public final class HistogramUnit extends CoordinatorAnalysis {
+  public HistogramUnit() {
+    super(Analysis.KindCase.HISTOGRAM, AnalysisResult.KindCase.HISTOGRAM);
   }
 
   /** The requested breaks, one count per bin, no negative count. */
   @Override
-  public Optional<String> checkSite(Analysis requested, Optional<DatasetInfo> declared, AnalysisResult site) {
-    HistogramAnalysis asked = requested.getHistogram();
+  protected Optional<String> checkSite(Analysis requested, Optional<DatasetInfo> declared, AnalysisResult site) {
+    List<Double> breaks = requested.getHistogram().getBreaksList();
     HistogramResult h = site.getHistogram();
-    if (!h.getBreaksList().equals(asked.getBreaksList())) {
+    if (!h.getBreaksList().equals(breaks)) {
       return Optional.of("a histogram with other breaks than requested");
     }
     if (h.getCountsCount() != Math.max(0, h.getBreaksCount() - 1)) {
@@ -40,20 +33,15 @@ public final class HistogramUnit implements CoordinatorAnalysis {
     return Optional.empty();
   }
 
+  /** The bins add; sites with other breaks than the first cannot be pooled with it. */
   @Override
   public AnalysisResult combine(Analysis requested, List<AnalysisResult> sites) {
-    return AnalysisResult.newBuilder().setHistogram(pool(sites.stream().map(AnalysisResult::getHistogram).toList()))
-        .build();
-  }
-
-  /** The pooled histogram of histograms with the same breaks. */
-  public static HistogramResult pool(List<HistogramResult> sites) {
-    HistogramResult first = sites.getFirst();
+    HistogramResult first = sites.getFirst().getHistogram();
     long[] counts = new long[first.getCountsCount()];
     long below = 0;
     long above = 0;
     long missing = 0;
-    for (HistogramResult h : sites) {
+    for (HistogramResult h : sites.stream().map(AnalysisResult::getHistogram).toList()) {
       if (!h.getBreaksList().equals(first.getBreaksList())) {
         throw new IllegalArgumentException("sites binned with different breaks");
       }
@@ -72,6 +60,6 @@ public final class HistogramUnit implements CoordinatorAnalysis {
     for (long c : counts) {
       b.addCounts(c);
     }
-    return b.build();
+    return AnalysisResult.newBuilder().setHistogram(b).build();
   }
 }

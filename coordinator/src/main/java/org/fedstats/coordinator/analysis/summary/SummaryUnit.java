@@ -10,19 +10,13 @@ import org.fedstats.proto.v1.DatasetInfo;
 import org.fedstats.proto.v1.SummaryResult;
 
 /** n, missing, mean and variance of a variable: n and missing add; means and variances combine as {@link Moments}. */
-public final class SummaryUnit implements CoordinatorAnalysis {
-  @Override
-  public Analysis.KindCase kind() {
-    return Analysis.KindCase.SUMMARY;
+public final class SummaryUnit extends CoordinatorAnalysis {
+  public SummaryUnit() {
+    super(Analysis.KindCase.SUMMARY, AnalysisResult.KindCase.SUMMARY);
   }
 
   @Override
-  public AnalysisResult.KindCase siteResultKind() {
-    return AnalysisResult.KindCase.SUMMARY;
-  }
-
-  @Override
-  public Optional<String> checkSite(Analysis requested, Optional<DatasetInfo> declared, AnalysisResult site) {
+  protected Optional<String> checkSite(Analysis requested, Optional<DatasetInfo> declared, AnalysisResult site) {
     SummaryResult s = site.getSummary();
     if (s.getN() < 0 || s.getMissing() < 0) {
       return Optional.of("a summary with a negative n or missing count");
@@ -35,19 +29,14 @@ public final class SummaryUnit implements CoordinatorAnalysis {
 
   @Override
   public AnalysisResult combine(Analysis requested, List<AnalysisResult> sites) {
-    return AnalysisResult.newBuilder().setSummary(pool(sites.stream().map(AnalysisResult::getSummary).toList()))
-        .build();
-  }
-
-  /** The pooled summary of the sites' summaries. */
-  public static SummaryResult pool(List<SummaryResult> sites) {
     Moments pooled = Moments.EMPTY;
     long missing = 0;
-    for (SummaryResult s : sites) {
+    for (AnalysisResult site : sites) {
+      SummaryResult s = site.getSummary();
       pooled = pooled.combine(new Moments(s.getN(), s.getMean(), s.getM2()));
       missing = Counts.add(missing, s.getMissing());
     }
-    return SummaryResult.newBuilder().setN(pooled.n()).setMissing(missing).setMean(pooled.mean())
-        .setM2(pooled.m2()).setVariance(pooled.variance()).build();
+    return AnalysisResult.newBuilder().setSummary(SummaryResult.newBuilder().setN(pooled.n()).setMissing(missing)
+        .setMean(pooled.mean()).setM2(pooled.m2()).setVariance(pooled.variance())).build();
   }
 }

@@ -24,22 +24,16 @@ import org.fedstats.proto.v1.VariableInfo;
  * A one- or two-way frequency table: the sites' cells add over the union of their levels. Its site check and pooling
  * are public for analyses whose sites answer with a table (chi-squared).
  */
-public final class TableUnit implements CoordinatorAnalysis {
+public final class TableUnit extends CoordinatorAnalysis {
   /** Matches the node's label for records with no value: always the last level. */
   public static final String MISSING_LEVEL = "<missing>";
 
-  @Override
-  public Analysis.KindCase kind() {
-    return Analysis.KindCase.TABLE;
+  public TableUnit() {
+    super(Analysis.KindCase.TABLE, AnalysisResult.KindCase.TABLE);
   }
 
   @Override
-  public AnalysisResult.KindCase siteResultKind() {
-    return AnalysisResult.KindCase.TABLE;
-  }
-
-  @Override
-  public Optional<String> checkSite(Analysis requested, Optional<DatasetInfo> declared, AnalysisResult site) {
+  protected Optional<String> checkSite(Analysis requested, Optional<DatasetInfo> declared, AnalysisResult site) {
     TableAnalysis asked = requested.getTable();
     return check(asked.getRowVariable(), asked.getColumnVariable(), declared, site.getTable());
   }

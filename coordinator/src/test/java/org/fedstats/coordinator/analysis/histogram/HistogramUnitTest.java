@@ -38,8 +38,8 @@ class HistogramUnitTest {
   void aSiteHistogramMustHaveTheRequestedBreaks() {
     HistogramResult good = HistogramResult.newBuilder().addAllBreaks(List.of(0.0, 1.0, 2.0)).addCounts(1)
         .addCounts(2).build();
-    assertThat(unit.checkSite(HISTOGRAM, Optional.empty(), result(good))).isEmpty();
-    assertThat(unit.checkSite(HISTOGRAM, Optional.empty(), result(good.toBuilder().setBreaks(2, 3.0).build())))
+    assertThat(unit.problem(HISTOGRAM, Optional.empty(), result(good))).isEmpty();
+    assertThat(unit.problem(HISTOGRAM, Optional.empty(), result(good.toBuilder().setBreaks(2, 3.0).build())))
         .contains("a histogram with other breaks than requested");
   }
 }

@@ -23,19 +23,9 @@ class AnalysesTest {
 
   @Test
   void aUnitCanBeAddedOrReplacedWithoutChangingTheBuiltInOnes() {
-    CoordinatorAnalysis other = new CoordinatorAnalysis() {
+    CoordinatorAnalysis other = new CoordinatorAnalysis(Analysis.KindCase.COUNT, AnalysisResult.KindCase.COUNT) {
       @Override
-      public Analysis.KindCase kind() {
-        return Analysis.KindCase.COUNT;
-      }
-
-      @Override
-      public AnalysisResult.KindCase siteResultKind() {
-        return AnalysisResult.KindCase.COUNT;
-      }
-
-      @Override
-      public Optional<String> checkSite(Analysis requested, Optional<DatasetInfo> declared, AnalysisResult site) {
+      protected Optional<String> checkSite(Analysis requested, Optional<DatasetInfo> declared, AnalysisResult site) {
         return Optional.of("never");
       }
 

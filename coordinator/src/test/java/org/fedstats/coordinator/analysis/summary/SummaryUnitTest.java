@@ -29,11 +29,11 @@ class SummaryUnitTest {
 
   @Test
   void aSiteSummaryMustHaveNonNegativeCountsAndFiniteMoments() {
-    assertThat(unit.checkSite(SUMMARY, Optional.empty(), result(SummaryResult.newBuilder().setN(3).setMean(2)
+    assertThat(unit.problem(SUMMARY, Optional.empty(), result(SummaryResult.newBuilder().setN(3).setMean(2)
         .setM2(2).build()))).isEmpty();
-    assertThat(unit.checkSite(SUMMARY, Optional.empty(), result(SummaryResult.newBuilder().setMissing(-1).build())))
+    assertThat(unit.problem(SUMMARY, Optional.empty(), result(SummaryResult.newBuilder().setMissing(-1).build())))
         .hasValueSatisfying(p -> assertThat(p).contains("negative n or missing"));
-    assertThat(unit.checkSite(SUMMARY, Optional.empty(), result(SummaryResult.newBuilder().setN(3).setMean(2)
+    assertThat(unit.problem(SUMMARY, Optional.empty(), result(SummaryResult.newBuilder().setN(3).setMean(2)
         .setM2(-1).build()))).hasValueSatisfying(p -> assertThat(p).contains("not a finite number (or is negative)"));
   }
 

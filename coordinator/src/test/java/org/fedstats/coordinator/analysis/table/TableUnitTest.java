@@ -55,11 +55,11 @@ class TableUnitTest {
     Optional<DatasetInfo> declared = Optional.of(DatasetInfo.newBuilder()
         .addVariables(VariableInfo.newBuilder().setName("r").setType(VariableInfo.Type.INTEGER))
         .addVariables(VariableInfo.newBuilder().setName("c").setType(VariableInfo.Type.BOOLEAN)).build());
-    assertThat(unit.checkSite(TABLE, declared, result(table(List.of("1", "<missing>"), List.of("true", "false"),
+    assertThat(unit.problem(TABLE, declared, result(table(List.of("1", "<missing>"), List.of("true", "false"),
         1, 2, 3, 4)))).isEmpty();
-    assertThat(unit.checkSite(TABLE, declared, result(table(List.of("x"), List.of("true"), 1))))
+    assertThat(unit.problem(TABLE, declared, result(table(List.of("x"), List.of("true"), 1))))
         .hasValueSatisfying(p -> assertThat(p).contains("row level 'x', which is not a level of r"));
-    assertThat(unit.checkSite(TABLE, declared, result(table(List.of("1"), List.of("true"), -1))))
+    assertThat(unit.problem(TABLE, declared, result(table(List.of("1"), List.of("true"), -1))))
         .contains("a table with a negative count");
   }
 }
