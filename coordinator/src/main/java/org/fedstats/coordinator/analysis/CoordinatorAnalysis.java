@@ -64,7 +64,11 @@ public abstract class CoordinatorAnalysis {
    */
   public abstract AnalysisResult combine(Analysis requested, List<AnalysisResult> sites);
 
-  /** The rounds of one request: by default a single round that asks {@code requested} and combines the answers. */
+  /**
+   * The rounds of one request: by default a single round that asks {@code requested} and combines the answers.
+   * Throws {@link IllegalArgumentException}, saying why, for a request this unit cannot run; the researcher gets
+   * INVALID_ARGUMENT and no node is asked.
+   */
   public RoundDriver driver(Analysis requested) {
     return RoundDriver.singleRound(this, requested);
   }

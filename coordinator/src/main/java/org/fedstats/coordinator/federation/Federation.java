@@ -171,16 +171,17 @@ public final class Federation implements AutoCloseable {
       throw new RequestRejected(Status.RESOURCE_EXHAUSTED.withDescription("the coordinator is already running "
           + maxConcurrentRequests + " requests, its limit; try again shortly"));
     }
+    CompletableFuture<AnalysisResponse> response = new CompletableFuture<>();
     Session session;
     try {
-      session = new Session(request, requester, unit, targets, deadline, listener);
+      session = new Session(request, requester, unit, targets, deadline, listener, response::isCancelled);
     } catch (RuntimeException e) {
       admission.release();
-      throw e;
+      throw e instanceof IllegalArgumentException ? new RequestRejected(Status.INVALID_ARGUMENT.withDescription(
+          e.getMessage())) : e;
     }
     // The place is given back before the caller hears, even when the caller has cancelled.
-    CompletableFuture<AnalysisResponse> response = new CompletableFuture<>();
-    session.result().whenComplete((r, failure) -> {
+    session.run().whenComplete((r, failure) -> {
       admission.release();
       if (failure == null) {
         response.complete(r);
@@ -188,7 +189,6 @@ public final class Federation implements AutoCloseable {
         response.completeExceptionally(failure);
       }
     });
-    session.start(response::isCancelled);
     return response;
   }
 

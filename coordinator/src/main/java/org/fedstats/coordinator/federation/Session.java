@@ -51,11 +51,16 @@ final class Session {
   private final boolean allowPartial;
   private final Consumer<RoundProgress> listener;
   private final long start = System.nanoTime();
+  private final BooleanSupplier abandoned;
   private final CompletableFuture<AnalysisResponse> result = new CompletableFuture<>();
-  private BooleanSupplier abandoned = () -> false;
 
+  /**
+   * A session that will ask {@code nodes}, each round within {@code deadline}, tell {@code listener} of each round,
+   * and stop before its next round once {@code abandoned}. Throws {@link IllegalArgumentException} when the unit
+   * cannot run this request.
+   */
   Session(AnalysisRequest request, String requester, CoordinatorAnalysis unit, List<NodeClient> nodes,
-      Duration deadline, Consumer<RoundProgress> listener) {
+      Duration deadline, Consumer<RoundProgress> listener, BooleanSupplier abandoned) {
     this.unit = unit;
     this.driver = unit.driver(request.getAnalysis());
     this.sessionId = driver.multiRound() ? UUID.randomUUID().toString() : "";
@@ -70,17 +75,16 @@ final class Session {
     this.deadline = deadline;
     this.allowPartial = request.getAllowPartial();
     this.listener = listener;
-  }
-
-  /** Completes with the response, or with {@link RequestRejected} when every node rejected the request. */
-  CompletableFuture<AnalysisResponse> result() {
-    return result;
-  }
-
-  /** Runs the rounds; before each round after the first, stops (cancelling the result) if {@code abandoned}. */
-  void start(BooleanSupplier abandoned) {
     this.abandoned = abandoned;
+  }
+
+  /**
+   * Runs the rounds. The result completes with the response, with {@link RequestRejected} when every node rejected
+   * the request, or cancelled when the session was abandoned.
+   */
+  CompletableFuture<AnalysisResponse> run() {
     guarded(() -> round(0, driver.firstRound()));
+    return result;
   }
 
   private void round(int round, Analysis analysis) {

@@ -207,6 +207,20 @@ class RoundsTest {
   }
 
   @Test
+  void aRequestItsUnitCannotRunIsRejectedBeforeAnyNodeIsAsked() throws Exception {
+    FakeNode site1 = node("site1", 1);
+    Federation f = federation(Duration.ofSeconds(5), 3, site1);
+    AnalysisRequest noFormula = TOY.toBuilder().setAnalysis(Analysis.newBuilder()
+        .setGlm(GlmAnalysis.getDefaultInstance())).build();
+    assertThatThrownBy(() -> f.run(noFormula, "alice")).isInstanceOfSatisfying(RequestRejected.class, e -> {
+      assertThat(e.status().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+      assertThat(e.status().getDescription()).isEqualTo("the toy analysis needs a formula");
+    });
+    assertThat(site1.requests).isEmpty();
+    assertThat(f.inFlight()).isZero();
+  }
+
+  @Test
   void anAnalysisWithoutAUnitIsNotSentToAnyNode() throws Exception {
     FakeNode site1 = node("site1", 1);
     Federation f = new Federation(List.of(site1.client(meters)), Duration.ofSeconds(5));

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** What a test started, closed in reverse order when the test ends. */
-public final class Closer implements AutoCloseable {
+public final class Closer {
   private final List<AutoCloseable> resources = new ArrayList<>();
 
   /** Closes {@code resource} when this closes, before what was added earlier. */
@@ -13,7 +13,7 @@ public final class Closer implements AutoCloseable {
     return resource;
   }
 
-  @Override
+  /** Closes what was added, the last first. */
   public void close() throws Exception {
     for (AutoCloseable r : resources.reversed()) {
       r.close();

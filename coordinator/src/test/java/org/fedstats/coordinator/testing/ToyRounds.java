@@ -48,6 +48,9 @@ public final class ToyRounds extends CoordinatorAnalysis {
 
   @Override
   public RoundDriver driver(Analysis requested) {
+    if (requested.getGlm().getFormula().isEmpty()) {
+      throw new IllegalArgumentException("the toy analysis needs a formula");
+    }
     return new RoundDriver() {
       private Analysis current;
       private int done;
