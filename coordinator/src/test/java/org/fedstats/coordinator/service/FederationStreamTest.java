@@ -129,15 +129,18 @@ class FederationStreamTest {
   @Test
   void aResearcherWhoLeavesStopsTheRounds() throws Exception {
     FederationServiceGrpc.FederationServiceBlockingStub stub = start();
+    site1.delayMs = 600; // time enough for the cancellation to reach the coordinator within round 1
     Context.CancellableContext call = Context.current().withCancellation();
     AnalysisEvent first = call.call(() -> stub.runAnalysisStream(TOY).next());
     assertThat(first.getProgress().getRound()).isZero();
     call.cancel(null);
-    long until = System.nanoTime() + 3_000_000_000L;
+    long until = System.nanoTime() + 5_000_000_000L;
     while (federation.inFlight() > 0 && System.nanoTime() < until) {
       Thread.sleep(10);
     }
     assertThat(federation.inFlight()).isZero();
-    assertThat(site1.requests).as("the round under way when the researcher left, and no more").hasSize(2);
+    // Round 1 may or may not have been sent when the cancellation arrived; round 2 never is.
+    assertThat(site1.requests).as("at most the round under way when the researcher left")
+        .hasSizeBetween(1, 2);
   }
 }
