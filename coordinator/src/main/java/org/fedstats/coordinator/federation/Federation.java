@@ -5,35 +5,30 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.Optional;
-import java.util.TreeSet;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
+import java.util.function.Consumer;
 import org.fedstats.common.Text;
+import org.fedstats.coordinator.analysis.CoordinatorAnalysis;
+import org.fedstats.coordinator.analysis.registry.Analyses;
 import org.fedstats.coordinator.config.CoordinatorSettings;
-import org.fedstats.coordinator.pooling.Pooling;
-import org.fedstats.coordinator.pooling.SiteResultCheck;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.AnalysisRequest;
 import org.fedstats.proto.v1.AnalysisResponse;
-import org.fedstats.proto.v1.AnalysisResult;
 import org.fedstats.proto.v1.DatasetInfo;
 import org.fedstats.proto.v1.FederatedDataset;
 import org.fedstats.proto.v1.ListDatasetsResponse;
 import org.fedstats.proto.v1.ListNodesResponse;
-import org.fedstats.proto.v1.NodeAnalysisRequest;
-import org.fedstats.proto.v1.NodeAnalysisResponse;
 import org.fedstats.proto.v1.NodeInfo;
-import org.fedstats.proto.v1.SiteOutcome;
+import org.fedstats.proto.v1.RoundProgress;
 
 /**
  * The federation as the coordinator sees it: its nodes, what they hold, and the fan-out and pooling of research
@@ -44,19 +39,29 @@ public final class Federation implements AutoCloseable {
   /** Largest research request accepted; typed requests are small, so anything bigger is a mistake or an attack. */
   public static final int MAX_REQUEST_BYTES = 64 * 1024;
 
-  private static final Set<Status.Code> REQUEST_ERRORS =
-      EnumSet.of(Status.Code.INVALID_ARGUMENT, Status.Code.NOT_FOUND, Status.Code.PERMISSION_DENIED);
+  /**
+   * Most rounds of fan-out one request may take: a multi-round analysis still going after this many ends without a
+   * pooled value. IRLS converges in far fewer rounds (R's glm gives up after 25 iterations).
+   */
+  public static final int MAX_ROUNDS_PER_SESSION = 30;
 
   private final Map<String, NodeClient> nodes = new LinkedHashMap<>();
   private final Duration deadline;
   private final int maxConcurrentRequests;
   private final Semaphore admission;
+  private final Analyses analyses;
 
   public Federation(List<NodeClient> clients, Duration deadline) {
     this(clients, deadline, CoordinatorSettings.DEFAULT_MAX_CONCURRENT_REQUESTS);
   }
 
   public Federation(List<NodeClient> clients, Duration deadline, int maxConcurrentRequests) {
+    this(clients, deadline, maxConcurrentRequests, Analyses.builtIn());
+  }
+
+  /** A federation that runs the analyses of {@code analyses}. */
+  public Federation(List<NodeClient> clients, Duration deadline, int maxConcurrentRequests, Analyses analyses) {
+    this.analyses = analyses;
     clients.forEach(c -> nodes.put(c.id(), c));
     this.deadline = deadline;
     this.maxConcurrentRequests = maxConcurrentRequests;
@@ -145,53 +150,50 @@ public final class Federation implements AutoCloseable {
     }
   }
 
+  /** {@link #runAsync(AnalysisRequest, String, Consumer)} without listening to the rounds. */
+  public CompletableFuture<AnalysisResponse> runAsync(AnalysisRequest request, String requester) {
+    return runAsync(request, requester, progress -> {});
+  }
+
   /**
    * Fans the request out to the nodes holding its dataset (and to any node whose holdings are unknown because it
-   * has not answered yet), once per node, and pools the answers when every node has answered, failed or passed the
-   * deadline. No thread waits meanwhile. A request that is not valid throws {@link RequestRejected} at once, as does
-   * one that finds {@link #maxConcurrentRequests} requests already in flight (RESOURCE_EXHAUSTED).
+   * has not answered yet), once per node and round, and pools the answers when every node has answered, failed or
+   * passed the deadline; a multi-round analysis then goes on to its next round, and {@code listener} hears of each
+   * round as it completes. No thread waits meanwhile. A request that is not valid throws {@link RequestRejected} at
+   * once, as does one that finds {@link #maxConcurrentRequests} requests already in flight (RESOURCE_EXHAUSTED).
+   * Cancelling the returned future stops a multi-round request before its next round.
    */
-  public CompletableFuture<AnalysisResponse> runAsync(AnalysisRequest request, String requester) {
-    validate(request);
+  public CompletableFuture<AnalysisResponse> runAsync(AnalysisRequest request, String requester,
+      Consumer<RoundProgress> listener) {
+    CoordinatorAnalysis unit = validate(request);
     List<NodeClient> targets = targets(request);
     if (!admission.tryAcquire()) {
       throw new RequestRejected(Status.RESOURCE_EXHAUSTED.withDescription("the coordinator is already running "
           + maxConcurrentRequests + " requests, its limit; try again shortly"));
     }
+    CompletableFuture<AnalysisResponse> response = new CompletableFuture<>();
+    Session session;
     try {
-      String requestId = UUID.randomUUID().toString();
-      NodeAnalysisRequest.Builder nodeRequestBuilder = NodeAnalysisRequest.newBuilder()
-          .setRequestId(requestId)
-          .setRequester(requester)
-          .setDataset(request.getDataset())
-          .setAnalysis(request.getAnalysis());
-      if (request.hasFilter()) {
-        nodeRequestBuilder.setFilter(request.getFilter());
-      }
-      NodeAnalysisRequest nodeRequest = nodeRequestBuilder.build();
-      List<CompletableFuture<SiteOutcome>> calls = new ArrayList<>();
-      for (NodeClient node : targets) {
-        long start = System.nanoTime();
-        Optional<DatasetInfo> declared = node.info().flatMap(i -> i.getDatasetsList().stream()
-            .filter(d -> d.getName().equals(request.getDataset())).findFirst());
-        calls.add(node.run(nodeRequest, deadline).handle((response, failure) ->
-            outcome(node.id(), request.getAnalysis(), declared, response, failure,
-                (System.nanoTime() - start) / 1e6)));
-      }
-      return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
-          .thenApply(done -> {
-            List<SiteOutcome> sites = calls.stream().map(CompletableFuture::join).toList();
-            rejectIfEveryNodeRejected(sites);
-            return pool(requestId, sites, request.getAllowPartial());
-          })
-          .whenComplete((response, failure) -> admission.release());
+      session = new Session(request, requester, unit, targets, deadline, listener, response::isCancelled);
     } catch (RuntimeException e) {
       admission.release();
-      throw e;
+      throw e instanceof IllegalArgumentException ? new RequestRejected(Status.INVALID_ARGUMENT.withDescription(
+          e.getMessage())) : e;
     }
+    // The place is given back before the caller hears, even when the caller has cancelled.
+    session.run().whenComplete((r, failure) -> {
+      admission.release();
+      if (failure == null) {
+        response.complete(r);
+      } else {
+        response.completeExceptionally(failure);
+      }
+    });
+    return response;
   }
 
-  private static void validate(AnalysisRequest request) {
+  /** The unit that runs a valid request. */
+  private CoordinatorAnalysis validate(AnalysisRequest request) {
     if (request.getSerializedSize() > MAX_REQUEST_BYTES) {
       throw new RequestRejected(Status.INVALID_ARGUMENT.withDescription("request is " + request.getSerializedSize()
           + " bytes; the limit is " + MAX_REQUEST_BYTES));
@@ -199,9 +201,13 @@ public final class Federation implements AutoCloseable {
     if (request.getDataset().isEmpty()) {
       throw new RequestRejected(Status.INVALID_ARGUMENT.withDescription("the request names no dataset"));
     }
-    if (request.getAnalysis().getKindCase() == org.fedstats.proto.v1.Analysis.KindCase.KIND_NOT_SET) {
+    Analysis.KindCase kind = request.getAnalysis().getKindCase();
+    if (kind == Analysis.KindCase.KIND_NOT_SET) {
       throw new RequestRejected(Status.INVALID_ARGUMENT.withDescription("the request names no analysis"));
     }
+    return analyses.of(kind).orElseThrow(() -> new RequestRejected(Status.UNIMPLEMENTED.withDescription(
+        "this coordinator does not run " + kind.name().toLowerCase(Locale.ROOT) + " analyses; it runs "
+        + analyses.names())));
   }
 
   /**
@@ -248,88 +254,6 @@ public final class Federation implements AutoCloseable {
 
   private static boolean holds(NodeInfo info, String dataset) {
     return info.getDatasetsList().stream().anyMatch(d -> d.getName().equals(dataset));
-  }
-
-  private static SiteOutcome outcome(String nodeId, Analysis requested, Optional<DatasetInfo> declared,
-      NodeAnalysisResponse response, Throwable failure, double latencyMs) {
-    SiteOutcome.Builder b = SiteOutcome.newBuilder().setNodeId(nodeId).setLatencyMs(latencyMs);
-    if (failure != null) {
-      Status status = Status.fromThrowable(failure);
-      return b.setStatus(SiteOutcome.Status.FAILED)
-          .setErrorCode(status.getCode().name())
-          .setError(status.getDescription() == null ? status.getCode().name() : status.getDescription())
-          .build();
-    }
-    if (response.hasRefusal()) {
-      return b.setStatus(SiteOutcome.Status.REFUSED).setRefusal(response.getRefusal()).build();
-    }
-    if (!response.hasResult()) {
-      return b.setStatus(SiteOutcome.Status.FAILED).setErrorCode(Status.Code.INTERNAL.name())
-          .setError("the node sent neither a result nor a refusal").build();
-    }
-    Optional<String> problem = SiteResultCheck.problem(requested, declared, response.getResult());
-    if (problem.isPresent()) {
-      return b.setStatus(SiteOutcome.Status.FAILED).setErrorCode(Status.Code.INTERNAL.name())
-          .setError("node " + nodeId + " sent a malformed answer, left out of the pooled value: " + problem.get())
-          .build();
-    }
-    return b.setStatus(SiteOutcome.Status.ANSWERED).setResult(response.getResult()).build();
-  }
-
-  /** When every node rejected the request itself (bad variable, unknown dataset...), the researcher gets that error. */
-  private static void rejectIfEveryNodeRejected(List<SiteOutcome> sites) {
-    boolean allRejected = sites.stream().allMatch(s -> s.getStatus() == SiteOutcome.Status.FAILED
-        && REQUEST_ERRORS.contains(Status.Code.valueOf(s.getErrorCode())));
-    if (allRejected) {
-      SiteOutcome first = sites.getFirst();
-      String message = sites.stream().map(SiteOutcome::getError).distinct().count() == 1
-          ? first.getError()
-          : sites.stream().map(s -> s.getNodeId() + ": " + s.getError()).collect(Collectors.joining("; "));
-      throw new RequestRejected(Status.fromCode(Status.Code.valueOf(first.getErrorCode())).withDescription(message));
-    }
-  }
-
-  static AnalysisResponse pool(String requestId, List<SiteOutcome> sites, boolean allowPartial) {
-    AnalysisResponse.Builder b = AnalysisResponse.newBuilder().setRequestId(requestId).addAllSites(sites);
-    List<SiteOutcome> answered = sites.stream().filter(s -> s.getStatus() == SiteOutcome.Status.ANSWERED).toList();
-    List<SiteOutcome> missing = sites.stream().filter(s -> s.getStatus() != SiteOutcome.Status.ANSWERED).toList();
-    String why = explain(missing);
-    if (answered.isEmpty()) {
-      return b.setPooledAvailable(false).setPooledNote("no pooled value: no site answered (" + why + ")").build();
-    }
-    if (!missing.isEmpty() && !allowPartial) {
-      return b.setPooledAvailable(false).setPooledNote("no pooled value: " + missing.size() + " of " + sites.size()
-          + " sites did not answer (" + why + "); allow partial results to pool over the sites that answered")
-          .build();
-    }
-    AnalysisResult pooled;
-    try {
-      pooled = Pooling.pool(answered.stream().map(SiteOutcome::getResult).toList());
-    } catch (IllegalArgumentException e) {
-      return b.setPooledAvailable(false).setPooledNote("no pooled value: the sites' results cannot be pooled: "
-          + e.getMessage()).build();
-    }
-    answered.forEach(s -> b.addPooledNodeIds(s.getNodeId()));
-    String note = missing.isEmpty()
-        ? "pooled over all " + sites.size() + " sites"
-        : "PARTIAL: pooled over " + answered.size() + " of " + sites.size() + " sites; left out: " + why;
-    return b.setPooledAvailable(true).setPooled(pooled).setPooledNote(note).build();
-  }
-
-  /** Why these sites gave no result, with sites that gave the same reason named together. */
-  private static String explain(List<SiteOutcome> sites) {
-    Map<String, List<String>> byReason = new LinkedHashMap<>();
-    for (SiteOutcome s : sites) {
-      String reason = switch (s.getStatus()) {
-        case REFUSED -> "refused by rule " + s.getRefusal().getRule() + " (threshold "
-            + s.getRefusal().getThreshold() + "): " + s.getRefusal().getReason();
-        case FAILED -> "failed: " + s.getErrorCode() + " " + s.getError();
-        default -> s.getStatus().name();
-      };
-      byReason.computeIfAbsent(reason, r -> new ArrayList<>()).add(s.getNodeId());
-    }
-    return byReason.entrySet().stream().map(e -> String.join(", ", e.getValue()) + " " + e.getKey())
-        .collect(Collectors.joining("; "));
   }
 
   @Override

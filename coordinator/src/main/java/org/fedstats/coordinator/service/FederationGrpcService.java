@@ -1,15 +1,23 @@
 package org.fedstats.coordinator.service;
 
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.Locale;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.fedstats.common.Text;
 import org.fedstats.coordinator.federation.Federation;
 import org.fedstats.coordinator.federation.RequestRejected;
+import org.fedstats.proto.v1.AnalysisEvent;
 import org.fedstats.proto.v1.AnalysisRequest;
 import org.fedstats.proto.v1.AnalysisResponse;
 import org.fedstats.proto.v1.FederationServiceGrpc;
@@ -17,6 +25,7 @@ import org.fedstats.proto.v1.ListDatasetsRequest;
 import org.fedstats.proto.v1.ListDatasetsResponse;
 import org.fedstats.proto.v1.ListNodesRequest;
 import org.fedstats.proto.v1.ListNodesResponse;
+import org.fedstats.proto.v1.RoundProgress;
 
 /** gRPC face of the coordinator for researchers; the work is in {@link Federation}. */
 public final class FederationGrpcService extends FederationServiceGrpc.FederationServiceImplBase {
@@ -41,29 +50,58 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
 
   @Override
   public void runAnalysis(AnalysisRequest request, StreamObserver<AnalysisResponse> responses) {
+    run(request, responses, progress -> {}, response -> response);
+  }
+
+  /** Each round's progress as it completes, then the response; a researcher who leaves stops the rounds. */
+  @Override
+  public void runAnalysisStream(AnalysisRequest request, StreamObserver<AnalysisEvent> events) {
+    ServerCallStreamObserver<AnalysisEvent> call = (ServerCallStreamObserver<AnalysisEvent>) events;
+    AtomicReference<Future<?>> running = new AtomicReference<>();
+    call.setOnCancelHandler(() -> {
+      Future<?> r = running.get();
+      if (r != null) {
+        r.cancel(false);
+      }
+    });
+    running.set(run(request, call, progress -> {
+      if (!call.isCancelled()) {
+        call.onNext(AnalysisEvent.newBuilder().setProgress(progress).build());
+      }
+    }, response -> AnalysisEvent.newBuilder().setResponse(response).build()));
+  }
+
+  /** Runs the request, telling {@code listener} of its rounds, and answers {@code observer} with its last message. */
+  private <T> CompletableFuture<AnalysisResponse> run(AnalysisRequest request, StreamObserver<T> observer,
+      Consumer<RoundProgress> listener, Function<AnalysisResponse, T> last) {
     String requester = RequesterInterceptor.REQUESTER.get() == null ? "anonymous" : RequesterInterceptor.REQUESTER.get();
     try {
-      federation.runAsync(request, requester).whenComplete((response, failure) -> {
+      CompletableFuture<AnalysisResponse> running = federation.runAsync(request, requester, listener);
+      running.whenComplete((response, failure) -> {
         if (failure == null) {
           LOG.info(() -> "request " + response.getRequestId() + " by " + Text.echo(requester) + " on "
               + Text.echo(request.getDataset()) + " (" + kind(request) + "): "
               + response.getSitesList().stream().map(s -> s.getNodeId() + " " + s.getStatus())
                   .collect(Collectors.joining(", "))
+              + (response.getRounds() > 1 ? "; " + response.getRounds() + " rounds, session "
+                  + response.getSessionId() : "")
               + "; " + response.getPooledNote());
-          responses.onNext(response);
-          responses.onCompleted();
-        } else {
+          observer.onNext(last.apply(response));
+          observer.onCompleted();
+        } else if (!(failure instanceof CancellationException)) {
           fail(request, requester, failure instanceof CompletionException c && c.getCause() != null
-              ? c.getCause() : failure, responses);
+              ? c.getCause() : failure, observer);
         }
       });
+      return running;
     } catch (RuntimeException e) {
-      fail(request, requester, e, responses);
+      fail(request, requester, e, observer);
+      return CompletableFuture.failedFuture(e);
     }
   }
 
   private static void fail(AnalysisRequest request, String requester, Throwable failure,
-      StreamObserver<AnalysisResponse> responses) {
+      StreamObserver<?> responses) {
     if (failure instanceof RequestRejected e) {
       LOG.info(() -> "request by " + Text.echo(requester) + " on " + Text.echo(request.getDataset()) + " rejected: "
           + e.status().getCode() + " " + e.status().getDescription());

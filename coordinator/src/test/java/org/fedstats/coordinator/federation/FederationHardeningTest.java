@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
-import org.fedstats.coordinator.pooling.Pooling;
+import org.fedstats.coordinator.analysis.registry.Analyses;
 import org.fedstats.coordinator.testing.FakeNode;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.AnalysisRequest;
@@ -160,7 +160,8 @@ class FederationHardeningTest {
       assertThat(strict.getPooledAvailable()).as(c.reason).isFalse();
       AnalysisResponse partial = f.run(request(c.analysis).setAllowPartial(true).build(), "alice");
       assertThat(partial.getPooledNodeIdsList()).as(c.reason).containsExactly("site1");
-      assertThat(partial.getPooled()).as(c.reason).isEqualTo(Pooling.pool(List.of(good)));
+      assertThat(partial.getPooled()).as(c.reason).isEqualTo(Analyses.builtIn().of(c.analysis.getKindCase())
+          .orElseThrow().combine(c.analysis, List.of(good)));
     }
   }
 

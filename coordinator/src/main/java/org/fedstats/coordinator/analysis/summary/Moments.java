@@ -1,4 +1,4 @@
-package org.fedstats.coordinator.pooling;
+package org.fedstats.coordinator.analysis.summary;
 
 /**
  * Count, mean and M2 (sum of squared deviations from the mean) of a sample: sufficient statistics for the pooled

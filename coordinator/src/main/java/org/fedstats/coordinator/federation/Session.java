@@ -1,0 +1,245 @@
+package org.fedstats.coordinator.federation;
+
+import io.grpc.Status;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.fedstats.coordinator.analysis.CoordinatorAnalysis;
+import org.fedstats.coordinator.analysis.RoundDriver;
+import org.fedstats.coordinator.analysis.RoundDriver.Continue;
+import org.fedstats.coordinator.analysis.RoundDriver.Done;
+import org.fedstats.coordinator.analysis.RoundDriver.Fail;
+import org.fedstats.proto.v1.Analysis;
+import org.fedstats.proto.v1.AnalysisRequest;
+import org.fedstats.proto.v1.AnalysisResponse;
+import org.fedstats.proto.v1.DatasetInfo;
+import org.fedstats.proto.v1.NodeAnalysisRequest;
+import org.fedstats.proto.v1.NodeAnalysisResponse;
+import org.fedstats.proto.v1.RoundProgress;
+import org.fedstats.proto.v1.SiteOutcome;
+
+/**
+ * One research request's rounds of fan-out: each round asks every target node what the request's
+ * {@link RoundDriver} says, checks each answer with the analysis's unit, and gives the answers to the driver, which
+ * says what the next round asks or what the pooled result is. Rounds follow one another on the threads that
+ * complete the node calls; no thread waits between them. The first round that a site refuses or fails ends the
+ * request without a pooled value (unless a single-round request allows partial results).
+ */
+final class Session {
+  private static final Set<Status.Code> REQUEST_ERRORS =
+      EnumSet.of(Status.Code.INVALID_ARGUMENT, Status.Code.NOT_FOUND, Status.Code.PERMISSION_DENIED);
+
+  private record Target(NodeClient node, Optional<DatasetInfo> declared) {}
+
+  private final String requestId = UUID.randomUUID().toString();
+  private final CoordinatorAnalysis unit;
+  private final RoundDriver driver;
+  private final String sessionId;
+  private final NodeAnalysisRequest base;
+  private final List<Target> targets;
+  private final Duration deadline;
+  private final boolean allowPartial;
+  private final Consumer<RoundProgress> listener;
+  private final long start = System.nanoTime();
+  private final BooleanSupplier abandoned;
+  private final CompletableFuture<AnalysisResponse> result = new CompletableFuture<>();
+
+  /**
+   * A session that will ask {@code nodes}, each round within {@code deadline}, tell {@code listener} of each round,
+   * and stop before its next round once {@code abandoned}. Throws {@link IllegalArgumentException} when the unit
+   * cannot run this request.
+   */
+  Session(AnalysisRequest request, String requester, CoordinatorAnalysis unit, List<NodeClient> nodes,
+      Duration deadline, Consumer<RoundProgress> listener, BooleanSupplier abandoned) {
+    this.unit = unit;
+    this.driver = unit.driver(request.getAnalysis());
+    this.sessionId = driver.multiRound() ? UUID.randomUUID().toString() : "";
+    NodeAnalysisRequest.Builder b = NodeAnalysisRequest.newBuilder().setRequestId(requestId).setRequester(requester)
+        .setDataset(request.getDataset()).setSessionId(sessionId);
+    if (request.hasFilter()) {
+      b.setFilter(request.getFilter());
+    }
+    this.base = b.build();
+    this.targets = nodes.stream().map(n -> new Target(n, n.info().flatMap(i -> i.getDatasetsList().stream()
+        .filter(d -> d.getName().equals(request.getDataset())).findFirst()))).toList();
+    this.deadline = deadline;
+    this.allowPartial = request.getAllowPartial();
+    this.listener = listener;
+    this.abandoned = abandoned;
+  }
+
+  /**
+   * Runs the rounds. The result completes with the response, with {@link RequestRejected} when every node rejected
+   * the request, or cancelled when the session was abandoned.
+   */
+  CompletableFuture<AnalysisResponse> run() {
+    guarded(() -> round(0, driver.firstRound()));
+    return result;
+  }
+
+  private void round(int round, Analysis analysis) {
+    if (round > 0 && abandoned.getAsBoolean()) {
+      result.cancel(false);
+      return;
+    }
+    NodeAnalysisRequest request = base.toBuilder().setAnalysis(analysis).setRound(round).build();
+    List<CompletableFuture<SiteOutcome>> calls = new ArrayList<>();
+    for (Target t : targets) {
+      long sent = System.nanoTime();
+      calls.add(t.node().run(request, deadline).handle((response, failure) ->
+          outcome(t, analysis, response, failure, (System.nanoTime() - sent) / 1e6)));
+    }
+    CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).whenComplete((done, failure) -> {
+      if (failure != null) {
+        result.completeExceptionally(failure);
+      } else {
+        guarded(() -> completed(round, calls.stream().map(CompletableFuture::join).toList()));
+      }
+    });
+  }
+
+  private void guarded(Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException e) {
+      result.completeExceptionally(e);
+    }
+  }
+
+  private void completed(int round, List<SiteOutcome> sites) {
+    if (round == 0) {
+      rejectIfEveryNodeRejected(sites);
+    }
+    List<SiteOutcome> answered = sites.stream().filter(s -> s.getStatus() == SiteOutcome.Status.ANSWERED).toList();
+    if (answered.size() < sites.size() && (answered.isEmpty() || !allowPartial || driver.multiRound())) {
+      finish(round, sites, incomplete(round, sites, answered));
+      return;
+    }
+    switch (driver.next(answered)) {
+      case Continue c when !driver.multiRound() ->
+          throw new IllegalStateException("the single-round driver of " + unit.kind() + " asked for another round");
+      case Continue c when round + 1 >= Federation.MAX_ROUNDS_PER_SESSION -> {
+        report(round, c.progress());
+        finish(round, sites, "no pooled value: the analysis did not finish within "
+            + Federation.MAX_ROUNDS_PER_SESSION + " rounds, the coordinator's limit for one session");
+      }
+      case Continue c -> {
+        report(round, c.progress());
+        round(round + 1, c.nextRound());
+      }
+      case Done d -> {
+        d.progress().ifPresent(p -> report(round, p));
+        AnalysisResponse.Builder b = response(round, sites).setPooledAvailable(true).setPooled(d.pooled())
+            .setPooledNote(pooledNote(round, sites, answered) + (d.note().isEmpty() ? "" : "; " + d.note()));
+        answered.forEach(s -> b.addPooledNodeIds(s.getNodeId()));
+        result.complete(b.build());
+      }
+      case Fail f -> finish(round, sites, "no pooled value: " + where(round) + f.reason());
+    }
+  }
+
+  private void report(int round, RoundProgress progress) {
+    listener.accept(progress.toBuilder().setSessionId(sessionId).setRound(round)
+        .setElapsedMs((System.nanoTime() - start) / 1e6).build());
+  }
+
+  /** Ends without a pooled value. */
+  private void finish(int round, List<SiteOutcome> sites, String note) {
+    result.complete(response(round, sites).setPooledAvailable(false).setPooledNote(note).build());
+  }
+
+  private AnalysisResponse.Builder response(int round, List<SiteOutcome> sites) {
+    return AnalysisResponse.newBuilder().setRequestId(requestId).addAllSites(sites).setSessionId(sessionId)
+        .setRounds(round + 1);
+  }
+
+  /** "in round 2, " for a multi-round request; nothing for a single round. */
+  private String where(int round) {
+    return driver.multiRound() ? "in round " + round + ", " : "";
+  }
+
+  private String incomplete(int round, List<SiteOutcome> sites, List<SiteOutcome> answered) {
+    List<SiteOutcome> missing = sites.stream().filter(s -> s.getStatus() != SiteOutcome.Status.ANSWERED).toList();
+    String why = explain(missing);
+    String note = "no pooled value: " + where(round) + (answered.isEmpty() ? "no site answered (" + why + ")"
+        : missing.size() + " of " + sites.size() + " sites did not answer (" + why + ")");
+    if (driver.multiRound()) {
+      return note + "; a multi-round analysis needs every site in every round, so partial results are not pooled";
+    }
+    return answered.isEmpty() ? note : note + "; allow partial results to pool over the sites that answered";
+  }
+
+  private String pooledNote(int round, List<SiteOutcome> sites, List<SiteOutcome> answered) {
+    if (answered.size() < sites.size()) {
+      return "PARTIAL: pooled over " + answered.size() + " of " + sites.size() + " sites; left out: "
+          + explain(sites.stream().filter(s -> s.getStatus() != SiteOutcome.Status.ANSWERED).toList());
+    }
+    return "pooled over all " + sites.size() + " sites" + (driver.multiRound() ? " in " + (round + 1) + " rounds" : "");
+  }
+
+  private SiteOutcome outcome(Target target, Analysis requested, NodeAnalysisResponse response, Throwable failure,
+      double latencyMs) {
+    String nodeId = target.node().id();
+    SiteOutcome.Builder b = SiteOutcome.newBuilder().setNodeId(nodeId).setLatencyMs(latencyMs);
+    if (failure != null) {
+      Status status = Status.fromThrowable(failure);
+      return b.setStatus(SiteOutcome.Status.FAILED)
+          .setErrorCode(status.getCode().name())
+          .setError(status.getDescription() == null ? status.getCode().name() : status.getDescription())
+          .build();
+    }
+    if (response.hasRefusal()) {
+      return b.setStatus(SiteOutcome.Status.REFUSED).setRefusal(response.getRefusal()).build();
+    }
+    if (!response.hasResult()) {
+      return b.setStatus(SiteOutcome.Status.FAILED).setErrorCode(Status.Code.INTERNAL.name())
+          .setError("the node sent neither a result nor a refusal").build();
+    }
+    Optional<String> problem = unit.problem(requested, target.declared(), response.getResult());
+    if (problem.isPresent()) {
+      return b.setStatus(SiteOutcome.Status.FAILED).setErrorCode(Status.Code.INTERNAL.name())
+          .setError("node " + nodeId + " sent a malformed answer, left out of the pooled value: " + problem.get())
+          .build();
+    }
+    return b.setStatus(SiteOutcome.Status.ANSWERED).setResult(response.getResult()).build();
+  }
+
+  /** When every node rejected the request itself (bad variable, unknown dataset...), the researcher gets that error. */
+  private static void rejectIfEveryNodeRejected(List<SiteOutcome> sites) {
+    boolean allRejected = sites.stream().allMatch(s -> s.getStatus() == SiteOutcome.Status.FAILED
+        && REQUEST_ERRORS.contains(Status.Code.valueOf(s.getErrorCode())));
+    if (allRejected) {
+      SiteOutcome first = sites.getFirst();
+      String message = sites.stream().map(SiteOutcome::getError).distinct().count() == 1
+          ? first.getError()
+          : sites.stream().map(s -> s.getNodeId() + ": " + s.getError()).collect(Collectors.joining("; "));
+      throw new RequestRejected(Status.fromCode(Status.Code.valueOf(first.getErrorCode())).withDescription(message));
+    }
+  }
+
+  /** Why these sites gave no result, with sites that gave the same reason named together. */
+  private static String explain(List<SiteOutcome> sites) {
+    Map<String, List<String>> byReason = new LinkedHashMap<>();
+    for (SiteOutcome s : sites) {
+      String reason = switch (s.getStatus()) {
+        case REFUSED -> "refused by rule " + s.getRefusal().getRule() + " (threshold "
+            + s.getRefusal().getThreshold() + "): " + s.getRefusal().getReason();
+        case FAILED -> "failed: " + s.getErrorCode() + " " + s.getError();
+        default -> s.getStatus().name();
+      };
+      byReason.computeIfAbsent(reason, r -> new ArrayList<>()).add(s.getNodeId());
+    }
+    return byReason.entrySet().stream().map(e -> String.join(", ", e.getValue()) + " " + e.getKey())
+        .collect(Collectors.joining("; "));
+  }
+}
