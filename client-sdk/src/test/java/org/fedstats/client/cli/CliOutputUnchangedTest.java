@@ -43,7 +43,7 @@ class CliOutputUnchangedTest {
   }
 
   @AfterAll
-  void stop() throws InterruptedException {
+  void stop() {
     coordinator.close();
   }
 

@@ -6,6 +6,7 @@ import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.fedstats.proto.v1.AnalysisEvent;
 import org.fedstats.proto.v1.AnalysisRequest;
@@ -25,7 +26,7 @@ public final class FakeCoordinator implements AutoCloseable {
   }
 
   public FakeCoordinator(Function<AnalysisRequest, AnalysisResponse> unary,
-      java.util.function.BiConsumer<AnalysisRequest, StreamObserver<AnalysisEvent>> stream) throws IOException {
+      BiConsumer<AnalysisRequest, StreamObserver<AnalysisEvent>> stream) throws IOException {
     server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
         .addService(new FederationServiceGrpc.FederationServiceImplBase() {
           @Override
@@ -50,7 +51,11 @@ public final class FakeCoordinator implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
-    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+  public void close() {
+    try {
+      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
