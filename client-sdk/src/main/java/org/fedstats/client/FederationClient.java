@@ -5,17 +5,23 @@ import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
+import io.grpc.Context;
 import io.grpc.ForwardingClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.fedstats.common.HostPort;
+import org.fedstats.proto.v1.AnalysisEvent;
 import org.fedstats.proto.v1.AnalysisRequest;
 import org.fedstats.proto.v1.AnalysisResponse;
 import org.fedstats.proto.v1.FederatedDataset;
@@ -23,6 +29,7 @@ import org.fedstats.proto.v1.FederationServiceGrpc;
 import org.fedstats.proto.v1.ListDatasetsRequest;
 import org.fedstats.proto.v1.ListNodesRequest;
 import org.fedstats.proto.v1.NodeStatus;
+import org.fedstats.proto.v1.RoundProgress;
 
 /**
  * A researcher's connection to a federation's coordinator.
@@ -110,15 +117,61 @@ public final class FederationClient implements AutoCloseable {
     return call(() -> stub().runAnalysis(request));
   }
 
+  /**
+   * Runs {@code request} over the streaming call when there is a listener, handing it each round's progress as it
+   * arrives; the stream's last event is the response. A coordinator without the streaming call (UNIMPLEMENTED
+   * before any event) is asked over the unary call instead. The timeout bounds the whole stream.
+   */
+  AnalysisResponse run(AnalysisRequest request, Consumer<RoundProgress> progress) {
+    if (progress == null) {
+      return run(request);
+    }
+    Context.CancellableContext context = Context.current().withCancellation();
+    try {
+      return call(() -> context.wrap(() -> stream(request, progress)).call());
+    } finally {
+      context.cancel(null); // ends the call if the listener threw or the response came before the stream's end
+    }
+  }
+
+  private AnalysisResponse stream(AnalysisRequest request, Consumer<RoundProgress> progress) {
+    boolean started = false;
+    try {
+      Iterator<AnalysisEvent> events = stub().runAnalysisStream(request);
+      while (events.hasNext()) {
+        AnalysisEvent event = events.next();
+        started = true;
+        switch (event.getEventCase()) {
+          case PROGRESS -> progress.accept(event.getProgress());
+          case RESPONSE -> {
+            return event.getResponse();
+          }
+          default -> { } // an event of a newer coordinator
+        }
+      }
+    } catch (StatusRuntimeException e) {
+      if (!started && e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
+        return stub().runAnalysis(request);
+      }
+      throw e;
+    }
+    throw Status.INTERNAL.withDescription("the coordinator's stream of events ended without a response")
+        .asRuntimeException();
+  }
+
   private FederationServiceGrpc.FederationServiceBlockingStub stub() {
     return stub.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private <T> T call(java.util.function.Supplier<T> rpc) {
+  private <T> T call(Callable<T> rpc) {
     try {
-      return rpc.get();
+      return rpc.call();
     } catch (StatusRuntimeException e) {
       throw FedstatsException.from(e, address, host, timeout);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -1,19 +1,23 @@
 package org.fedstats.client;
 
 import java.util.List;
-import org.fedstats.client.Results.Count;
-import org.fedstats.client.Results.Histogram;
+import java.util.Objects;
+import java.util.function.Consumer;
 import org.fedstats.client.Results.Result;
-import org.fedstats.client.Results.Summary;
-import org.fedstats.client.Results.Table;
+import org.fedstats.client.analysis.AnalysisSpec;
+import org.fedstats.client.analysis.count.Count;
+import org.fedstats.client.analysis.count.CountUnit;
+import org.fedstats.client.analysis.histogram.Histogram;
+import org.fedstats.client.analysis.histogram.HistogramUnit;
+import org.fedstats.client.analysis.summary.Summary;
+import org.fedstats.client.analysis.summary.SummaryUnit;
+import org.fedstats.client.analysis.table.Table;
+import org.fedstats.client.analysis.table.TableUnit;
 import org.fedstats.client.filter.Condition;
 import org.fedstats.client.filter.Filters;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.AnalysisRequest;
-import org.fedstats.proto.v1.CountAnalysis;
-import org.fedstats.proto.v1.HistogramAnalysis;
-import org.fedstats.proto.v1.SummaryAnalysis;
-import org.fedstats.proto.v1.TableAnalysis;
+import org.fedstats.proto.v1.RoundProgress;
 
 /** An immutable query on one dataset: a cohort, options, then one analysis. */
 public final class Query {
@@ -22,18 +26,26 @@ public final class Query {
   private final Condition cohort;
   private final boolean allowPartial;
   private final List<String> nodes;
+  private final Consumer<RoundProgress> progress;
 
   Query(FederationClient client, String dataset, Condition cohort, boolean allowPartial, List<String> nodes) {
+    this(client, dataset, cohort, allowPartial, nodes, null);
+  }
+
+  private Query(FederationClient client, String dataset, Condition cohort, boolean allowPartial, List<String> nodes,
+      Consumer<RoundProgress> progress) {
     this.client = client;
     this.dataset = dataset;
     this.cohort = cohort;
     this.allowPartial = allowPartial;
     this.nodes = List.copyOf(nodes);
+    this.progress = progress;
   }
 
   /** Restricts the cohort; successive calls combine with AND. */
   public Query where(Condition condition) {
-    return new Query(client, dataset, cohort == null ? condition : cohort.and(condition), allowPartial, nodes);
+    return new Query(client, dataset, cohort == null ? condition : cohort.and(condition), allowPartial, nodes,
+        progress);
   }
 
   /** Restricts the cohort with a filter expression such as {@code "age >= 60 and rx != Obs"}. */
@@ -43,20 +55,29 @@ public final class Query {
 
   /** Pools over the sites that answered even if others refused or failed (the result says which). */
   public Query allowPartial() {
-    return new Query(client, dataset, cohort, true, nodes);
+    return new Query(client, dataset, cohort, true, nodes, progress);
   }
 
   /** Asks only these nodes. */
   public Query onNodes(List<String> nodeIds) {
-    return new Query(client, dataset, cohort, allowPartial, nodeIds);
+    return new Query(client, dataset, cohort, allowPartial, nodeIds, progress);
+  }
+
+  /**
+   * Tells {@code listener} of each round of a multi-round analysis (glm) as the coordinator completes it, on the
+   * calling thread, before the analysis returns its result. Such a query asks over the coordinator's streaming call;
+   * one without a listener, or a coordinator that does not offer the stream, gets the same result without progress.
+   */
+  public Query onProgress(Consumer<RoundProgress> listener) {
+    return new Query(client, dataset, cohort, allowPartial, nodes, Objects.requireNonNull(listener, "listener"));
   }
 
   public Result<Count> count() {
-    return run(Analysis.newBuilder().setCount(CountAnalysis.getDefaultInstance()).build());
+    return run(CountUnit.spec());
   }
 
   public Result<Summary> summary(String variable) {
-    return run(Analysis.newBuilder().setSummary(SummaryAnalysis.newBuilder().setVariable(variable)).build());
+    return run(SummaryUnit.spec(variable));
   }
 
   public Result<Table> table(String rowVariable) {
@@ -64,13 +85,21 @@ public final class Query {
   }
 
   public Result<Table> table(String rowVariable, String columnVariable) {
-    return run(Analysis.newBuilder().setTable(TableAnalysis.newBuilder().setRowVariable(rowVariable)
-        .setColumnVariable(columnVariable == null ? "" : columnVariable)).build());
+    return run(TableUnit.spec(rowVariable, columnVariable));
   }
 
   public Result<Histogram> histogram(String variable, List<Double> breaks) {
-    return run(Analysis.newBuilder().setHistogram(HistogramAnalysis.newBuilder().setVariable(variable)
-        .addAllBreaks(breaks)).build());
+    return run(HistogramUnit.spec(variable, breaks));
+  }
+
+  /** Runs an analysis of any unit, e.g. {@code query.run(SummaryUnit.spec("age"))}. */
+  public <T> Result<T> run(AnalysisSpec<T> spec) {
+    return Results.of(client.run(request(spec.analysis()), progress), spec.view());
+  }
+
+  /** Runs an analysis message, decoded by the view the registry ({@link Analyses}) has for its kind. */
+  public Result<?> run(Analysis analysis) {
+    return run(Analyses.of(analysis).spec(analysis));
   }
 
   /** The request this query would send for {@code analysis}. */
@@ -81,10 +110,5 @@ public final class Query {
       b.setFilter(cohort.filter());
     }
     return b.build();
-  }
-
-  @SuppressWarnings("unchecked")
-  private <T> Result<T> run(Analysis analysis) {
-    return (Result<T>) Results.of(client.run(request(analysis)));
   }
 }

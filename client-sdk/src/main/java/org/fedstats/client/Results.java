@@ -4,86 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.fedstats.client.analysis.View;
 import org.fedstats.proto.v1.AnalysisResponse;
-import org.fedstats.proto.v1.AnalysisResult;
-import org.fedstats.proto.v1.HistogramResult;
 import org.fedstats.proto.v1.SiteOutcome;
-import org.fedstats.proto.v1.SummaryResult;
-import org.fedstats.proto.v1.TableCell;
-import org.fedstats.proto.v1.TableResult;
 
-/** Typed results of the federation's analyses. */
+/**
+ * What the federation answered, per site and pooled, typed by the analysis's result view ({@code Count},
+ * {@code Summary}, ... in the packages under {@code org.fedstats.client.analysis}).
+ */
 public final class Results {
   private Results() {}
-
-  /** Number of records in the cohort. */
-  public record Count(long count) {
-    public Count {
-      if (count < 0) {
-        throw new IllegalArgumentException("count must not be negative");
-      }
-    }
-  }
-
-  /** n non-missing values, their mean and sample variance (n - 1 denominator), and the missing count. */
-  public record Summary(long n, long missing, double mean, double variance) {
-    public Summary {
-      if (n < 0 || missing < 0) {
-        throw new IllegalArgumentException("counts must not be negative");
-      }
-    }
-
-    public double sd() {
-      return Math.sqrt(variance);
-    }
-  }
-
-  /** A one-way ({@code columnVariable} empty, one column "") or two-way frequency table. */
-  public record Table(String rowVariable, String columnVariable, List<String> rowLevels, List<String> columnLevels,
-      long[][] counts) {
-    public Table {
-      rowLevels = List.copyOf(rowLevels);
-      columnLevels = List.copyOf(columnLevels);
-      if (counts.length != rowLevels.size()) {
-        throw new IllegalArgumentException("one row of counts per row level");
-      }
-    }
-
-    public long count(String row, String column) {
-      int r = rowLevels.indexOf(row);
-      int c = columnLevels.indexOf(column);
-      if (r < 0 || c < 0) {
-        throw new IllegalArgumentException("no cell " + row + " / " + column);
-      }
-      return counts[r][c];
-    }
-
-    /** The count of a level of a one-way table. */
-    public long count(String row) {
-      return count(row, "");
-    }
-
-    public long total() {
-      long t = 0;
-      for (long[] r : counts) {
-        for (long c : r) {
-          t += c;
-        }
-      }
-      return t;
-    }
-  }
-
-  /** Counts in bins [breaks[i], breaks[i+1]) (the last closed), plus values below, above and missing. */
-  public record Histogram(List<Double> breaks, List<Long> counts, long below, long above, long missing) {
-    public Histogram {
-      breaks = List.copyOf(breaks);
-      counts = List.copyOf(counts);
-      if (counts.size() != breaks.size() - 1) {
-        throw new IllegalArgumentException("one count per bin");
-      }
-    }
-  }
 
   /** A refusal by a node's disclosure control: rule, threshold, reason. */
   public record Refusal(String rule, long threshold, String reason) {}
@@ -114,11 +44,12 @@ public final class Results {
     }
   }
 
-  static Result<?> of(AnalysisResponse response) {
-    List<Site<Object>> sites = new ArrayList<>();
+  /** A response decoded with the view of the analysis that was asked for. */
+  public static <T> Result<T> of(AnalysisResponse response, View<T> view) {
+    List<Site<T>> sites = new ArrayList<>();
     for (SiteOutcome s : response.getSitesList()) {
-      Optional<Object> result = s.getStatus() == SiteOutcome.Status.ANSWERED
-          ? Optional.of(convert(s.getResult())) : Optional.empty();
+      Optional<T> result = s.getStatus() == SiteOutcome.Status.ANSWERED
+          ? Optional.of(view.decode(s.getResult())) : Optional.empty();
       Optional<Refusal> refusal = s.getStatus() == SiteOutcome.Status.REFUSED
           ? Optional.of(new Refusal(s.getRefusal().getRule(), s.getRefusal().getThreshold(),
               s.getRefusal().getReason()))
@@ -126,41 +57,9 @@ public final class Results {
       sites.add(new Site<>(s.getNodeId(), s.getStatus(), result, refusal, s.getErrorCode(), s.getError(),
           s.getLatencyMs()));
     }
-    Optional<Object> pooled = response.getPooledAvailable()
-        ? Optional.of(convert(response.getPooled())) : Optional.empty();
+    Optional<T> pooled = response.getPooledAvailable()
+        ? Optional.of(view.decode(response.getPooled())) : Optional.empty();
     return new Result<>(response.getRequestId(), sites, pooled, response.getPooledNote(),
         response.getPooledNodeIdsList(), response);
-  }
-
-  static Object convert(AnalysisResult r) {
-    return switch (r.getKindCase()) {
-      case COUNT -> new Count(r.getCount().getCount());
-      case SUMMARY -> summary(r.getSummary());
-      case TABLE -> table(r.getTable());
-      case HISTOGRAM -> histogram(r.getHistogram());
-      case KIND_NOT_SET -> throw new IllegalArgumentException("empty result");
-      default -> throw new IllegalArgumentException("a result of kind " + r.getKindCase() + " is not shown here");
-    };
-  }
-
-  private static Summary summary(SummaryResult s) {
-    return new Summary(s.getN(), s.getMissing(), s.getMean(), s.getVariance());
-  }
-
-  private static Table table(TableResult t) {
-    List<String> cols = t.getColumnLevelsCount() == 0 ? List.of("") : t.getColumnLevelsList();
-    long[][] counts = new long[t.getRowLevelsCount()][cols.size()];
-    for (TableCell c : t.getCellsList()) {
-      int r = t.getRowLevelsList().indexOf(c.getRow());
-      int k = cols.indexOf(c.getColumn());
-      if (r >= 0 && k >= 0) {
-        counts[r][k] = c.getCount();
-      }
-    }
-    return new Table(t.getRowVariable(), t.getColumnVariable(), t.getRowLevelsList(), cols, counts);
-  }
-
-  private static Histogram histogram(HistogramResult h) {
-    return new Histogram(h.getBreaksList(), h.getCountsList(), h.getBelow(), h.getAbove(), h.getMissing());
   }
 }

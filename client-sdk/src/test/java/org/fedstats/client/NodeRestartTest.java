@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import org.fedstats.client.Results.Count;
+import org.fedstats.client.analysis.count.Count;
 import org.fedstats.node.testing.SharedData;
 import org.fedstats.proto.v1.SiteOutcome;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import org.fedstats.client.Results.Count;
+import org.fedstats.client.analysis.count.Count;
 import org.fedstats.node.testing.SharedData;
 import org.fedstats.proto.v1.NodeStatus;
 import org.fedstats.proto.v1.SiteOutcome;

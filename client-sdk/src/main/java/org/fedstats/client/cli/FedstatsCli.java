@@ -2,7 +2,6 @@ package org.fedstats.client.cli;
 
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -10,10 +9,16 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.fedstats.client.Analyses;
 import org.fedstats.client.FederationClient;
 import org.fedstats.client.FedstatsException;
 import org.fedstats.client.Query;
 import org.fedstats.client.Results.Result;
+import org.fedstats.client.analysis.AnalysisCommand;
+import org.fedstats.client.analysis.AnalysisOptions;
+import org.fedstats.client.analysis.AnalysisSpec;
+import org.fedstats.client.analysis.Render;
+import org.fedstats.client.analysis.Unit;
 import org.fedstats.common.Text;
 import org.fedstats.proto.v1.DatasetInfo;
 import org.fedstats.proto.v1.FederatedDataset;
@@ -23,7 +28,6 @@ import org.fedstats.proto.v1.NodeStatus;
 import org.fedstats.proto.v1.VariableInfo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -38,9 +42,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "fedstats", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true,
     versionProvider = FedstatsCli.Version.class,
     description = "Ask a fedstats federation for pooled, disclosure-checked statistics.",
-    subcommands = {FedstatsCli.Nodes.class, FedstatsCli.Datasets.class, FedstatsCli.Variables.class,
-        FedstatsCli.CountCmd.class, FedstatsCli.SummaryCmd.class, FedstatsCli.TableCmd.class,
-        FedstatsCli.HistogramCmd.class, CommandLine.HelpCommand.class})
+    subcommands = {FedstatsCli.Nodes.class, FedstatsCli.Datasets.class, FedstatsCli.Variables.class})
 public final class FedstatsCli implements Callable<Integer> {
   static final int NO_POOLED_VALUE = 3;
 
@@ -89,8 +91,36 @@ public final class FedstatsCli implements Callable<Integer> {
     System.exit(commandLine().execute(args));
   }
 
+  /** The command line: the listings, a subcommand for each analysis in the registry, then help. */
   public static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new FedstatsCli());
+    return commandLine(Analyses.all());
+  }
+
+  /** The command line with a subcommand for each of these analyses. */
+  static CommandLine commandLine(List<Unit<?>> units) {
+    FedstatsCli cli = new FedstatsCli();
+    CommandLine cl = new CommandLine(cli);
+    units.forEach(unit -> cl.addSubcommand(unit.command()));
+    cl.addSubcommand(CommandLine.HelpCommand.class);
+    cl.setExecutionStrategy(parsed -> {
+      Integer help = CommandLine.executeHelpRequest(parsed);
+      if (help != null) {
+        return help;
+      }
+      CommandLine.ParseResult last = parsed;
+      while (last.hasSubcommand()) {
+        last = last.subcommand();
+      }
+      if (last.commandSpec().userObject() instanceof AnalysisCommand command) {
+        Unit<?> unit = units.stream().filter(u -> u.command().isInstance(command)).findFirst().orElseThrow();
+        try {
+          return cli.analyse(command, command.spec(), unit.multiRound());
+        } catch (RuntimeException e) {
+          throw new CommandLine.ExecutionException(last.commandSpec().commandLine(), e.toString(), e);
+        }
+      }
+      return new CommandLine.RunLast().execute(parsed);
+    });
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       String message = e instanceof FedstatsException || e instanceof IllegalArgumentException
           ? e.getMessage() : e.toString();
@@ -113,6 +143,37 @@ public final class FedstatsCli implements Callable<Integer> {
     cmd.getErr().println(line);
     cmd.getErr().flush();
     return cmd.getCommandSpec().exitCodeOnInvalidInput();
+  }
+
+  /**
+   * Runs an analysis subcommand: what it asks of its dataset and cohort, printed with the spec's view; the rounds of
+   * a multi-round analysis go to stderr as they complete, so that stdout has the result only.
+   */
+  private <T> int analyse(AnalysisCommand command, AnalysisSpec<T> asked, boolean multiRound) {
+    AnalysisOptions options = command.options();
+    try (FederationClient client = connect()) {
+      Query query = client.dataset(options.dataset());
+      if (options.where() != null) {
+        query = query.where(options.where());
+      }
+      if (options.partial()) {
+        query = query.allowPartial();
+      }
+      if (!options.nodes().isEmpty()) {
+        query = query.onNodes(options.nodes());
+      }
+      if (multiRound) {
+        PrintWriter err = spec.commandLine().getErr();
+        query = query.onProgress(round -> {
+          err.println(Output.progress(round));
+          err.flush();
+        });
+      }
+      Result<T> result = query.run(asked);
+      Output.result(out(), format, command.title() + (options.where() == null ? "" : " where " + options.where()),
+          result, asked.view());
+      return result.pooled().isPresent() ? 0 : NO_POOLED_VALUE;
+    }
   }
 
   static final class Version implements CommandLine.IVersionProvider {
@@ -151,125 +212,6 @@ public final class FedstatsCli implements Callable<Integer> {
     }
   }
 
-  /** Options shared by the analysis commands. */
-  static final class CohortOptions {
-    @Option(names = {"-w", "--where"}, description = "Cohort filter, e.g. \"age >= 60 and rx in (Lev, Obs)\".")
-    String where;
-
-    @Option(names = "--partial", description = "Pool over the sites that answered even if some refused or failed.")
-    boolean partial;
-
-    @Option(names = "--nodes", split = ",", description = "Ask only these nodes (comma-separated ids).")
-    List<String> nodes = new ArrayList<>();
-
-    Query apply(Query q) {
-      Query result = q;
-      if (where != null) {
-        result = result.where(where);
-      }
-      if (partial) {
-        result = result.allowPartial();
-      }
-      if (!nodes.isEmpty()) {
-        result = result.onNodes(nodes);
-      }
-      return result;
-    }
-  }
-
-  abstract static class AnalysisCommand implements Callable<Integer> {
-    @ParentCommand
-    FedstatsCli cli;
-
-    @Mixin
-    CohortOptions cohort;
-
-    @Parameters(index = "0", description = "Dataset name.")
-    String dataset;
-
-    abstract String title();
-
-    abstract Result<?> run(Query query);
-
-    @Override
-    public Integer call() {
-      try (FederationClient client = cli.connect()) {
-        Result<?> result = run(cohort.apply(client.dataset(dataset)));
-        Output.result(cli.out(), cli.format, title() + (cohort.where == null ? ""
-            : " where " + cohort.where), result);
-        return result.pooled().isPresent() ? 0 : NO_POOLED_VALUE;
-      }
-    }
-  }
-
-  @Command(name = "count", description = "Number of records in the cohort, pooled over the sites.")
-  static final class CountCmd extends AnalysisCommand {
-    @Override
-    String title() {
-      return "count of " + dataset;
-    }
-
-    @Override
-    Result<?> run(Query q) {
-      return q.count();
-    }
-  }
-
-  @Command(name = "summary", description = "n, missing, mean and variance of a numeric variable, pooled exactly.")
-  static final class SummaryCmd extends AnalysisCommand {
-    @Parameters(index = "1", description = "Numeric or integer variable.")
-    String variable;
-
-    @Override
-    String title() {
-      return "summary of " + dataset + "." + variable;
-    }
-
-    @Override
-    Result<?> run(Query q) {
-      return q.summary(variable);
-    }
-  }
-
-  @Command(name = "table", description = "One- or two-way frequency table of categorical variables.")
-  static final class TableCmd extends AnalysisCommand {
-    @Parameters(index = "1", description = "Row variable.")
-    String row;
-
-    @Parameters(index = "2", arity = "0..1", description = "Column variable (optional).")
-    String column;
-
-    @Override
-    String title() {
-      return "table of " + dataset + "." + row + (column == null ? "" : " by " + column);
-    }
-
-    @Override
-    Result<?> run(Query q) {
-      return q.table(row, column);
-    }
-  }
-
-  @Command(name = "histogram", description = "Counts of a numeric variable in bins [b0, b1), ..., [bk-1, bk].")
-  static final class HistogramCmd extends AnalysisCommand {
-    @Parameters(index = "1", description = "Numeric or integer variable.")
-    String variable;
-
-    @Option(names = {"-b", "--breaks"}, split = ",", required = true,
-        description = "Bin breaks, increasing, comma-separated: 20,40,60,80.")
-    List<Double> breaks;
-
-    @Override
-    String title() {
-      return "histogram of " + dataset + "." + variable;
-    }
-
-    @Override
-    Result<?> run(Query q) {
-      return q.histogram(variable, breaks);
-    }
-  }
-
   @Command(name = "nodes", description = "The federation's nodes and their health.")
   static final class Nodes implements Callable<Integer> {
     @ParentCommand
@@ -285,7 +227,7 @@ public final class FedstatsCli implements Callable<Integer> {
           case CSV -> {
             out.println("node,address,reachable,version,latency_ms,requests,refusals,errors,datasets,last_error");
             nodes.forEach(n -> out.println(Output.csvLine(List.of(n.getNodeId(), n.getAddress(),
-                Boolean.toString(n.getReachable()), n.getVersion(), Output.number(n.getLastLatencyMs()),
+                Boolean.toString(n.getReachable()), n.getVersion(), Render.number(n.getLastLatencyMs()),
                 Long.toString(n.getRequests()), Long.toString(n.getRefusals()), Long.toString(n.getErrors()),
                 String.join(" ", n.getDatasetsList()), n.getLastError()))));
           }
@@ -294,7 +236,7 @@ public final class FedstatsCli implements Callable<Integer> {
                 "latency_ms", "requests", "refusals", "errors", "datasets");
             for (NodeStatus n : nodes) {
               out.printf("%-10s %-20s %-9s %-16s %10s %8d %8d %6d  %s%n", n.getNodeId(), n.getAddress(),
-                  n.getReachable() ? "up" : "DOWN", n.getVersion(), Output.number(n.getLastLatencyMs()),
+                  n.getReachable() ? "up" : "DOWN", n.getVersion(), Render.number(n.getLastLatencyMs()),
                   n.getRequests(), n.getRefusals(), n.getErrors(),
                   n.getReachable() ? String.join(", ", n.getDatasetsList()) : n.getLastError());
             }

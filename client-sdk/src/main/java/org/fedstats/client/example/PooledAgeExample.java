@@ -2,8 +2,8 @@ package org.fedstats.client.example;
 
 import org.fedstats.client.FederationClient;
 import org.fedstats.client.Results.Result;
-import org.fedstats.client.Results.Summary;
-import org.fedstats.client.Results.Table;
+import org.fedstats.client.analysis.summary.Summary;
+import org.fedstats.client.analysis.table.Table;
 import org.fedstats.client.filter.Filters;
 
 /**

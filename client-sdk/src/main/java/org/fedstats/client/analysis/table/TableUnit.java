@@ -1,0 +1,92 @@
+package org.fedstats.client.analysis.table;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.fedstats.client.analysis.AnalysisSpec;
+import org.fedstats.client.analysis.Unit;
+import org.fedstats.client.analysis.View;
+import org.fedstats.proto.v1.Analysis;
+import org.fedstats.proto.v1.AnalysisResult;
+import org.fedstats.proto.v1.TableAnalysis;
+import org.fedstats.proto.v1.TableCell;
+import org.fedstats.proto.v1.TableResult;
+
+/** Frequency tables: the request and how a table is read and shown. */
+public final class TableUnit implements View<Table> {
+  public static final Unit<Table> UNIT = new Unit<>("table", Analysis.KindCase.TABLE, new TableUnit(),
+      TableCommand.class, false);
+
+  private TableUnit() {}
+
+  /** A one-way table when {@code columnVariable} is null or empty. */
+  public static AnalysisSpec<Table> spec(String rowVariable, String columnVariable) {
+    return UNIT.spec(Analysis.newBuilder().setTable(TableAnalysis.newBuilder().setRowVariable(rowVariable)
+        .setColumnVariable(columnVariable == null ? "" : columnVariable)).build());
+  }
+
+  @Override
+  public Table decode(AnalysisResult result) {
+    if (!result.hasTable()) {
+      throw View.unexpected(result, "table");
+    }
+    return table(result.getTable());
+  }
+
+  /** A table message as a {@link Table}: cells of levels it does not list are left out. */
+  public static Table table(TableResult t) {
+    List<String> cols = t.getColumnLevelsCount() == 0 ? List.of("") : t.getColumnLevelsList();
+    long[][] counts = new long[t.getRowLevelsCount()][cols.size()];
+    for (TableCell c : t.getCellsList()) {
+      int r = t.getRowLevelsList().indexOf(c.getRow());
+      int k = cols.indexOf(c.getColumn());
+      if (r >= 0 && k >= 0) {
+        counts[r][k] = c.getCount();
+      }
+    }
+    return new Table(t.getRowVariable(), t.getColumnVariable(), t.getRowLevelsList(), cols, counts);
+  }
+
+  @Override
+  public String brief(Table t) {
+    return "table of " + t.total() + " records";
+  }
+
+  /** A header line, then a line a row level, in columns at least 10 wide. */
+  @Override
+  public List<String> detail(Table t) {
+    boolean twoWay = !t.columnVariable().isEmpty();
+    List<String> header = new ArrayList<>();
+    header.add(twoWay ? t.rowVariable() + " \\ " + t.columnVariable() : t.rowVariable());
+    header.addAll(twoWay ? t.columnLevels() : List.of("count"));
+    int width = Math.max(10, header.stream().mapToInt(String::length).max().orElse(10) + 2);
+    String cell = "%-" + width + "s";
+    List<String> lines = new ArrayList<>();
+    StringBuilder line = new StringBuilder();
+    header.forEach(h -> line.append(String.format(cell, h)));
+    lines.add(line.toString().stripTrailing());
+    for (int r = 0; r < t.rowLevels().size(); r++) {
+      StringBuilder row = new StringBuilder(String.format(cell, t.rowLevels().get(r)));
+      for (long c : t.counts()[r]) {
+        row.append(String.format(cell, c));
+      }
+      lines.add(row.toString().stripTrailing());
+    }
+    return lines;
+  }
+
+  @Override
+  public List<String> csvColumns() {
+    return List.of("row", "column", "count");
+  }
+
+  @Override
+  public List<List<String>> csvRows(Table t) {
+    List<List<String>> rows = new ArrayList<>();
+    for (int r = 0; r < t.rowLevels().size(); r++) {
+      for (int c = 0; c < t.columnLevels().size(); c++) {
+        rows.add(List.of(t.rowLevels().get(r), t.columnLevels().get(c), Long.toString(t.counts()[r][c])));
+      }
+    }
+    return rows;
+  }
+}
