@@ -11,7 +11,7 @@ import org.fedstats.node.gate.NodeGate;
 import org.fedstats.node.audit.AuditLog;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.config.StartupException;
-import org.fedstats.node.dataset.DatasetStore;
+import org.fedstats.node.store.DatasetStore;
 import org.fedstats.common.grpc.ParseGuard;
 import org.fedstats.node.service.NodeGrpcService;
 import org.fedstats.node.service.PeerInterceptor;

@@ -2,7 +2,7 @@ package org.fedstats.node.analysis;
 
 import org.fedstats.node.dataset.DatasetSchema;
 import org.fedstats.node.dataset.Variable;
-import org.fedstats.node.request.RequestException;
+import org.fedstats.node.error.RequestException;
 
 /** Checks analyses share on the variables a request names. */
 public final class Variables {

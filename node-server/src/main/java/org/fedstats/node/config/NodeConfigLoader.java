@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.fedstats.common.HostPort;
 import org.fedstats.common.config.Yaml;
-import org.fedstats.node.analysis.LocalAnalyses;
+import org.fedstats.node.analysis.registry.LocalAnalyses;
 import org.fedstats.node.dataset.DatasetSchema;
 import org.fedstats.node.dataset.Variable;
 import org.fedstats.node.dataset.VariableType;

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.fedstats.common.Text;
-import org.fedstats.node.request.RequestException;
+import org.fedstats.node.error.RequestException;
 
 /** The declared variables of one dataset, by name. */
 public record DatasetSchema(String dataset, List<Variable> variables) {

@@ -2,7 +2,7 @@ package org.fedstats.node.gate;
 
 import java.util.Optional;
 import org.fedstats.node.analysis.Cancellation;
-import org.fedstats.node.request.RequestException;
+import org.fedstats.node.error.RequestException;
 
 /**
  * Whether the caller of a request still waits for its answer, as the transport knows it, and what stops the

@@ -1,5 +1,7 @@
 package org.fedstats.node.request;
 
+import org.fedstats.node.error.RequestException;
+
 import java.math.BigDecimal;
 import java.sql.Date;
 import java.time.LocalDate;

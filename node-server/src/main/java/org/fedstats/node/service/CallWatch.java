@@ -6,7 +6,7 @@ import io.grpc.Status;
 import java.util.Optional;
 import org.fedstats.node.analysis.Cancellation;
 import org.fedstats.node.gate.Liveness;
-import org.fedstats.node.request.RequestException;
+import org.fedstats.node.error.RequestException;
 
 /**
  * Watches the gRPC call a request runs for. When the caller cancels or its deadline passes, the running analysis is

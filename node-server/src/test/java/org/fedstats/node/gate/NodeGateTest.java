@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.fedstats.node.audit.AuditLog;
 import org.fedstats.node.config.NodeSettings;
-import org.fedstats.node.dataset.DatasetStore;
+import org.fedstats.node.store.DatasetStore;
 import org.fedstats.node.testing.SharedData;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.CountAnalysis;

@@ -1,5 +1,7 @@
 package org.fedstats.node.request;
 
+import org.fedstats.node.error.RequestException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

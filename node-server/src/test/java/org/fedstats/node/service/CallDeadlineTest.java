@@ -24,7 +24,7 @@ import org.fedstats.node.gate.AnalysisRunner;
 import org.fedstats.node.gate.NodeGate;
 import org.fedstats.node.audit.AuditLog;
 import org.fedstats.node.config.NodeSettings;
-import org.fedstats.node.dataset.DatasetStore;
+import org.fedstats.node.store.DatasetStore;
 import org.fedstats.node.testing.LogCapture;
 import org.fedstats.node.testing.SharedData;
 import org.fedstats.proto.v1.Analysis;

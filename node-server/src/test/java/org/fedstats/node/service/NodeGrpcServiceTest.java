@@ -28,7 +28,7 @@ import org.fedstats.node.Node;
 import org.fedstats.node.gate.AnalysisEngine;
 import org.fedstats.node.gate.NodeGate;
 import org.fedstats.node.audit.AuditLog;
-import org.fedstats.node.dataset.DatasetStore;
+import org.fedstats.node.store.DatasetStore;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.testing.LogCapture;
 import org.fedstats.node.testing.SharedData;

@@ -7,7 +7,7 @@ import org.fedstats.node.analysis.Release;
 import org.fedstats.node.analysis.table.TableStep;
 import org.fedstats.node.dataset.DatasetSchema;
 import org.fedstats.node.disclosure.DisclosurePolicy;
-import org.fedstats.node.request.RequestException;
+import org.fedstats.node.error.RequestException;
 import org.fedstats.proto.v1.Analysis;
 
 /**

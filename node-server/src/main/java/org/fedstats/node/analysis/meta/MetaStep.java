@@ -11,7 +11,7 @@ import org.fedstats.node.analysis.model.ModelSpec;
 import org.fedstats.node.dataset.DatasetSchema;
 import org.fedstats.node.disclosure.DisclosurePolicy;
 import org.fedstats.node.disclosure.Released;
-import org.fedstats.node.request.RequestException;
+import org.fedstats.node.error.RequestException;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.AnalysisResult;
 import org.fedstats.proto.v1.Coefficient;

@@ -16,7 +16,7 @@ import org.fedstats.node.dataset.DatasetSchema;
 import org.fedstats.node.dataset.Variable;
 import org.fedstats.node.dataset.VariableType;
 import org.fedstats.node.disclosure.Released;
-import org.fedstats.node.request.RequestException;
+import org.fedstats.node.error.RequestException;
 import org.fedstats.stats.model.Design;
 import org.fedstats.stats.model.Formula;
 import org.fedstats.stats.model.VariableKind;

@@ -17,7 +17,7 @@ import org.fedstats.node.disclosure.DisclosurePolicy;
 import org.fedstats.node.dataset.Variable;
 import org.fedstats.node.dataset.VariableType;
 import org.fedstats.node.disclosure.Released;
-import org.fedstats.node.request.RequestException;
+import org.fedstats.node.error.RequestException;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.AnalysisResult;
 import org.fedstats.proto.v1.TableCell;

@@ -1,4 +1,6 @@
-package org.fedstats.node.dataset;
+package org.fedstats.node.store;
+
+import org.fedstats.node.dataset.Variable;
 
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -1,4 +1,7 @@
-package org.fedstats.node.dataset;
+package org.fedstats.node.store;
+
+import org.fedstats.node.dataset.Variable;
+import org.fedstats.node.dataset.VariableType;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,6 @@
-package org.fedstats.node.analysis;
+package org.fedstats.node.analysis.registry;
+
+import org.fedstats.node.analysis.LocalAnalysis;
 
 import java.util.List;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package org.fedstats.node.request;
+package org.fedstats.node.error;
 
 import io.grpc.Status;
 import org.fedstats.common.Text;

@@ -1,4 +1,5 @@
-package org.fedstats.node.dataset;
+package org.fedstats.node.store;
+
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
