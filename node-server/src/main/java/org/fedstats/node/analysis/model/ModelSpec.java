@@ -103,9 +103,9 @@ public final class ModelSpec {
 
   /**
    * Reads the cohort's complete cases (no model variable, weight or offset missing, as R's na.omit) and passes each
-   * to {@code sink}; returns what the rows release: the model's size and, for every 0/1-valued design column and a
-   * 0/1 response, how many records are 1 and how many 0 (a term isolating a few records is as disclosive as a
-   * small table cell).
+   * to {@code sink}; returns what the rows release: the model's size, how many records it left out for a missing
+   * value, and, for every 0/1-valued design column and a 0/1 response, how many records are 1 and how many 0 (a
+   * term isolating a few records is as disclosive as a small table cell).
    */
   public List<Released> read(LocalData data, RowSink sink) throws SQLException {
     List<Variable> read = new ArrayList<>(variables.values());
@@ -157,6 +157,9 @@ public final class ModelSpec {
     }
     List<Released> released = new ArrayList<>();
     released.add(new Released.Model(n, p));
+    // The model's n and the cohort's count together tell how many records had a missing value: a cell like any.
+    released.add(new Released.Cells("count of records left out for a missing value",
+        new long[] {data.cohortSize() - n}));
     List<Long> classes = new ArrayList<>();
     for (int j = 0; j < p; j++) {
       if (binary[j] && !design.columns().get(j).equals(Design.INTERCEPT)) {
