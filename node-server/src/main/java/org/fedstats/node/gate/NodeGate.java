@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.fedstats.common.Contract;
 import org.fedstats.common.Text;
 import org.fedstats.node.analysis.registry.LocalAnalyses;
 import org.fedstats.node.analysis.LocalAnalysis;
@@ -35,8 +36,6 @@ import org.fedstats.proto.v1.NodeInfo;
 public final class NodeGate {
   private static final Logger LOG = Logger.getLogger(NodeGate.class.getName());
   private static final JsonFormat.Printer JSON = JsonFormat.printer().omittingInsignificantWhitespace();
-  /** Largest research request a node runs; typed requests are small, so a bigger one is a mistake or an attack. */
-  public static final int MAX_REQUEST_BYTES = 64 * 1024;
   /** Sessions whose rounds the node counts at once; the oldest are forgotten first. */
   static final int TRACKED_SESSIONS = 10_000;
 
@@ -121,9 +120,9 @@ public final class NodeGate {
 
   private Handled handle(NodeAnalysisRequest request, Liveness caller) {
     try {
-      if (request.getSerializedSize() > MAX_REQUEST_BYTES) {
+      if (request.getSerializedSize() > Contract.MAX_REQUEST_BYTES) {
         throw RequestException.invalid("request is " + request.getSerializedSize() + " bytes; the limit is "
-            + MAX_REQUEST_BYTES);
+            + Contract.MAX_REQUEST_BYTES);
       }
       checkRound(request);
       requireWaiting(caller);
@@ -184,7 +183,7 @@ public final class NodeGate {
   }
 
   private static String describe(NodeAnalysisRequest request) {
-    if (request.getSerializedSize() > MAX_REQUEST_BYTES) {
+    if (request.getSerializedSize() > Contract.MAX_REQUEST_BYTES) {
       return "(oversized request of " + request.getSerializedSize() + " bytes, not recorded)";
     }
     try {
@@ -196,7 +195,6 @@ public final class NodeGate {
 
   /** The build's version, from the jar's manifest ("dev" when run from classes). */
   public static String version() {
-    String v = NodeGate.class.getPackage().getImplementationVersion();
-    return v == null ? "dev" : v;
+    return Contract.version(NodeGate.class);
   }
 }

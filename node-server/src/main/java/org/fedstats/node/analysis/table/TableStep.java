@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.fedstats.common.Contract;
 import org.fedstats.node.analysis.LocalAnalysis;
 import org.fedstats.node.analysis.LocalData;
 import org.fedstats.node.analysis.Release;
@@ -25,12 +26,9 @@ import org.fedstats.proto.v1.TableResult;
 
 /**
  * Table, node side: cell counts of one or two categorical, integer or boolean variables, with records that have no
- * value counted under {@link #MISSING_LEVEL}. Releases every cell.
+ * value counted under {@link Contract#MISSING_LEVEL}. Releases every cell.
  */
 public final class TableStep implements LocalAnalysis<TableStep.Params> {
-  /** Label of the table level that counts records with no value. */
-  public static final String MISSING_LEVEL = "<missing>";
-
   /** The table's variables; {@code column} is null for a one-way table. */
   public record Params(Variable row, Variable column) {}
 
@@ -113,7 +111,7 @@ public final class TableStep implements LocalAnalysis<TableStep.Params> {
   }
 
   private static String level(Object value) {
-    return value == null ? MISSING_LEVEL : String.valueOf(value);
+    return value == null ? Contract.MISSING_LEVEL : String.valueOf(value);
   }
 
   /** Declared levels for categorical variables; observed values in natural order otherwise; missing last. */
@@ -124,12 +122,12 @@ public final class TableStep implements LocalAnalysis<TableStep.Params> {
       case BOOLEAN -> levels.addAll(List.of("false", "true"));
       default -> {
         TreeSet<String> sorted = new TreeSet<>(Comparator.comparingLong(Long::parseLong));
-        observed.stream().filter(o -> !o.equals(MISSING_LEVEL)).forEach(sorted::add);
+        observed.stream().filter(o -> !o.equals(Contract.MISSING_LEVEL)).forEach(sorted::add);
         levels.addAll(sorted);
       }
     }
-    if (observed.contains(MISSING_LEVEL)) {
-      levels.add(MISSING_LEVEL);
+    if (observed.contains(Contract.MISSING_LEVEL)) {
+      levels.add(Contract.MISSING_LEVEL);
     }
     return levels;
   }

@@ -1,0 +1,18 @@
+package org.fedstats.common;
+
+/** What nodes, the coordinator and the client must agree on beyond the protobuf messages themselves. */
+public final class Contract {
+  /** Largest research request a node or the coordinator runs: typed requests are small, a bigger one is a mistake. */
+  public static final int MAX_REQUEST_BYTES = 64 * 1024;
+
+  /** The table level that counts records with no value; always the last level of a table's variable. */
+  public static final String MISSING_LEVEL = "<missing>";
+
+  private Contract() {}
+
+  /** The build's version of the jar holding {@code type}, from its manifest ("dev" when run from classes). */
+  public static String version(Class<?> type) {
+    String v = type.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+}
