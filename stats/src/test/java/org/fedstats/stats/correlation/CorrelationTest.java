@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Random;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.fedstats.stats.table.TestData;
+import org.fedstats.stats.testing.TestData;
 import org.hipparchus.distribution.continuous.TDistribution;
 import org.hipparchus.linear.RealMatrix;
 import org.hipparchus.stat.correlation.Covariance;
@@ -18,10 +18,6 @@ import org.hipparchus.stat.correlation.PearsonsCorrelation;
 import org.junit.jupiter.api.Test;
 
 class CorrelationTest {
-
-    static double rel(double actual, double expected) {
-        return Math.abs(actual - expected) / Math.abs(expected);
-    }
 
     /** Node side, as a site would: its own rows into co-moments. */
     private static CoMoments site(List<Map<String, String>> rows, List<String> vars) {
@@ -51,11 +47,11 @@ class CorrelationTest {
         assertThat(m.n()).isEqualTo(911); // age is complete, nodes misses 18
         CorrelationResult r = Correlation.analyse(m);
         double expected = ref.get("cor_age_nodes").asDouble();
-        double e1 = rel(r.correlation()[0][1], expected);
+        double e1 = TestData.relError(r.correlation()[0][1], expected);
         // all rows with nodes are complete cases, so R's mean and variance of nodes apply too
-        double e2 = rel(r.mean()[1], ref.get("nodes").get("mean").asDouble());
-        double e3 = rel(r.covariance()[1][1], ref.get("nodes").get("variance").asDouble());
-        System.err.println("cor(age, nodes) vs R: " + r.correlation()[0][1] + " vs " + expected + ", relative error "
+        double e2 = TestData.relError(r.mean()[1], ref.get("nodes").get("mean").asDouble());
+        double e3 = TestData.relError(r.covariance()[1][1], ref.get("nodes").get("variance").asDouble());
+        TestData.report("cor(age, nodes) vs R: " + r.correlation()[0][1] + " vs " + expected + ", relative error "
                 + e1 + "; nodes mean/variance " + e2 + "/" + e3);
         assertThat(e1).isLessThan(1e-10);
         assertThat(e2).isLessThan(1e-10);
@@ -67,7 +63,7 @@ class CorrelationTest {
         double tt = Math.sqrt(909) * t.r() / Math.sqrt(1 - t.r() * t.r());
         assertThat(t.t()).isCloseTo(tt, within(1e-12));
         double p = 2 * new TDistribution(909).cumulativeProbability(-Math.abs(tt));
-        assertThat(rel(t.pValue(), p)).isLessThan(1e-10);
+        assertThat(TestData.relError(t.pValue(), p)).isLessThan(1e-10);
     }
 
     @Test
@@ -75,13 +71,13 @@ class CorrelationTest {
         JsonNode ref = TestData.reference("infert");
         CorrelationResult r = Correlation.analyse(pooled("infert", List.of("age", "parity")));
         double expected = ref.get("cor_age_parity").asDouble();
-        double e = rel(r.correlation()[0][1], expected);
-        System.err.println("cor(age, parity) vs R: relative error " + e);
+        double e = TestData.relError(r.correlation()[0][1], expected);
+        TestData.report("cor(age, parity) vs R: relative error " + e);
         assertThat(e).isLessThan(1e-10);
         assertThat(r.n()).isEqualTo(248);
-        assertThat(rel(r.mean()[0], ref.get("age").get("mean").asDouble())).isLessThan(1e-12);
-        assertThat(rel(r.covariance()[0][0], ref.get("age").get("variance").asDouble())).isLessThan(1e-10);
-        assertThat(rel(r.covariance()[1][1], ref.get("parity").get("variance").asDouble())).isLessThan(1e-10);
+        assertThat(TestData.relError(r.mean()[0], ref.get("age").get("mean").asDouble())).isLessThan(1e-12);
+        assertThat(TestData.relError(r.covariance()[0][0], ref.get("age").get("variance").asDouble())).isLessThan(1e-10);
+        assertThat(TestData.relError(r.covariance()[1][1], ref.get("parity").get("variance").asDouble())).isLessThan(1e-10);
     }
 
     @Test
@@ -93,9 +89,9 @@ class CorrelationTest {
         CoMoments pooled = pooled("colon", vars);
         assertThat(pooled.n()).isEqualTo(whole.n());
         for (int i = 0; i < 4; i++) {
-            assertThat(rel(pooled.mean()[i], whole.mean()[i])).isLessThan(1e-13);
+            assertThat(TestData.relError(pooled.mean()[i], whole.mean()[i])).isLessThan(1e-13);
             for (int j = 0; j < 4; j++) {
-                assertThat(rel(pooled.comoment(i, j), whole.comoment(i, j))).isLessThan(1e-12);
+                assertThat(TestData.relError(pooled.comoment(i, j), whole.comoment(i, j))).isLessThan(1e-12);
             }
         }
         // and with Hipparchus's two-pass covariance and correlation on the complete-case rows
@@ -113,7 +109,7 @@ class CorrelationTest {
         assertThat(r.n()).isEqualTo(data.length);
         for (int i = 0; i < 4; i++) {
             for (int j = 0; j < 4; j++) {
-                assertThat(rel(r.covariance()[i][j], cov.getEntry(i, j))).isLessThan(1e-12);
+                assertThat(TestData.relError(r.covariance()[i][j], cov.getEntry(i, j))).isLessThan(1e-12);
                 assertThat(r.correlation()[i][j]).isCloseTo(cor.getEntry(i, j), within(1e-13));
             }
         }
@@ -165,8 +161,8 @@ class CorrelationTest {
         // the running means near 1e9 round to ~1e-7 each update, so ~1e-9 relative remains; the textbook
         // Σx² − (Σx)²/n loses everything here (absolute error ~ 1e-16 · 2e21 against a true value ~ 1.7e6)
         assertThat(rb.correlation()[0][1]).isCloseTo(ra.correlation()[0][1], within(1e-8));
-        assertThat(rel(rb.covariance()[0][0], ra.covariance()[0][0])).isLessThan(1e-8);
-        assertThat(rel(rb.covariance()[0][1], ra.covariance()[0][1])).isLessThan(1e-8);
+        assertThat(TestData.relError(rb.covariance()[0][0], ra.covariance()[0][0])).isLessThan(1e-8);
+        assertThat(TestData.relError(rb.covariance()[0][1], ra.covariance()[0][1])).isLessThan(1e-8);
     }
 
     @Test
@@ -185,7 +181,7 @@ class CorrelationTest {
         PairTest big = Correlation.test("a", "b", 0.7, 1000);
         assertThat(big.pValue()).isPositive().isLessThan(1e-100);
         PairTest mid = Correlation.test("a", "b", 0.1, 1000);
-        assertThat(rel(mid.pValue(), 2 * new TDistribution(998).cumulativeProbability(-mid.t()))).isLessThan(1e-10);
+        assertThat(TestData.relError(mid.pValue(), 2 * new TDistribution(998).cumulativeProbability(-mid.t()))).isLessThan(1e-10);
     }
 
     @Test

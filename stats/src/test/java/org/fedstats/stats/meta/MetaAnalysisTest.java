@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.fedstats.stats.table.TestData;
+import org.fedstats.stats.testing.TestData;
 import org.hipparchus.distribution.continuous.ChiSquaredDistribution;
 import org.hipparchus.distribution.continuous.NormalDistribution;
 import org.junit.jupiter.api.Test;
@@ -31,9 +31,9 @@ class MetaAnalysisTest {
     @Test
     void matchesMetaforOnEveryTermOfTheColonLogisticModel() {
         double max = compareWithMetafor(RemlControl.METAFOR, TOL, TOL);
-        System.err.println("meta-analysis vs metafor (metafor's REML control): max relative error " + max);
+        TestData.report("meta-analysis vs metafor (metafor's REML control): max relative error " + max);
         double tight = compareWithMetafor(RemlControl.DEFAULT, TOL, 1e-5);
-        System.err.println("meta-analysis vs metafor (REML to 1e-10): max relative error " + tight);
+        TestData.report("meta-analysis vs metafor (REML to 1e-10): max relative error " + tight);
     }
 
     private static double compareWithMetafor(RemlControl control, double tol, double tau2Tol) {

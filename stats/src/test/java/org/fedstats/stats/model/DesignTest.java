@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.fedstats.stats.testing.TestData;
 import org.junit.jupiter.api.Test;
 
 class DesignTest {

@@ -1,24 +1,44 @@
-package org.fedstats.stats.table;
+package org.fedstats.stats.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.fedstats.stats.model.Design;
+import org.fedstats.stats.model.VariableKind;
 
 /**
- * Test helper for the pooling packages: the demo site files the project ships ({@code deploy/demo/data}) read by a
- * small CSV reader, and R's reference values on the pooled data ({@code ../shared/datasets}).
+ * Test helper for the stats tests: the demo site files the project ships ({@code deploy/demo/data}) read by a small
+ * CSV reader, R's reference values on the pooled data ({@code ../shared/datasets}), relative errors, and the report
+ * file the measured agreement with R is written to ({@code target/agreement-with-R.txt}).
  */
 public final class TestData {
+
+    /** Whether the absent reference folder was already reported on stderr in this JVM. */
+    private static boolean absenceReported;
+
+    /** The report file of the measured agreement with R; each test JVM starts it afresh. */
+    private static final Path REPORT = targetDir().resolve("agreement-with-R.txt");
+
+    static {
+        try {
+            Files.deleteIfExists(REPORT);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     private TestData() {
     }
@@ -65,7 +85,7 @@ public final class TestData {
         Path file = dir != null ? Path.of(dir, dataset + "_reference.json")
                 : projectRoot().resolve("../shared/datasets/" + dataset + "_reference.json").normalize();
         if (!Files.isRegularFile(file)) {
-            System.err.println("skipping: R reference values not found at " + file);
+            reportAbsence(file);
         }
         assumeTrue(Files.isRegularFile(file), "R reference values absent: " + file);
         try {
@@ -147,5 +167,101 @@ public final class TestData {
         }
         out.add(field.isEmpty() && !wasQuoted ? null : field.toString());
         return out;
+    }
+
+    /** One line on stderr per JVM: the R comparisons are skipped, not passed. */
+    private static synchronized void reportAbsence(Path file) {
+        if (!absenceReported) {
+            absenceReported = true;
+            System.err.println("skipping the comparisons with R: reference values not found at " + file);
+        }
+    }
+
+    /**
+     * Appends a line to {@code target/agreement-with-R.txt} of this module.
+     *
+     * @param line the measured agreement, without line end
+     */
+    public static synchronized void report(String line) {
+        try {
+            Files.writeString(REPORT, line + System.lineSeparator(), StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @return the module's build folder: the parent of the folder the test classes were loaded from */
+    private static Path targetDir() {
+        try {
+            return Path.of(TestData.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A CSV row's values typed by the design's kinds: numbers for numeric variables, strings for categorical.
+     *
+     * @param design the design
+     * @param row a row
+     * @return variable → value ({@code null} when missing)
+     */
+    public static Map<String, Object> typed(Design design, Map<String, String> row) {
+        Map<String, Object> out = new HashMap<>();
+        for (String v : design.variables()) {
+            String s = row.get(v);
+            if (s == null) {
+                out.put(v, null);
+            } else if (design.kind(v) instanceof VariableKind.Numeric) {
+                out.put(v, Double.parseDouble(s));
+            } else {
+                out.put(v, s);
+            }
+        }
+        return out;
+    }
+
+    /** @return colon's variable kinds (rx categorical with Obs as reference, the rest numeric) */
+    public static Map<String, VariableKind> colonKinds() {
+        return kinds(List.of("id", "sex", "age", "obstruct", "perfor", "adhere", "nodes", "differ", "extent", "surg",
+                "node4", "time", "status"), "rx", VariableKind.categorical("Obs", "Lev", "Lev+5FU"));
+    }
+
+    /** @return infert's variable kinds (education categorical, the rest numeric) */
+    public static Map<String, VariableKind> infertKinds() {
+        return kinds(List.of("age", "parity", "induced", "case", "spontaneous", "stratum", "pooled.stratum"),
+                "education", VariableKind.categorical("0-5yrs", "6-11yrs", "12+ yrs"));
+    }
+
+    private static Map<String, VariableKind> kinds(List<String> numeric, String categorical, VariableKind kind) {
+        Map<String, VariableKind> k = new HashMap<>();
+        for (String v : numeric) {
+            k.put(v, VariableKind.numeric());
+        }
+        k.put(categorical, kind);
+        return k;
+    }
+
+    /**
+     * @param actual the values
+     * @param expected the reference values, a JSON array as long
+     * @return the largest relative error |a − e| / |e| over the pairs
+     */
+    public static double maxRelError(List<Double> actual, JsonNode expected) {
+        double max = 0;
+        for (int i = 0; i < actual.size(); i++) {
+            max = Math.max(max, relError(actual.get(i), expected.get(i).asDouble()));
+        }
+        return max;
+    }
+
+    /**
+     * @param actual a value
+     * @param expected its reference
+     * @return |a − e| / |e|
+     */
+    public static double relError(double actual, double expected) {
+        return Math.abs(actual - expected) / Math.abs(expected);
     }
 }
