@@ -220,6 +220,14 @@ public final class GlmBench {
   /** One federated fit: wall time, iterations, rounds and the per-round times, and the coefficients. */
   record Result(double wallMs, int iterations, int rounds, List<Double> roundMs, double[] beta, double deviance) {}
 
+  private static final com.sun.management.OperatingSystemMXBean OS =
+      (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
+  /** CPU time of this whole process (nodes, coordinator, pooled fit all run in it), in ms. */
+  static double cpuMs() {
+    return OS.getProcessCpuTime() / 1e6;
+  }
+
   interface Federated extends AutoCloseable {
     String name();
 
@@ -407,33 +415,46 @@ public final class GlmBench {
     }
     List<Double> pooledMs = new ArrayList<>();
     GlmFit pooledFit = null;
+    List<List<Double>> fedCpu = new ArrayList<>();
+    for (int i = 0; i < federated.size(); i++) {
+      fedCpu.add(new ArrayList<>());
+    }
+    List<Double> pooledCpu = new ArrayList<>();
     for (int r = 0; r < reps; r++) {
       for (int i = 0; i < federated.size(); i++) {
+        double c0 = cpuMs();
         Result res = federated.get(i).fit();
+        double cpu = cpuMs() - c0;
         fed.get(i).add(res);
-        System.out.printf(Locale.ROOT, "  rep %d %-36s %8.0f ms  %d it  %d rounds  per round %s%n", r + 1,
-            federated.get(i).name(), res.wallMs(), res.iterations(), res.rounds(), fmt(res.roundMs()));
+        fedCpu.get(i).add(cpu);
+        System.out.printf(Locale.ROOT, "  rep %d %-36s %8.0f ms  cpu %8.0f ms  %d it  %d rounds  per round %s%n",
+            r + 1, federated.get(i).name(), res.wallMs(), cpu, res.iterations(), res.rounds(), fmt(res.roundMs()));
       }
       double[] ms = new double[1];
+      double c0 = cpuMs();
       pooledFit = timedPooled(pooledRows, ms);
+      double cpu = cpuMs() - c0;
       pooledMs.add(ms[0]);
-      System.out.printf(Locale.ROOT, "  rep %d %-36s %8.0f ms  %d it  (%.0f ms per iteration pass)%n", r + 1,
-          "pooled (PooledGlm.fit, in memory)", ms[0], pooledFit.iterations(),
+      pooledCpu.add(cpu);
+      System.out.printf(Locale.ROOT, "  rep %d %-36s %8.0f ms  cpu %8.0f ms  %d it  (%.0f ms per pass)%n", r + 1,
+          "pooled (PooledGlm.fit, in memory)", ms[0], cpu, pooledFit.iterations(),
           ms[0] / (pooledFit.iterations() + 1));
     }
     double pm = median(pooledMs);
     System.out.println();
-    System.out.printf(Locale.ROOT, "%-36s %10s %6s %7s %14s %10s%n", "", "median ms", "iter", "rounds",
-        "ms/round(med)", "vs pooled");
-    System.out.printf(Locale.ROOT, "%-36s %10.0f %6d %7d %14.0f %10s%n", "pooled (PooledGlm.fit)", pm,
-        pooledFit.iterations(), pooledFit.iterations() + 1, pm / (pooledFit.iterations() + 1), "1.00");
+    double pc = median(pooledCpu);
+    System.out.printf(Locale.ROOT, "%-36s %10s %6s %7s %14s %10s %10s %10s%n", "", "median ms", "iter", "rounds",
+        "ms/round(med)", "vs pooled", "cpu ms", "cpu ratio");
+    System.out.printf(Locale.ROOT, "%-36s %10.0f %6d %7d %14.0f %10s %10.0f %10s%n", "pooled (PooledGlm.fit)", pm,
+        pooledFit.iterations(), pooledFit.iterations() + 1, pm / (pooledFit.iterations() + 1), "1.00", pc, "1.00");
     for (int i = 0; i < federated.size(); i++) {
       List<Result> rs = fed.get(i);
       double m = median(rs.stream().map(Result::wallMs).toList());
       List<Double> allRounds = rs.stream().flatMap(x -> x.roundMs().stream()).toList();
       Result last = rs.getLast();
-      System.out.printf(Locale.ROOT, "%-36s %10.0f %6d %7d %14.0f %10.2f%n", federated.get(i).name(), m,
-          last.iterations(), last.rounds(), median(allRounds), m / pm);
+      double fc = median(fedCpu.get(i));
+      System.out.printf(Locale.ROOT, "%-36s %10.0f %6d %7d %14.0f %10.2f %10.0f %10.2f%n", federated.get(i).name(),
+          m, last.iterations(), last.rounds(), median(allRounds), m / pm, fc, fc / pc);
       System.out.printf(Locale.ROOT, "  max |beta_fed - beta_pooled| = %.3g%n", maxDiff(last.beta(),
           pooledFit.estimates()));
     }
@@ -462,6 +483,7 @@ public final class GlmBench {
     List<Double> scan = new ArrayList<>();
     List<Double> compute = new ArrayList<>();
     List<Double> grpc = new ArrayList<>();
+    List<Double> sql = new ArrayList<>();
     try (DatasetStore store = DatasetStore.open(settings.datasets())) {
       AnalysisEngine eng = new AnalysisEngine(settings, store);
       ManagedChannel ch = NettyChannelBuilder.forTarget("127.0.0.1:" + node.port()).usePlaintext().build();
@@ -495,7 +517,14 @@ public final class GlmBench {
           stub.runAnalysis(NodeAnalysisRequest.newBuilder().setRequestId("bd").setRequester("bench")
               .setDataset("synth").setAnalysis(a).setSessionId("bd-" + i).setRound(1).build());
           double gr = ms1(t0);
+          t0 = System.nanoTime();
+          try (ResultSet rs = st.executeQuery(sqlRound(beta))) {
+            rs.next();
+            sink += rs.getDouble(1);
+          }
+          double sq = ms1(t0);
           if (i > 0 && sink != 0) {
+            sql.add(sq);
             engine.add(e);
             scan.add(s);
             compute.add(cmp);
@@ -515,6 +544,29 @@ public final class GlmBench {
         median(engine) - median(scan) - median(compute));
     System.out.printf(Locale.ROOT, "  transport + audit + gate (gRPC - engine)           %7.1f ms%n",
         median(grpc) - median(engine));
+    System.out.printf(Locale.ROOT, "  alternative: the round as one DuckDB aggregate query %7.1f ms (X'WX, X'Wz, deviance%n"
+        + "    in SQL, no rows cross JDBC; timing sketch only, without R's logit thresholds)%n", median(sql));
+  }
+
+  /** One binomial IRLS round at {@code beta} as a single aggregate query over table t (a sketch for timing). */
+  static String sqlRound(double[] beta) {
+    String[] x = {"1.0", "x1", "x2", "x3", "x4", "x5", "x6", "CAST(grp = 'b' AS DOUBLE)", "CAST(grp = 'c' AS DOUBLE)",
+        "CAST(grp = 'd' AS DOUBLE)"};
+    StringBuilder eta = new StringBuilder("0");
+    for (int j = 0; j < x.length; j++) {
+      eta.append(" + ").append(beta[j]).append(" * ").append(x[j]);
+    }
+    StringBuilder agg = new StringBuilder("count(*) AS n, sum(-2 * (y * ln(mu) + (1 - y) * ln(1 - mu))) AS dev");
+    for (int i = 0; i < x.length; i++) {
+      agg.append(", sum(w * ").append(x[i]).append(" * z)");
+      for (int j = i; j < x.length; j++) {
+        agg.append(", sum(w * ").append(x[i]).append(" * ").append(x[j]).append(')');
+      }
+    }
+    return "SELECT " + agg + " FROM (SELECT *, mu * (1 - mu) AS w, eta + (y - mu) / (mu * (1 - mu)) AS z FROM ("
+        + "SELECT *, 1 / (1 + exp(-eta)) AS mu FROM (SELECT *, " + eta + " AS eta FROM t "
+        + "WHERE y IS NOT NULL AND x1 IS NOT NULL AND x2 IS NOT NULL AND x3 IS NOT NULL AND x4 IS NOT NULL AND "
+        + "x5 IS NOT NULL AND x6 IS NOT NULL AND grp IS NOT NULL)))";
   }
 
   // ---------------------------------------------------------------- helpers
