@@ -484,6 +484,21 @@ public final class GlmBench {
     List<Double> compute = new ArrayList<>();
     List<Double> grpc = new ArrayList<>();
     List<Double> sql = new ArrayList<>();
+    List<Double> force = new ArrayList<>();
+    Path forced = Files.createTempFile(Path.of(System.getProperty("java.io.tmpdir")), "fedstats-force", ".jsonl");
+    try (var fc = java.nio.channels.FileChannel.open(forced, java.nio.file.StandardOpenOption.APPEND)) {
+      for (int i = 0; i < 11; i++) {
+        long t0 = System.nanoTime();
+        fc.write(java.nio.ByteBuffer.wrap("{\"bench\":\"an audit-sized line of about two hundred bytes\"}\n"
+            .repeat(4).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        fc.force(false);
+        if (i > 0) {
+          force.add(ms1(t0));
+        }
+      }
+    } finally {
+      Files.deleteIfExists(forced);
+    }
     try (DatasetStore store = DatasetStore.open(settings.datasets())) {
       AnalysisEngine eng = new AnalysisEngine(settings, store);
       ManagedChannel ch = NettyChannelBuilder.forTarget("127.0.0.1:" + node.port()).usePlaintext().build();
@@ -544,6 +559,8 @@ public final class GlmBench {
         median(engine) - median(scan) - median(compute));
     System.out.printf(Locale.ROOT, "  transport + audit + gate (gRPC - engine)           %7.1f ms%n",
         median(grpc) - median(engine));
+    System.out.printf(Locale.ROOT, "    of which one forced append (the audit log's write)  %7.1f ms (median of 10)%n",
+        median(force));
     System.out.printf(Locale.ROOT, "  alternative: the round as one DuckDB aggregate query %7.1f ms (X'WX, X'Wz, deviance%n"
         + "    in SQL, no rows cross JDBC; timing sketch only, without R's logit thresholds)%n", median(sql));
   }
