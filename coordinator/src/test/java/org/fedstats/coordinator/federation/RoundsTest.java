@@ -223,13 +223,15 @@ class RoundsTest {
   @Test
   void anAnalysisWithoutAUnitIsNotSentToAnyNode() throws Exception {
     FakeNode site1 = node("site1", 1);
-    Federation f = new Federation(List.of(site1.client(meters)), Duration.ofSeconds(5));
+    Federation f = new Federation(List.of(site1.client(meters)), Duration.ofSeconds(5), 8,
+        Analyses.builtIn().without(Analysis.KindCase.GLM));
     resources.add(f);
     f.refresh().join();
     assertThatThrownBy(() -> f.run(TOY, "alice")).isInstanceOfSatisfying(RequestRejected.class, e -> {
       assertThat(e.status().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
       assertThat(e.status().getDescription())
-          .isEqualTo("this coordinator does not run glm analyses; it runs count, summary, table, histogram");
+          .isEqualTo("this coordinator does not run glm analyses; it runs "
+              + Analyses.builtIn().without(Analysis.KindCase.GLM).names());
     });
     assertThat(site1.requests).isEmpty();
     assertThat(f.inFlight()).isZero();

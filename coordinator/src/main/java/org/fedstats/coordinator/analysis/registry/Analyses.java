@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.fedstats.coordinator.analysis.CoordinatorAnalysis;
 import org.fedstats.coordinator.analysis.count.CountUnit;
+import org.fedstats.coordinator.analysis.glm.GlmUnit;
 import org.fedstats.coordinator.analysis.histogram.HistogramUnit;
 import org.fedstats.coordinator.analysis.summary.SummaryUnit;
 import org.fedstats.coordinator.analysis.table.TableUnit;
@@ -23,7 +24,8 @@ public final class Analyses {
       new CountUnit(),
       new SummaryUnit(),
       new TableUnit(),
-      new HistogramUnit()));
+      new HistogramUnit(),
+      new GlmUnit()));
 
   private final Map<Analysis.KindCase, CoordinatorAnalysis> units = new EnumMap<>(Analysis.KindCase.class);
 
@@ -45,6 +47,13 @@ public final class Analyses {
     List<CoordinatorAnalysis> all = new ArrayList<>(units.values());
     all.removeIf(u -> u.kind() == unit.kind());
     all.add(unit);
+    return new Analyses(all);
+  }
+
+  /** These analyses without the unit of {@code kind}, if there is one. */
+  public Analyses without(Analysis.KindCase kind) {
+    List<CoordinatorAnalysis> all = new ArrayList<>(units.values());
+    all.removeIf(u -> u.kind() == kind);
     return new Analyses(all);
   }
 

@@ -1,0 +1,170 @@
+package org.fedstats.coordinator.federation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.fedstats.coordinator.testing.FakeNode;
+import org.fedstats.node.Node;
+import org.fedstats.node.testing.SharedData;
+import org.fedstats.proto.v1.Analysis;
+import org.fedstats.proto.v1.AnalysisRequest;
+import org.fedstats.proto.v1.AnalysisResponse;
+import org.fedstats.proto.v1.Coefficient;
+import org.fedstats.proto.v1.GlmAnalysis;
+import org.fedstats.proto.v1.GlmFamily;
+import org.fedstats.proto.v1.ModelFit;
+import org.fedstats.proto.v1.NodeServiceGrpc;
+import org.fedstats.proto.v1.RoundProgress;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The model analyses over three real nodes on in-process transport, compared with R's values on the pooled data.
+ * Prints the largest relative error against R of each comparison.
+ */
+class ModelsOverRealNodesTest {
+  private static final String ANALYSES = "count, lm, glm, correlation, chisq, meta";
+  private static final String LOGISTIC = "status ~ rx + sex + age + nodes + obstruct";
+
+  @TempDir
+  Path tmp;
+
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private final MeterRegistry meters = new SimpleMeterRegistry();
+
+  @AfterEach
+  void stop() throws Exception {
+    for (AutoCloseable r : resources.reversed()) {
+      r.close();
+    }
+  }
+
+  private Federation federation(String disclosure) throws Exception {
+    List<NodeClient> clients = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      clients.add(inProcessNode("site" + i, SharedData.colonDataset(i, ANALYSES, disclosure)));
+    }
+    return start(clients);
+  }
+
+  private Federation start(List<NodeClient> clients) {
+    Federation f = new Federation(clients, Duration.ofSeconds(30));
+    resources.add(f);
+    f.refresh().join();
+    return f;
+  }
+
+  private NodeClient inProcessNode(String nodeId, String datasets) throws Exception {
+    String name = serve(nodeId, datasets);
+    return new NodeClient(nodeId, name, InProcessChannelBuilder.forName(name).build(), meters);
+  }
+
+  /** Starts a real node; its in-process name. */
+  private String serve(String nodeId, String datasets) throws Exception {
+    Node node = Node.create(SharedData.node(tmp.resolve(nodeId + System.nanoTime()), nodeId, datasets), meters);
+    String name = "models-" + nodeId + "-" + System.nanoTime();
+    Server server = InProcessServerBuilder.forName(name).addService(node.service()).build().start();
+    resources.add(node);
+    resources.add(() -> server.shutdownNow().awaitTermination());
+    return name;
+  }
+
+  private static AnalysisRequest request(Analysis analysis) {
+    return AnalysisRequest.newBuilder().setDataset("colon").setAnalysis(analysis).build();
+  }
+
+  static Analysis glm(String formula, GlmFamily family) {
+    return Analysis.newBuilder().setGlm(GlmAnalysis.newBuilder().setFormula(formula).setFamily(family)).build();
+  }
+
+  static double relative(double actual, double expected) {
+    return Math.abs(actual - expected) / Math.abs(expected);
+  }
+
+  /** The largest relative error of the estimates and standard errors against R's; asserts each below tol. */
+  static double assertCoefficients(ModelFit fit, JsonNode ref, double tol) {
+    double worst = 0;
+    assertThat(fit.getCoefficientsList().stream().map(Coefficient::getTerm).toList())
+        .containsExactlyElementsOf(ref.get("terms").valueStream().map(JsonNode::asText).toList());
+    for (int i = 0; i < fit.getCoefficientsCount(); i++) {
+      double e = relative(fit.getCoefficients(i).getEstimate(), ref.get("estimate").get(i).asDouble());
+      double se = relative(fit.getCoefficients(i).getStdError(), ref.get("std_error").get(i).asDouble());
+      assertThat(e).as("estimate %d", i).isLessThan(tol);
+      assertThat(se).as("std error %d", i).isLessThan(tol);
+      worst = Math.max(worst, Math.max(e, se));
+    }
+    return worst;
+  }
+
+  @Test
+  void logisticRegressionEqualsRsGlm() throws Exception {
+    Federation f = federation("");
+    List<RoundProgress> progress = new CopyOnWriteArrayList<>();
+    AnalysisResponse r = f.runAsync(request(glm(LOGISTIC, GlmFamily.BINOMIAL)), "alice", progress::add).join();
+    assertThat(r.getPooledAvailable()).as(r.getPooledNote()).isTrue();
+    JsonNode colon = SharedData.reference("colon");
+    ModelFit fit = r.getPooled().getModelFit();
+    double worst = assertCoefficients(fit, colon.get("glm_logistic_status"), 1e-6);
+    JsonNode ref = colon.get("glm_logistic_status_fit");
+    assertThat(fit.getIterations()).isEqualTo(ref.get("iterations").asInt());
+    assertThat(fit.getConverged()).isTrue();
+    assertThat(fit.getDeviance()).isCloseTo(ref.get("deviance").asDouble(), within(1e-6));
+    assertThat(fit.getNullDeviance()).isCloseTo(ref.get("null_deviance").asDouble(), within(1e-6));
+    assertThat(fit.getAic()).isCloseTo(ref.get("aic").asDouble(), within(1e-6));
+    assertThat(fit.getDfResidual()).isEqualTo(ref.get("df_residual").asLong());
+    assertThat(fit.getDfNull()).isEqualTo(ref.get("df_residual").asLong() + 6);
+    assertThat(fit.getFamily()).isEqualTo("binomial");
+    assertThat(fit.getStatisticName()).isEqualTo("z");
+    assertThat(fit.getFormula()).isEqualTo(LOGISTIC);
+    assertThat(r.getPooledNote()).contains("converged after 4 iterations");
+    assertThat(r.getRounds()).isEqualTo(progress.size()).isGreaterThanOrEqualTo(4);
+    assertThat(progress.getFirst().getRelativeChange()).isNaN();
+    assertThat(progress.getFirst().getStage()).isEqualTo("irls");
+    assertThat(progress.getLast().getRelativeChange()).isLessThan(1e-8);
+    System.out.printf("glm logistic: max relative error vs R %.3g%n", worst);
+  }
+
+  @Test
+  void poissonRegressionEqualsRsGlm() throws Exception {
+    AnalysisResponse r = federation("").run(request(glm("nodes ~ age + sex + obstruct", GlmFamily.POISSON)),
+        "alice");
+    assertThat(r.getPooledAvailable()).as(r.getPooledNote()).isTrue();
+    double worst = assertCoefficients(r.getPooled().getModelFit(), SharedData.reference("colon")
+        .get("glm_poisson_nodes"), 1e-6);
+    assertThat(r.getPooled().getModelFit().getFamily()).isEqualTo("poisson");
+    System.out.printf("glm poisson: max relative error vs R %.3g%n", worst);
+  }
+
+  @Test
+  void aGlmRoundRefusedAtOneSiteGivesNoPooledValueAndSaysInWhichRound() throws Exception {
+    // site3 answers as a real node in rounds 0 and 1, and refuses round 2.
+    ManagedChannel channel = InProcessChannelBuilder.forName(serve("site3", SharedData.colonDataset(3, ANALYSES, "")))
+        .build();
+    resources.add(() -> channel.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS));
+    NodeServiceGrpc.NodeServiceBlockingStub real = NodeServiceGrpc.newBlockingStub(channel);
+    FakeNode site3 = new FakeNode("site3");
+    resources.add(site3);
+    site3.answers.set(r -> real.runAnalysis(r).getResult());
+    site3.refuses.set(r -> r.getRound() == 2);
+    Federation f = start(List.of(inProcessNode("site1", SharedData.colonDataset(1, ANALYSES, "")),
+        inProcessNode("site2", SharedData.colonDataset(2, ANALYSES, "")), site3.client(meters)));
+    AnalysisResponse r = f.run(request(glm(LOGISTIC, GlmFamily.BINOMIAL)), "alice");
+    assertThat(r.getPooledAvailable()).isFalse();
+    assertThat(r.hasPooled()).isFalse();
+    assertThat(r.getPooledNote()).startsWith("no pooled value: in round 2").contains("site3");
+    assertThat(r.getRounds()).isEqualTo(3);
+  }
+}
