@@ -234,6 +234,103 @@ public final class Design {
         return n.doubleValue();
     }
 
+    /**
+     * A row encoder for sites that stream many rows: values come in arrays in the order of {@code order} (which must
+     * name every model variable; other names, such as weights, are ignored), numbers for numeric variables and level
+     * indexes (in declared order) for categorical ones, and each row is written into a reused array. Equal to
+     * {@link #row} and {@link #response}, without a map or an allocation per row.
+     */
+    public Encoder encoder(List<String> order) {
+        return new Encoder(order);
+    }
+
+    /** See {@link #encoder}. Not thread-safe; one per reading thread. */
+    public final class Encoder {
+        private final int[][] termVariables;   // per term: positions in the value arrays
+        private final int[][] termFirst;       // per term and variable: first coded level (0 full, 1 contrasts), -1 numeric
+        private final int[][] termWidth;       // per term and variable: coded columns (1 for numeric)
+        private final int[] termOffset;        // per term: its first column
+        private final int[] termSize;          // per term: its number of columns
+        private final int responseAt;
+        private final boolean responseCategorical;
+
+        private Encoder(List<String> order) {
+            for (String v : variables()) {
+                if (!order.contains(v)) {
+                    throw new IllegalArgumentException("the encoder's order lacks the model variable '" + v + "'");
+                }
+            }
+            int terms = formula.terms().size();
+            termVariables = new int[terms][];
+            termFirst = new int[terms][];
+            termWidth = new int[terms][];
+            termOffset = new int[terms];
+            termSize = new int[terms];
+            int c = formula.intercept() ? 1 : 0;
+            for (int t = 0; t < terms; t++) {
+                List<String> vars = formula.terms().get(t).variables();
+                boolean[] full = fullCoding.get(t);
+                termVariables[t] = new int[vars.size()];
+                termFirst[t] = new int[vars.size()];
+                termWidth[t] = new int[vars.size()];
+                int size = 1;
+                for (int i = 0; i < vars.size(); i++) {
+                    termVariables[t][i] = order.indexOf(vars.get(i));
+                    if (kinds.get(vars.get(i)) instanceof VariableKind.Categorical cat) {
+                        termFirst[t][i] = full[i] ? 0 : 1;
+                        termWidth[t][i] = cat.levels().size() - termFirst[t][i];
+                    } else {
+                        termFirst[t][i] = -1;
+                        termWidth[t][i] = 1;
+                    }
+                    size *= termWidth[t][i];
+                }
+                termOffset[t] = c;
+                termSize[t] = size;
+                c += size;
+            }
+            responseAt = order.indexOf(formula.response());
+            responseCategorical = kinds.get(formula.response()) instanceof VariableKind.Categorical;
+        }
+
+        /** Writes the design columns of one row into {@code out} (length {@link #width()}). */
+        public void row(double[] numbers, int[] levels, double[] out) {
+            if (formula.intercept()) {
+                out[0] = 1.0;
+            }
+            for (int t = 0; t < termVariables.length; t++) {
+                int offset = termOffset[t];
+                java.util.Arrays.fill(out, offset, offset + termSize[t], 0.0);
+                double value = 1.0;
+                int position = 0;
+                int stride = 1;
+                boolean zero = false;
+                for (int i = 0; i < termVariables[t].length; i++) {
+                    int at = termVariables[t][i];
+                    if (termFirst[t][i] < 0) {
+                        value *= numbers[at];
+                    } else {
+                        int index = levels[at] - termFirst[t][i];
+                        if (index < 0) {
+                            zero = true;
+                        } else {
+                            position += index * stride;
+                        }
+                        stride *= termWidth[t][i];
+                    }
+                }
+                if (!zero) {
+                    out[offset + position] = value;
+                }
+            }
+        }
+
+        /** The response of one row: its number, or its level index (0 or 1) for a categorical response. */
+        public double response(double[] numbers, int[] levels) {
+            return responseCategorical ? levels[responseAt] : numbers[responseAt];
+        }
+    }
+
     @Override
     public String toString() {
         return "Design[" + formula + " -> " + columns + "]";

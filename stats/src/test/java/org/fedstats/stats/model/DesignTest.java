@@ -57,4 +57,39 @@ class DesignTest {
         assertThatThrownBy(() -> Design.of(Formula.parse("rx ~ age"), kinds)).hasMessageContaining("exactly two levels");
         assertThatThrownBy(() -> Design.of(Formula.parse("time ~ foo"), kinds)).hasMessageContaining("'foo'");
     }
+
+    @Test
+    void theStreamingEncoderWritesTheSameRowsAsRow() {
+        for (String f : java.util.List.of("status ~ rx + sex + age + nodes + obstruct", "time ~ rx*age + sex:nodes",
+                "status ~ rx + rx:age - 1", "time ~ age:rx:sex + differ")) {
+            Design design = Design.of(Formula.parse(f), kinds);
+            java.util.List<String> order = new java.util.ArrayList<>(design.variables());
+            java.util.Collections.reverse(order);
+            order.add("weight-not-in-the-model");
+            Design.Encoder encoder = design.encoder(order);
+            double[] numbers = new double[order.size()];
+            int[] levels = new int[order.size()];
+            double[] out = new double[design.width()];
+            int rows = 0;
+            for (Map<String, String> row : TestData.site("colon", 1)) {
+                Map<String, Object> typed = TestData.typed(design, row);
+                if (!design.isComplete(typed)) {
+                    continue;
+                }
+                for (int i = 0; i < order.size(); i++) {
+                    Object value = typed.get(order.get(i));
+                    if (value instanceof Number n) {
+                        numbers[i] = n.doubleValue();
+                    } else if (value instanceof String level) {
+                        levels[i] = ((VariableKind.Categorical) design.kind(order.get(i))).indexOf(level);
+                    }
+                }
+                encoder.row(numbers, levels, out);
+                assertThat(out).as(f).containsExactly(design.row(typed));
+                assertThat(encoder.response(numbers, levels)).isEqualTo(design.response(typed));
+                rows++;
+            }
+            assertThat(rows).isGreaterThan(290);
+        }
+    }
 }

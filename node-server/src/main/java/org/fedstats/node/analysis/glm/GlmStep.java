@@ -89,8 +89,8 @@ public final class GlmStep implements LocalAnalysis<GlmStep.Params> {
   public Release compute(Params p, LocalData data) throws SQLException {
     int width = p.request().interceptOnly() ? 1 : p.spec().parameters();
     GlmRound.Accumulator acc = new GlmRound.Accumulator(p.family(), width, p.request());
-    List<Released> released = p.spec().read(data, (x, y, w, offset) -> acc.add(
-        p.request().interceptOnly() ? new double[] {1.0} : x, y, w, offset));
+    // In an intercept-only round the accumulator uses a column of ones whatever the design row.
+    List<Released> released = p.spec().read(data, acc::add);
     GlmRoundStats s = acc.result();
     org.fedstats.proto.v1.GlmRoundStats.Builder b = org.fedstats.proto.v1.GlmRoundStats.newBuilder()
         .setN(s.n()).setDeviance(s.deviance()).setAicPart(s.aicSum()).setSumWeights(s.sumWeights())

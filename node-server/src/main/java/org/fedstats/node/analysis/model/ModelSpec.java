@@ -96,7 +96,7 @@ public final class ModelSpec {
     return design.width();
   }
 
-  /** One complete row, as the model sees it. */
+  /** One complete row, as the model sees it; {@code x} is reused for the next row, so copy it to keep it. */
   public interface RowSink {
     void accept(double[] x, double y, double weight, double offset);
   }
@@ -115,30 +115,58 @@ public final class ModelSpec {
     if (offset != null && !read.contains(offset)) {
       read.add(offset);
     }
-    String columns = read.stream()
-        .map(v -> v.type().isNumeric() ? "CAST(" + v.sqlIdentifier() + " AS DOUBLE)" : v.sqlIdentifier())
-        .collect(Collectors.joining(", "));
+    // Numeric variables as doubles; categorical ones as the index of their declared level (bound parameters), so
+    // that a row becomes design columns without a string, a map or a boxed value.
+    List<Object> params = new ArrayList<>();
+    StringBuilder columns = new StringBuilder();
+    for (Variable v : read) {
+      if (!columns.isEmpty()) {
+        columns.append(", ");
+      }
+      if (v.type().isNumeric()) {
+        columns.append("CAST(").append(v.sqlIdentifier()).append(" AS DOUBLE)");
+      } else {
+        columns.append("CASE ").append(v.sqlIdentifier());
+        for (int l = 0; l < v.levels().size(); l++) {
+          columns.append(" WHEN ? THEN ").append(l);
+          params.add(v.levels().get(l));
+        }
+        columns.append(" END");
+      }
+    }
     String complete = read.stream().map(v -> v.sqlIdentifier() + " IS NOT NULL").collect(Collectors.joining(" AND "));
     String sql = "SELECT " + columns + " FROM " + data.table() + " WHERE (" + data.cohortSql() + ") AND " + complete;
+    List<String> order = read.stream().map(Variable::name).toList();
+    Design.Encoder encoder = design.encoder(order);
+    int weightAt = weights == null ? -1 : order.indexOf(weights.name());
+    int offsetAt = offset == null ? -1 : order.indexOf(offset.name());
+    boolean[] numeric = new boolean[read.size()];
+    for (int i = 0; i < numeric.length; i++) {
+      numeric[i] = read.get(i).type().isNumeric();
+    }
+    double[] numbers = new double[read.size()];
+    int[] levels = new int[read.size()];
     int p = design.width();
+    double[] x = new double[p];
     long n = 0;
     long[] ones = new long[p];
     boolean[] binary = new boolean[p];
     java.util.Arrays.fill(binary, true);
     long responseOnes = 0;
     boolean binaryResponse = true;
-    Map<String, Object> values = new HashMap<>();
-    try (PreparedStatement ps = data.prepare(sql, data.cohortParams()); ResultSet rs = ps.executeQuery()) {
+    try (PreparedStatement ps = data.prepare(sql, data.withCohortParams(params)); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        values.clear();
-        for (int i = 0; i < read.size(); i++) {
-          Variable v = read.get(i);
-          values.put(v.name(), v.type().isNumeric() ? (Object) rs.getDouble(i + 1) : rs.getString(i + 1));
+        for (int i = 0; i < numeric.length; i++) {
+          if (numeric[i]) {
+            numbers[i] = rs.getDouble(i + 1);
+          } else {
+            levels[i] = rs.getInt(i + 1);
+          }
         }
-        double[] x = design.row(values);
-        double y = design.response(values);
-        double w = weights == null ? 1.0 : ((Number) values.get(weights.name())).doubleValue();
-        double off = offset == null ? 0.0 : ((Number) values.get(offset.name())).doubleValue();
+        encoder.row(numbers, levels, x);
+        double y = encoder.response(numbers, levels);
+        double w = weightAt < 0 ? 1.0 : numbers[weightAt];
+        double off = offsetAt < 0 ? 0.0 : numbers[offsetAt];
         n++;
         for (int j = 0; j < p; j++) {
           if (x[j] == 1.0) {
