@@ -26,7 +26,7 @@ import org.fedstats.coordinator.config.CoordinatorSettings;
 import org.fedstats.node.NodeServer;
 import org.fedstats.node.config.NodeConfigLoader;
 import org.fedstats.node.config.NodeSettings;
-import org.fedstats.node.dataset.DatasetStore;
+import org.fedstats.node.store.DatasetStore;
 import org.fedstats.node.gate.AnalysisEngine;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.AnalysisEvent;
