@@ -24,6 +24,7 @@ import org.fedstats.proto.v1.AnalysisResponse;
 import org.fedstats.proto.v1.Coefficient;
 import org.fedstats.proto.v1.GlmAnalysis;
 import org.fedstats.proto.v1.GlmFamily;
+import org.fedstats.proto.v1.LinearModelAnalysis;
 import org.fedstats.proto.v1.ModelFit;
 import org.fedstats.proto.v1.NodeServiceGrpc;
 import org.fedstats.proto.v1.RoundProgress;
@@ -166,5 +167,31 @@ class ModelsOverRealNodesTest {
     assertThat(r.hasPooled()).isFalse();
     assertThat(r.getPooledNote()).startsWith("no pooled value: in round 2").contains("site3");
     assertThat(r.getRounds()).isEqualTo(3);
+  }
+
+  @Test
+  void linearRegressionEqualsRsLm() throws Exception {
+    AnalysisResponse r = federation("").run(request(Analysis.newBuilder().setLm(LinearModelAnalysis.newBuilder()
+        .setFormula("time ~ age + sex + nodes + rx")).build()), "alice");
+    assertThat(r.getPooledAvailable()).as(r.getPooledNote()).isTrue();
+    JsonNode colon = SharedData.reference("colon");
+    ModelFit fit = r.getPooled().getModelFit();
+    double worst = assertCoefficients(fit, colon.get("lm_time"), 1e-8);
+    JsonNode ref = colon.get("lm_time_fit");
+    for (String[] field : new String[][] {{"r_squared", "R2"}, {"adj_r_squared", "adjR2"}, {"sigma", "sigma"}}) {
+      double actual = switch (field[0]) {
+        case "r_squared" -> fit.getRSquared();
+        case "adj_r_squared" -> fit.getAdjRSquared();
+        default -> fit.getSigma();
+      };
+      double e = relative(actual, ref.get(field[0]).asDouble());
+      assertThat(e).as(field[1]).isLessThan(1e-8);
+      worst = Math.max(worst, e);
+    }
+    assertThat(fit.getDfResidual()).isEqualTo(ref.get("df_residual").asLong());
+    assertThat(fit.getN()).isEqualTo(fit.getDfResidual() + 6);
+    assertThat(fit.getFStatistic()).isPositive();
+    assertThat(r.getRounds()).isEqualTo(1);
+    System.out.printf("lm: max relative error vs R %.3g%n", worst);
   }
 }

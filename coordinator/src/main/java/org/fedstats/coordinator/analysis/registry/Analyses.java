@@ -11,6 +11,7 @@ import org.fedstats.coordinator.analysis.CoordinatorAnalysis;
 import org.fedstats.coordinator.analysis.count.CountUnit;
 import org.fedstats.coordinator.analysis.glm.GlmUnit;
 import org.fedstats.coordinator.analysis.histogram.HistogramUnit;
+import org.fedstats.coordinator.analysis.lm.LinearModelUnit;
 import org.fedstats.coordinator.analysis.summary.SummaryUnit;
 import org.fedstats.coordinator.analysis.table.TableUnit;
 import org.fedstats.proto.v1.Analysis;
@@ -25,7 +26,8 @@ public final class Analyses {
       new SummaryUnit(),
       new TableUnit(),
       new HistogramUnit(),
-      new GlmUnit()));
+      new GlmUnit(),
+      new LinearModelUnit()));
 
   private final Map<Analysis.KindCase, CoordinatorAnalysis> units = new EnumMap<>(Analysis.KindCase.class);
 
