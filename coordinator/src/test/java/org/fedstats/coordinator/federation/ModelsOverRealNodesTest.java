@@ -21,6 +21,8 @@ import org.fedstats.node.testing.SharedData;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.AnalysisRequest;
 import org.fedstats.proto.v1.AnalysisResponse;
+import org.fedstats.proto.v1.ChiSquaredAnalysis;
+import org.fedstats.proto.v1.ChiSquaredResult;
 import org.fedstats.proto.v1.Coefficient;
 import org.fedstats.proto.v1.GlmAnalysis;
 import org.fedstats.proto.v1.GlmFamily;
@@ -193,5 +195,18 @@ class ModelsOverRealNodesTest {
     assertThat(fit.getFStatistic()).isPositive();
     assertThat(r.getRounds()).isEqualTo(1);
     System.out.printf("lm: max relative error vs R %.3g%n", worst);
+  }
+
+  @Test
+  void chiSquaredTestEqualsRsChisqTest() throws Exception {
+    AnalysisResponse r = federation("").run(request(Analysis.newBuilder().setChisq(ChiSquaredAnalysis.newBuilder()
+        .setRowVariable("rx").setColumnVariable("status")).build()), "alice");
+    assertThat(r.getPooledAvailable()).as(r.getPooledNote()).isTrue();
+    ChiSquaredResult chisq = r.getPooled().getChisq();
+    double e = relative(chisq.getStatistic(), SharedData.reference("colon").get("chisq_rx_status").asDouble());
+    assertThat(e).isLessThan(1e-10);
+    assertThat(chisq.getDf()).isEqualTo(2);
+    assertThat(chisq.getTable().getRowLevelsList()).containsExactly("Obs", "Lev", "Lev+5FU");
+    System.out.printf("chisq: relative error vs R %.3g%n", e);
   }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.fedstats.coordinator.analysis.CoordinatorAnalysis;
+import org.fedstats.coordinator.analysis.chisq.ChiSquaredUnit;
 import org.fedstats.coordinator.analysis.count.CountUnit;
 import org.fedstats.coordinator.analysis.glm.GlmUnit;
 import org.fedstats.coordinator.analysis.histogram.HistogramUnit;
@@ -27,7 +28,8 @@ public final class Analyses {
       new TableUnit(),
       new HistogramUnit(),
       new GlmUnit(),
-      new LinearModelUnit()));
+      new LinearModelUnit(),
+      new ChiSquaredUnit()));
 
   private final Map<Analysis.KindCase, CoordinatorAnalysis> units = new EnumMap<>(Analysis.KindCase.class);
 
