@@ -24,6 +24,8 @@ import org.fedstats.proto.v1.AnalysisResponse;
 import org.fedstats.proto.v1.ChiSquaredAnalysis;
 import org.fedstats.proto.v1.ChiSquaredResult;
 import org.fedstats.proto.v1.Coefficient;
+import org.fedstats.proto.v1.CorrelationAnalysis;
+import org.fedstats.proto.v1.CorrelationResult;
 import org.fedstats.proto.v1.GlmAnalysis;
 import org.fedstats.proto.v1.GlmFamily;
 import org.fedstats.proto.v1.LinearModelAnalysis;
@@ -208,5 +210,23 @@ class ModelsOverRealNodesTest {
     assertThat(chisq.getDf()).isEqualTo(2);
     assertThat(chisq.getTable().getRowLevelsList()).containsExactly("Obs", "Lev", "Lev+5FU");
     System.out.printf("chisq: relative error vs R %.3g%n", e);
+  }
+
+  /**
+   * Site 1 leaves fewer than 10 records out for a missing value of nodes, so under the default minimum cell count
+   * it refuses; these nodes allow cells of 1.
+   */
+  @Test
+  void correlationEqualsRsCor() throws Exception {
+    AnalysisResponse r = federation("min-cell-count: 1").run(request(Analysis.newBuilder().setCorrelation(
+        CorrelationAnalysis.newBuilder().addVariables("age").addVariables("nodes")).build()), "alice");
+    assertThat(r.getPooledAvailable()).as(r.getPooledNote()).isTrue();
+    CorrelationResult c = r.getPooled().getCorrelation();
+    double e = relative(c.getCorrelation(1), SharedData.reference("colon").get("cor_age_nodes").asDouble());
+    assertThat(e).isLessThan(1e-10);
+    assertThat(c.getCorrelation(2)).isEqualTo(c.getCorrelation(1));
+    assertThat(c.getPValue(1)).isBetween(0.0, 1.0);
+    assertThat(c.getPooled().getVariablesList()).containsExactly("age", "nodes");
+    System.out.printf("correlation: relative error vs R %.3g%n", e);
   }
 }

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.fedstats.coordinator.analysis.CoordinatorAnalysis;
 import org.fedstats.coordinator.analysis.chisq.ChiSquaredUnit;
+import org.fedstats.coordinator.analysis.correlation.CorrelationUnit;
 import org.fedstats.coordinator.analysis.count.CountUnit;
 import org.fedstats.coordinator.analysis.glm.GlmUnit;
 import org.fedstats.coordinator.analysis.histogram.HistogramUnit;
@@ -29,7 +30,8 @@ public final class Analyses {
       new HistogramUnit(),
       new GlmUnit(),
       new LinearModelUnit(),
-      new ChiSquaredUnit()));
+      new ChiSquaredUnit(),
+      new CorrelationUnit()));
 
   private final Map<Analysis.KindCase, CoordinatorAnalysis> units = new EnumMap<>(Analysis.KindCase.class);
 
