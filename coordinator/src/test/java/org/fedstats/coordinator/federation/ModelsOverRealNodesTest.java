@@ -29,6 +29,8 @@ import org.fedstats.proto.v1.CorrelationResult;
 import org.fedstats.proto.v1.GlmAnalysis;
 import org.fedstats.proto.v1.GlmFamily;
 import org.fedstats.proto.v1.LinearModelAnalysis;
+import org.fedstats.proto.v1.MetaResult;
+import org.fedstats.proto.v1.MetaTerm;
 import org.fedstats.proto.v1.ModelFit;
 import org.fedstats.proto.v1.NodeServiceGrpc;
 import org.fedstats.proto.v1.RoundProgress;
@@ -228,5 +230,49 @@ class ModelsOverRealNodesTest {
     assertThat(c.getPValue(1)).isBetween(0.0, 1.0);
     assertThat(c.getPooled().getVariablesList()).containsExactly("age", "nodes");
     System.out.printf("correlation: relative error vs R %.3g%n", e);
+  }
+
+  /** |actual − expected| relative to |expected|, or absolute when R's value is 0 (τ², I²). */
+  private static double error(double actual, JsonNode expected) {
+    double e = expected.asDouble();
+    return e == 0 ? Math.abs(actual) : relative(actual, e);
+  }
+
+  @Test
+  void metaAnalysisEqualsMetaforPerTerm() throws Exception {
+    AnalysisResponse r = federation("").run(request(Analysis.newBuilder().setMeta(
+        org.fedstats.proto.v1.MetaAnalysis.newBuilder().setModel(GlmAnalysis.newBuilder().setFormula(LOGISTIC)
+            .setFamily(GlmFamily.BINOMIAL))).build()), "alice");
+    assertThat(r.getPooledAvailable()).as(r.getPooledNote()).isTrue();
+    MetaResult meta = r.getPooled().getMeta();
+    JsonNode terms = SharedData.reference("colon").get("meta_logistic_status").get("terms");
+    assertThat(meta.getTermsCount()).isEqualTo(terms.size());
+    double worst = 0;
+    for (int t = 0; t < terms.size(); t++) {
+      JsonNode ref = terms.get(t);
+      MetaTerm term = meta.getTerms(t);
+      assertThat(term.getTerm()).isEqualTo(ref.get("term").asText());
+      assertThat(term.getNodeIdsList()).containsExactly("site1", "site2", "site3");
+      List<Double> errors = new ArrayList<>();
+      for (int s = 0; s < 3; s++) {
+        errors.add(error(term.getSiteEstimates(s), ref.get("site_estimates").get(s)));
+        errors.add(error(term.getSiteVariances(s), ref.get("site_variances").get(s)));
+      }
+      JsonNode fixed = ref.get("fixed");
+      errors.add(error(term.getFixed().getEstimate(), fixed.get("estimate")));
+      errors.add(error(term.getFixed().getStdError(), fixed.get("std_error")));
+      errors.add(error(term.getQ(), fixed.get("Q")));
+      errors.add(error(term.getI2(), fixed.get("I2")));
+      for (var pair : List.of(java.util.Map.entry(term.getDersimonianLaird(), ref.get("dersimonian_laird")),
+          java.util.Map.entry(term.getReml(), ref.get("reml")))) {
+        errors.add(error(pair.getKey().getEstimate(), pair.getValue().get("estimate")));
+        errors.add(error(pair.getKey().getStdError(), pair.getValue().get("std_error")));
+        errors.add(error(pair.getKey().getTau2(), pair.getValue().get("tau2")));
+      }
+      double max = errors.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+      assertThat(max).as("term %s: %s", ref.get("term").asText(), errors).isLessThan(1e-6);
+      worst = Math.max(worst, max);
+    }
+    System.out.printf("meta: max relative error vs metafor %.3g%n", worst);
   }
 }

@@ -14,6 +14,7 @@ import org.fedstats.coordinator.analysis.count.CountUnit;
 import org.fedstats.coordinator.analysis.glm.GlmUnit;
 import org.fedstats.coordinator.analysis.histogram.HistogramUnit;
 import org.fedstats.coordinator.analysis.lm.LinearModelUnit;
+import org.fedstats.coordinator.analysis.meta.MetaAnalysisUnit;
 import org.fedstats.coordinator.analysis.summary.SummaryUnit;
 import org.fedstats.coordinator.analysis.table.TableUnit;
 import org.fedstats.proto.v1.Analysis;
@@ -31,7 +32,8 @@ public final class Analyses {
       new GlmUnit(),
       new LinearModelUnit(),
       new ChiSquaredUnit(),
-      new CorrelationUnit()));
+      new CorrelationUnit(),
+      new MetaAnalysisUnit()));
 
   private final Map<Analysis.KindCase, CoordinatorAnalysis> units = new EnumMap<>(Analysis.KindCase.class);
 
