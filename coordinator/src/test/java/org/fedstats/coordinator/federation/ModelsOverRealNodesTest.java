@@ -275,4 +275,24 @@ class ModelsOverRealNodesTest {
     }
     System.out.printf("meta: max relative error vs metafor %.3g%n", worst);
   }
+
+  @Test
+  void aMetaAnalysisOverTheSitesThatAnsweredWhenPartialResultsAreAllowed() throws Exception {
+    String nobody = "models-down-" + System.nanoTime();
+    ManagedChannel down = InProcessChannelBuilder.forName(nobody).build();
+    resources.add(() -> down.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS));
+    Federation f = start(List.of(inProcessNode("site1", SharedData.colonDataset(1, ANALYSES, "")),
+        new NodeClient("site2", nobody, down, meters),
+        inProcessNode("site3", SharedData.colonDataset(3, ANALYSES, ""))));
+    AnalysisResponse r = f.run(request(Analysis.newBuilder().setMeta(org.fedstats.proto.v1.MetaAnalysis.newBuilder()
+        .setModel(GlmAnalysis.newBuilder().setFormula(LOGISTIC).setFamily(GlmFamily.BINOMIAL))).build())
+        .toBuilder().setAllowPartial(true).build(), "alice");
+    assertThat(r.getPooledAvailable()).as(r.getPooledNote()).isTrue();
+    JsonNode terms = SharedData.reference("colon").get("meta_logistic_status").get("terms");
+    MetaTerm rx = r.getPooled().getMeta().getTerms(1);
+    assertThat(rx.getNodeIdsList()).containsExactly("site1", "site3");
+    assertThat(rx.getSiteEstimatesList()).hasSize(2);
+    assertThat(relative(rx.getSiteEstimates(1), terms.get(1).get("site_estimates").get(2).asDouble()))
+        .isLessThan(1e-6);
+  }
 }
