@@ -21,9 +21,16 @@ import org.fedstats.node.testing.SharedData;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.AnalysisRequest;
 import org.fedstats.proto.v1.AnalysisResponse;
+import org.fedstats.proto.v1.ChiSquaredAnalysis;
+import org.fedstats.proto.v1.ChiSquaredResult;
 import org.fedstats.proto.v1.Coefficient;
+import org.fedstats.proto.v1.CorrelationAnalysis;
+import org.fedstats.proto.v1.CorrelationResult;
 import org.fedstats.proto.v1.GlmAnalysis;
 import org.fedstats.proto.v1.GlmFamily;
+import org.fedstats.proto.v1.LinearModelAnalysis;
+import org.fedstats.proto.v1.MetaResult;
+import org.fedstats.proto.v1.MetaTerm;
 import org.fedstats.proto.v1.ModelFit;
 import org.fedstats.proto.v1.NodeServiceGrpc;
 import org.fedstats.proto.v1.RoundProgress;
@@ -166,5 +173,126 @@ class ModelsOverRealNodesTest {
     assertThat(r.hasPooled()).isFalse();
     assertThat(r.getPooledNote()).startsWith("no pooled value: in round 2").contains("site3");
     assertThat(r.getRounds()).isEqualTo(3);
+  }
+
+  @Test
+  void linearRegressionEqualsRsLm() throws Exception {
+    AnalysisResponse r = federation("").run(request(Analysis.newBuilder().setLm(LinearModelAnalysis.newBuilder()
+        .setFormula("time ~ age + sex + nodes + rx")).build()), "alice");
+    assertThat(r.getPooledAvailable()).as(r.getPooledNote()).isTrue();
+    JsonNode colon = SharedData.reference("colon");
+    ModelFit fit = r.getPooled().getModelFit();
+    double worst = assertCoefficients(fit, colon.get("lm_time"), 1e-8);
+    JsonNode ref = colon.get("lm_time_fit");
+    for (String[] field : new String[][] {{"r_squared", "R2"}, {"adj_r_squared", "adjR2"}, {"sigma", "sigma"}}) {
+      double actual = switch (field[0]) {
+        case "r_squared" -> fit.getRSquared();
+        case "adj_r_squared" -> fit.getAdjRSquared();
+        default -> fit.getSigma();
+      };
+      double e = relative(actual, ref.get(field[0]).asDouble());
+      assertThat(e).as(field[1]).isLessThan(1e-8);
+      worst = Math.max(worst, e);
+    }
+    assertThat(fit.getDfResidual()).isEqualTo(ref.get("df_residual").asLong());
+    assertThat(fit.getN()).isEqualTo(fit.getDfResidual() + 6);
+    assertThat(fit.getFStatistic()).isPositive();
+    assertThat(r.getRounds()).isEqualTo(1);
+    System.out.printf("lm: max relative error vs R %.3g%n", worst);
+  }
+
+  @Test
+  void chiSquaredTestEqualsRsChisqTest() throws Exception {
+    AnalysisResponse r = federation("").run(request(Analysis.newBuilder().setChisq(ChiSquaredAnalysis.newBuilder()
+        .setRowVariable("rx").setColumnVariable("status")).build()), "alice");
+    assertThat(r.getPooledAvailable()).as(r.getPooledNote()).isTrue();
+    ChiSquaredResult chisq = r.getPooled().getChisq();
+    double e = relative(chisq.getStatistic(), SharedData.reference("colon").get("chisq_rx_status").asDouble());
+    assertThat(e).isLessThan(1e-10);
+    assertThat(chisq.getDf()).isEqualTo(2);
+    assertThat(chisq.getTable().getRowLevelsList()).containsExactly("Obs", "Lev", "Lev+5FU");
+    System.out.printf("chisq: relative error vs R %.3g%n", e);
+  }
+
+  /**
+   * Site 1 leaves fewer than 10 records out for a missing value of nodes, so under the default minimum cell count
+   * it refuses; these nodes allow cells of 1.
+   */
+  @Test
+  void correlationEqualsRsCor() throws Exception {
+    AnalysisResponse r = federation("min-cell-count: 1").run(request(Analysis.newBuilder().setCorrelation(
+        CorrelationAnalysis.newBuilder().addVariables("age").addVariables("nodes")).build()), "alice");
+    assertThat(r.getPooledAvailable()).as(r.getPooledNote()).isTrue();
+    CorrelationResult c = r.getPooled().getCorrelation();
+    double e = relative(c.getCorrelation(1), SharedData.reference("colon").get("cor_age_nodes").asDouble());
+    assertThat(e).isLessThan(1e-10);
+    assertThat(c.getCorrelation(2)).isEqualTo(c.getCorrelation(1));
+    assertThat(c.getPValue(1)).isBetween(0.0, 1.0);
+    assertThat(c.getPooled().getVariablesList()).containsExactly("age", "nodes");
+    System.out.printf("correlation: relative error vs R %.3g%n", e);
+  }
+
+  /** |actual − expected| relative to |expected|, or absolute when R's value is 0 (τ², I²). */
+  private static double error(double actual, JsonNode expected) {
+    double e = expected.asDouble();
+    return e == 0 ? Math.abs(actual) : relative(actual, e);
+  }
+
+  @Test
+  void metaAnalysisEqualsMetaforPerTerm() throws Exception {
+    AnalysisResponse r = federation("").run(request(Analysis.newBuilder().setMeta(
+        org.fedstats.proto.v1.MetaAnalysis.newBuilder().setModel(GlmAnalysis.newBuilder().setFormula(LOGISTIC)
+            .setFamily(GlmFamily.BINOMIAL))).build()), "alice");
+    assertThat(r.getPooledAvailable()).as(r.getPooledNote()).isTrue();
+    MetaResult meta = r.getPooled().getMeta();
+    JsonNode terms = SharedData.reference("colon").get("meta_logistic_status").get("terms");
+    assertThat(meta.getTermsCount()).isEqualTo(terms.size());
+    double worst = 0;
+    for (int t = 0; t < terms.size(); t++) {
+      JsonNode ref = terms.get(t);
+      MetaTerm term = meta.getTerms(t);
+      assertThat(term.getTerm()).isEqualTo(ref.get("term").asText());
+      assertThat(term.getNodeIdsList()).containsExactly("site1", "site2", "site3");
+      List<Double> errors = new ArrayList<>();
+      for (int s = 0; s < 3; s++) {
+        errors.add(error(term.getSiteEstimates(s), ref.get("site_estimates").get(s)));
+        errors.add(error(term.getSiteVariances(s), ref.get("site_variances").get(s)));
+      }
+      JsonNode fixed = ref.get("fixed");
+      errors.add(error(term.getFixed().getEstimate(), fixed.get("estimate")));
+      errors.add(error(term.getFixed().getStdError(), fixed.get("std_error")));
+      errors.add(error(term.getQ(), fixed.get("Q")));
+      errors.add(error(term.getI2(), fixed.get("I2")));
+      for (var pair : List.of(java.util.Map.entry(term.getDersimonianLaird(), ref.get("dersimonian_laird")),
+          java.util.Map.entry(term.getReml(), ref.get("reml")))) {
+        errors.add(error(pair.getKey().getEstimate(), pair.getValue().get("estimate")));
+        errors.add(error(pair.getKey().getStdError(), pair.getValue().get("std_error")));
+        errors.add(error(pair.getKey().getTau2(), pair.getValue().get("tau2")));
+      }
+      double max = errors.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+      assertThat(max).as("term %s: %s", ref.get("term").asText(), errors).isLessThan(1e-6);
+      worst = Math.max(worst, max);
+    }
+    System.out.printf("meta: max relative error vs metafor %.3g%n", worst);
+  }
+
+  @Test
+  void aMetaAnalysisOverTheSitesThatAnsweredWhenPartialResultsAreAllowed() throws Exception {
+    String nobody = "models-down-" + System.nanoTime();
+    ManagedChannel down = InProcessChannelBuilder.forName(nobody).build();
+    resources.add(() -> down.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS));
+    Federation f = start(List.of(inProcessNode("site1", SharedData.colonDataset(1, ANALYSES, "")),
+        new NodeClient("site2", nobody, down, meters),
+        inProcessNode("site3", SharedData.colonDataset(3, ANALYSES, ""))));
+    AnalysisResponse r = f.run(request(Analysis.newBuilder().setMeta(org.fedstats.proto.v1.MetaAnalysis.newBuilder()
+        .setModel(GlmAnalysis.newBuilder().setFormula(LOGISTIC).setFamily(GlmFamily.BINOMIAL))).build())
+        .toBuilder().setAllowPartial(true).build(), "alice");
+    assertThat(r.getPooledAvailable()).as(r.getPooledNote()).isTrue();
+    JsonNode terms = SharedData.reference("colon").get("meta_logistic_status").get("terms");
+    MetaTerm rx = r.getPooled().getMeta().getTerms(1);
+    assertThat(rx.getNodeIdsList()).containsExactly("site1", "site3");
+    assertThat(rx.getSiteEstimatesList()).hasSize(2);
+    assertThat(relative(rx.getSiteEstimates(1), terms.get(1).get("site_estimates").get(2).asDouble()))
+        .isLessThan(1e-6);
   }
 }

@@ -8,9 +8,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.fedstats.coordinator.analysis.CoordinatorAnalysis;
+import org.fedstats.coordinator.analysis.chisq.ChiSquaredUnit;
+import org.fedstats.coordinator.analysis.correlation.CorrelationUnit;
 import org.fedstats.coordinator.analysis.count.CountUnit;
 import org.fedstats.coordinator.analysis.glm.GlmUnit;
 import org.fedstats.coordinator.analysis.histogram.HistogramUnit;
+import org.fedstats.coordinator.analysis.lm.LinearModelUnit;
+import org.fedstats.coordinator.analysis.meta.MetaAnalysisUnit;
 import org.fedstats.coordinator.analysis.summary.SummaryUnit;
 import org.fedstats.coordinator.analysis.table.TableUnit;
 import org.fedstats.proto.v1.Analysis;
@@ -25,7 +29,11 @@ public final class Analyses {
       new SummaryUnit(),
       new TableUnit(),
       new HistogramUnit(),
-      new GlmUnit()));
+      new GlmUnit(),
+      new LinearModelUnit(),
+      new ChiSquaredUnit(),
+      new CorrelationUnit(),
+      new MetaAnalysisUnit()));
 
   private final Map<Analysis.KindCase, CoordinatorAnalysis> units = new EnumMap<>(Analysis.KindCase.class);
 

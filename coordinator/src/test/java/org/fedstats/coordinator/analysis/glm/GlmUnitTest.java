@@ -118,4 +118,24 @@ class GlmUnitTest {
         .build()))).isInstanceOfSatisfying(RoundDriver.Fail.class,
             f -> assertThat(f.reason()).contains("changed between rounds"));
   }
+
+  /** Deviances that never settle: after R's 25 iterations the fit comes back, marked as not converged. */
+  @Test
+  void aFitThatDoesNotConvergeIsReturnedWithConvergedFalseAndANote() {
+    RoundDriver d = unit.driver(GLM);
+    RoundDriver.Step step = null;
+    for (int round = 0; round < 40 && !(step instanceof RoundDriver.Done); round++) {
+      GlmRoundStats s = GlmRoundStats.newBuilder().setN(10).addColumns("(Intercept)").addXtwx(2.1).addXtwz(-1.2)
+          .setDeviance(round % 2 == 0 ? 12 : 14).setSumWeights(10).setSumWeightedResponse(3).setNullDeviance(12.2)
+          .build();
+      step = d.next(List.of(SiteOutcome.newBuilder().setNodeId("a")
+          .setResult(AnalysisResult.newBuilder().setGlmRound(s)).build()));
+      assertThat(step).isNotInstanceOf(RoundDriver.Fail.class);
+    }
+    assertThat(step).isInstanceOfSatisfying(RoundDriver.Done.class, done -> {
+      assertThat(done.pooled().getModelFit().getConverged()).isFalse();
+      assertThat(done.pooled().getModelFit().getIterations()).isEqualTo(25);
+      assertThat(done.note()).contains("did not converge after 25 iterations");
+    });
+  }
 }

@@ -14,11 +14,13 @@ class AnalysesTest {
   @Test
   void everyBuiltInAnalysisHasOneUnitOfItsKind() {
     for (Analysis.KindCase kind : List.of(Analysis.KindCase.COUNT, Analysis.KindCase.SUMMARY,
-        Analysis.KindCase.TABLE, Analysis.KindCase.HISTOGRAM, Analysis.KindCase.GLM)) {
+        Analysis.KindCase.TABLE, Analysis.KindCase.HISTOGRAM, Analysis.KindCase.GLM, Analysis.KindCase.LM,
+        Analysis.KindCase.CHISQ, Analysis.KindCase.CORRELATION,
+        Analysis.KindCase.META)) {
       assertThat(Analyses.builtIn().of(kind)).hasValueSatisfying(u -> assertThat(u.kind()).isEqualTo(kind));
     }
     assertThat(Analyses.builtIn().without(Analysis.KindCase.GLM).of(Analysis.KindCase.GLM)).isEmpty();
-    assertThat(Analyses.builtIn().names()).isEqualTo("count, summary, table, histogram, glm");
+    assertThat(Analyses.builtIn().names()).isEqualTo("count, summary, table, histogram, lm, glm, correlation, chisq, meta");
   }
 
   @Test
@@ -37,6 +39,6 @@ class AnalysesTest {
     Analyses replaced = Analyses.builtIn().with(other);
     assertThat(replaced.of(Analysis.KindCase.COUNT)).containsSame(other);
     assertThat(Analyses.builtIn().of(Analysis.KindCase.COUNT).orElseThrow()).isNotSameAs(other);
-    assertThat(replaced.names()).isEqualTo("count, summary, table, histogram, glm");
+    assertThat(replaced.names()).isEqualTo("count, summary, table, histogram, lm, glm, correlation, chisq, meta");
   }
 }
