@@ -4,6 +4,8 @@ import java.util.List;
 import org.fedstats.client.analysis.Unit;
 import org.fedstats.client.analysis.count.CountUnit;
 import org.fedstats.client.analysis.histogram.HistogramUnit;
+import org.fedstats.client.analysis.model.GlmUnit;
+import org.fedstats.client.analysis.model.LmUnit;
 import org.fedstats.client.analysis.summary.SummaryUnit;
 import org.fedstats.client.analysis.table.TableUnit;
 import org.fedstats.proto.v1.Analysis;
@@ -17,7 +19,9 @@ public final class Analyses {
       CountUnit.UNIT,
       SummaryUnit.UNIT,
       TableUnit.UNIT,
-      HistogramUnit.UNIT);
+      HistogramUnit.UNIT,
+      LmUnit.UNIT,
+      GlmUnit.UNIT);
 
   private Analyses() {}
 

@@ -9,6 +9,10 @@ import org.fedstats.client.analysis.count.Count;
 import org.fedstats.client.analysis.count.CountUnit;
 import org.fedstats.client.analysis.histogram.Histogram;
 import org.fedstats.client.analysis.histogram.HistogramUnit;
+import org.fedstats.client.analysis.model.Family;
+import org.fedstats.client.analysis.model.GlmUnit;
+import org.fedstats.client.analysis.model.LmUnit;
+import org.fedstats.client.analysis.model.ModelFitView;
 import org.fedstats.client.analysis.summary.Summary;
 import org.fedstats.client.analysis.summary.SummaryUnit;
 import org.fedstats.client.analysis.table.Table;
@@ -90,6 +94,21 @@ public final class Query {
 
   public Result<Histogram> histogram(String variable, List<Double> breaks) {
     return run(HistogramUnit.spec(variable, breaks));
+  }
+
+  /** A linear model, e.g. {@code lm("time ~ age + sex + nodes + rx")}; the formula is passed verbatim. */
+  public Result<ModelFitView> lm(String formula) {
+    return run(LmUnit.spec(formula));
+  }
+
+  /** A generalised linear model, e.g. {@code glm("status ~ rx + age", Family.BINOMIAL)}. */
+  public Result<ModelFitView> glm(String formula, Family family) {
+    return run(GlmUnit.spec(formula, family));
+  }
+
+  /** A GLM with prior weights and an offset (each a declared numeric variable, or null for none). */
+  public Result<ModelFitView> glm(String formula, Family family, String weights, String offset) {
+    return run(GlmUnit.spec(formula, family, weights, offset));
   }
 
   /** Runs an analysis of any unit, e.g. {@code query.run(SummaryUnit.spec("age"))}. */
