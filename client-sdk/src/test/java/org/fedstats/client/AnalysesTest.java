@@ -23,7 +23,7 @@ class AnalysesTest {
   @Test
   void listsTheUnitsWithTheirCommands() {
     assertThat(Analyses.all()).extracting(Unit::name).containsExactly("count", "summary", "table", "histogram", "lm",
-        "glm");
+        "glm", "chisq", "correlation", "meta");
     for (Unit<?> unit : Analyses.all()) {
       assertThat(unit.command().getAnnotation(Command.class).name()).isEqualTo(unit.name());
       assertThat(unit.multiRound()).isEqualTo(unit.name().equals("glm"));

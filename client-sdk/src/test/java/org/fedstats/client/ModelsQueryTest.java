@@ -9,6 +9,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.fedstats.client.Results.Result;
+import org.fedstats.client.analysis.chisq.ChiSquared;
+import org.fedstats.client.analysis.correlation.Correlation;
+import org.fedstats.client.analysis.meta.Meta;
 import org.fedstats.client.analysis.model.Family;
 import org.fedstats.client.analysis.model.ModelFitView;
 import org.fedstats.client.testing.CannedModels;
@@ -139,6 +142,38 @@ class ModelsQueryTest {
       assertThat(fit.fPValue()).isEqualTo(4.3e-18);
       assertThat(fit.coefficient("nodes").statistic()).isEqualTo(-8.395);
       assertThat(r.sites()).allSatisfy(s -> assertThat(s.result().orElseThrow().n()).isGreaterThan(300));
+    }
+  }
+
+  @Test
+  void chisqCorrelationAndMetaDecodeTheirPooledResults() throws Exception {
+    try (FakeCoordinator coordinator = coordinator(); FederationClient client = connect(coordinator)) {
+      ChiSquared x = client.dataset("colon").chisq("rx", "status").pooledOrThrow();
+      assertThat(asked.getLast().getAnalysis().getChisq().getColumnVariable()).isEqualTo("status");
+      assertThat(x.statistic()).isEqualTo(12.2664);
+      assertThat(x.df()).isEqualTo(2);
+      assertThat(x.smallExpected()).isTrue();
+      assertThat(x.counts()[2][1]).isEqualTo(6 * 21);
+
+      Result<Correlation> c = client.dataset("colon").correlation(List.of("age", "time", "nodes"));
+      assertThat(asked.getLast().getAnalysis().getCorrelation().getVariablesList())
+          .containsExactly("age", "time", "nodes");
+      assertThat(c.pooledOrThrow().n()).isEqualTo(903);
+      assertThat(c.pooledOrThrow().correlation("age", "time")).isEqualTo(-0.0928 * 2);
+      assertThat(c.pooledOrThrow().pValue("time", "nodes")).isEqualTo(0.00513 * 3);
+      assertThat(c.sites().getFirst().result().orElseThrow().pooled()).isFalse();
+      assertThatThrownBy(() -> client.dataset("colon").correlation(List.of("age")))
+          .hasMessage("a correlation needs at least two variables");
+
+      Result<Meta> m = client.dataset("colon").meta("status ~ rx + age", Family.BINOMIAL);
+      assertThat(asked.getLast().getAnalysis().getMeta().getModel()).isEqualTo(GlmAnalysis.newBuilder()
+          .setFormula("status ~ rx + age").setFamily(GlmFamily.BINOMIAL).build());
+      Meta.Term rx = m.pooledOrThrow().term("rxLev");
+      assertThat(rx.nodeIds()).containsExactly("site1", "site2", "site3");
+      assertThat(rx.siteEstimates()).hasSize(3);
+      assertThat(rx.reml().tau2()).isEqualTo(0.0017);
+      assertThat(rx.i2()).isEqualTo(12.5);
+      assertThat(m.sites().get(1).result().orElseThrow().n()).isEqualTo(304);
     }
   }
 }

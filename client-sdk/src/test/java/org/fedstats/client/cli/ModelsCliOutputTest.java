@@ -44,7 +44,10 @@ class ModelsCliOutputTest {
     List<List<String>> commands = List.of(
         List.of("lm", "colon", "time ~ age + sex + nodes + rx"),
         List.of("glm", "colon", "status ~ rx + sex + age + nodes + obstruct", "--family", "binomial"),
-        List.of("glm", "colon", "status ~ rx", "--family", "BINOMIAL", "--weights", "nonconverging"));
+        List.of("glm", "colon", "status ~ rx", "--family", "BINOMIAL", "--weights", "nonconverging"),
+        List.of("chisq", "colon", "rx", "status"),
+        List.of("correlation", "colon", "age", "time", "nodes"),
+        List.of("meta", "colon", "status ~ rx + age", "--family", "binomial"));
     List<List<String>> cases = new ArrayList<>();
     for (String dataset : List.of("colon", "partial")) {
       for (String format : List.of("text", "json", "csv")) {
@@ -55,7 +58,7 @@ class ModelsCliOutputTest {
         }
       }
     }
-    for (String command : List.of("lm", "glm")) {
+    for (String command : List.of("lm", "glm", "chisq", "correlation", "meta")) {
       cases.add(List.of("help", command));
     }
     return cases.stream();

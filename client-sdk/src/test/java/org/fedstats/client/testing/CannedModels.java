@@ -5,12 +5,20 @@ import java.util.List;
 import org.fedstats.proto.v1.AnalysisRequest;
 import org.fedstats.proto.v1.AnalysisResponse;
 import org.fedstats.proto.v1.AnalysisResult;
+import org.fedstats.proto.v1.ChiSquaredResult;
 import org.fedstats.proto.v1.Coefficient;
+import org.fedstats.proto.v1.CorrelationResult;
+import org.fedstats.proto.v1.CorrelationStats;
 import org.fedstats.proto.v1.GlmRoundStats;
 import org.fedstats.proto.v1.LinearModelStats;
+import org.fedstats.proto.v1.MetaResult;
+import org.fedstats.proto.v1.MetaTerm;
 import org.fedstats.proto.v1.ModelFit;
+import org.fedstats.proto.v1.PooledEstimate;
 import org.fedstats.proto.v1.Refusal;
 import org.fedstats.proto.v1.SiteOutcome;
+import org.fedstats.proto.v1.TableCell;
+import org.fedstats.proto.v1.TableResult;
 
 /**
  * Hand-made answers to the model and test analyses (lm, glm, chisq, correlation, meta), for a {@link FakeCoordinator}:
@@ -78,8 +86,81 @@ public final class CannedModels {
             !a.getGlm().getWeights().equals("nonconverging"))).build());
         yield l;
       }
+      case CHISQ -> List.of(table(1, false), table(2, false), table(3, false), table(6, true));
+      case CORRELATION -> {
+        List<String> v = a.getCorrelation().getVariablesList();
+        List<AnalysisResult> l = new ArrayList<>();
+        for (long n : new long[] {300, 301, 302}) {
+          CorrelationStats.Builder s = CorrelationStats.newBuilder().setN(n).addAllVariables(v);
+          v.forEach(x -> s.addMean(50 + n % 7));
+          l.add(AnalysisResult.newBuilder().setCorrelationStats(s).build());
+        }
+        int k = v.size();
+        CorrelationResult.Builder c = CorrelationResult.newBuilder().setPooled(CorrelationStats.newBuilder()
+            .setN(903).addAllVariables(v));
+        for (int i = 0; i < k; i++) {
+          c.getPooledBuilder().addMean(10.0 * (i + 1));
+          for (int j = 0; j < k; j++) {
+            double r = i == j ? 1 : -0.0928 * (1 + Math.min(i, j) + Math.max(i, j));
+            c.addCorrelation(r).addCovariance(r * 12.5).addPValue(i == j ? Double.NaN : 0.00513 * (i + j));
+          }
+        }
+        l.add(AnalysisResult.newBuilder().setCorrelation(c).build());
+        yield l;
+      }
+      case META -> {
+        List<AnalysisResult> l = new ArrayList<>();
+        List<String> terms = List.of("(Intercept)", "rxLev", "rxLev+5FU", "age");
+        for (int s = 0; s < 3; s++) {
+          ModelFit.Builder f = ModelFit.newBuilder().setFormula(a.getMeta().getModel().getFormula())
+              .setFamily("binomial").setStatisticName("z").setN(303 + s);
+          for (int i = 0; i < terms.size(); i++) {
+            f.addCoefficients(Coefficient.newBuilder().setTerm(terms.get(i)).setEstimate(0.1 * i - 0.05 * s)
+                .setStdError(0.2 + 0.01 * i));
+          }
+          l.add(AnalysisResult.newBuilder().setModelFit(f).build());
+        }
+        MetaResult.Builder m = MetaResult.newBuilder().setFormula(a.getMeta().getModel().getFormula())
+            .setFamily("binomial");
+        for (int i = 0; i < terms.size(); i++) {
+          double se = 0.2 + 0.01 * i;
+          m.addTerms(MetaTerm.newBuilder().setTerm(terms.get(i)).addAllNodeIds(List.of("site1", "site2", "site3"))
+              .addAllSiteEstimates(List.of(0.1 * i, 0.1 * i - 0.05, 0.1 * i - 0.1))
+              .addAllSiteVariances(List.of(se * se, se * se, se * se))
+              .setFixed(estimate(0.1 * i - 0.05, se / Math.sqrt(3), 0))
+              .setDersimonianLaird(estimate(0.1 * i - 0.05, se / Math.sqrt(3) * 1.1, 0.0021 * i))
+              .setReml(estimate(0.1 * i - 0.05, se / Math.sqrt(3) * 1.05, 0.0017 * i))
+              .setQ(0.19 + i).setQPValue(0.91 - 0.2 * i).setI2(i == 0 ? 0 : 12.5 * i));
+        }
+        l.add(AnalysisResult.newBuilder().setMeta(m).build());
+        yield l;
+      }
       default -> throw new IllegalArgumentException(a.getKindCase().name());
     };
+  }
+
+  private static PooledEstimate estimate(double estimate, double se, double tau2) {
+    return PooledEstimate.newBuilder().setEstimate(estimate).setStdError(se).setZ(estimate / se)
+        .setPValue(0.0123).setCiLow(estimate - 1.959964 * se).setCiHigh(estimate + 1.959964 * se).setTau2(tau2)
+        .build();
+  }
+
+  /** rx by status, k times a base table; the pooled one is the chi-squared result (small expected counts). */
+  private static AnalysisResult table(long k, boolean pooled) {
+    List<String> rows = List.of("Obs", "Lev", "Lev+5FU");
+    List<String> columns = List.of("0", "1");
+    TableResult.Builder t = TableResult.newBuilder().setRowVariable("rx").setColumnVariable("status")
+        .addAllRowLevels(rows).addAllColumnLevels(columns);
+    for (int r = 0; r < rows.size(); r++) {
+      for (int c = 0; c < columns.size(); c++) {
+        t.addCells(TableCell.newBuilder().setRow(rows.get(r)).setColumn(columns.get(c)).setCount(k * (10 * r + c)));
+      }
+    }
+    if (!pooled) {
+      return AnalysisResult.newBuilder().setTable(t).build();
+    }
+    return AnalysisResult.newBuilder().setChisq(ChiSquaredResult.newBuilder().setTable(t).setStatistic(12.2664)
+        .setDf(2).setPValue(0.002167).setSmallExpected(true)).build();
   }
 
   public static AnalysisResponse answer(AnalysisRequest request) {
