@@ -2,8 +2,13 @@ package org.fedstats.client;
 
 import java.util.List;
 import org.fedstats.client.analysis.Unit;
+import org.fedstats.client.analysis.chisq.ChiSquaredUnit;
+import org.fedstats.client.analysis.correlation.CorrelationUnit;
 import org.fedstats.client.analysis.count.CountUnit;
 import org.fedstats.client.analysis.histogram.HistogramUnit;
+import org.fedstats.client.analysis.model.GlmUnit;
+import org.fedstats.client.analysis.meta.MetaUnit;
+import org.fedstats.client.analysis.model.LmUnit;
 import org.fedstats.client.analysis.summary.SummaryUnit;
 import org.fedstats.client.analysis.table.TableUnit;
 import org.fedstats.proto.v1.Analysis;
@@ -17,7 +22,12 @@ public final class Analyses {
       CountUnit.UNIT,
       SummaryUnit.UNIT,
       TableUnit.UNIT,
-      HistogramUnit.UNIT);
+      HistogramUnit.UNIT,
+      LmUnit.UNIT,
+      GlmUnit.UNIT,
+      ChiSquaredUnit.UNIT,
+      CorrelationUnit.UNIT,
+      MetaUnit.UNIT);
 
   private Analyses() {}
 

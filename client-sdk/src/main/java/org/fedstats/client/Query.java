@@ -5,10 +5,20 @@ import java.util.Objects;
 import java.util.function.Consumer;
 import org.fedstats.client.Results.Result;
 import org.fedstats.client.analysis.AnalysisSpec;
+import org.fedstats.client.analysis.chisq.ChiSquared;
+import org.fedstats.client.analysis.chisq.ChiSquaredUnit;
+import org.fedstats.client.analysis.correlation.Correlation;
+import org.fedstats.client.analysis.correlation.CorrelationUnit;
 import org.fedstats.client.analysis.count.Count;
 import org.fedstats.client.analysis.count.CountUnit;
 import org.fedstats.client.analysis.histogram.Histogram;
 import org.fedstats.client.analysis.histogram.HistogramUnit;
+import org.fedstats.client.analysis.meta.Meta;
+import org.fedstats.client.analysis.meta.MetaUnit;
+import org.fedstats.client.analysis.model.Family;
+import org.fedstats.client.analysis.model.GlmUnit;
+import org.fedstats.client.analysis.model.LmUnit;
+import org.fedstats.client.analysis.model.ModelFitView;
 import org.fedstats.client.analysis.summary.Summary;
 import org.fedstats.client.analysis.summary.SummaryUnit;
 import org.fedstats.client.analysis.table.Table;
@@ -90,6 +100,36 @@ public final class Query {
 
   public Result<Histogram> histogram(String variable, List<Double> breaks) {
     return run(HistogramUnit.spec(variable, breaks));
+  }
+
+  /** A linear model, e.g. {@code lm("time ~ age + sex + nodes + rx")}; the formula is passed verbatim. */
+  public Result<ModelFitView> lm(String formula) {
+    return run(LmUnit.spec(formula));
+  }
+
+  /** A generalised linear model, e.g. {@code glm("status ~ rx + age", Family.BINOMIAL)}. */
+  public Result<ModelFitView> glm(String formula, Family family) {
+    return run(GlmUnit.spec(formula, family));
+  }
+
+  /** A GLM with prior weights and an offset (each a declared numeric variable, or null for none). */
+  public Result<ModelFitView> glm(String formula, Family family, String weights, String offset) {
+    return run(GlmUnit.spec(formula, family, weights, offset));
+  }
+
+  /** Pearson's chi-squared test of independence of two categorical variables. */
+  public Result<ChiSquared> chisq(String rowVariable, String columnVariable) {
+    return run(ChiSquaredUnit.spec(rowVariable, columnVariable));
+  }
+
+  /** The correlation matrix of two or more numeric variables, with p-values. */
+  public Result<Correlation> correlation(List<String> variables) {
+    return run(CorrelationUnit.spec(variables));
+  }
+
+  /** A study-level meta-analysis: each site fits the GLM on its own records, the estimates are pooled. */
+  public Result<Meta> meta(String formula, Family family) {
+    return run(MetaUnit.spec(formula, family.proto()));
   }
 
   /** Runs an analysis of any unit, e.g. {@code query.run(SummaryUnit.spec("age"))}. */

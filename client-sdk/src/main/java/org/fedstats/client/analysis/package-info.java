@@ -1,6 +1,8 @@
 /**
  * The client side of the analyses, one package a unit ({@code count}, {@code summary}, {@code table},
- * {@code histogram}), and the small interface they implement: a {@link org.fedstats.client.analysis.View} decodes
+ * {@code histogram}, {@code chisq}, {@code correlation}, {@code meta}; {@code model} holds {@code lm} and
+ * {@code glm}, which share their view), and the small interface they implement: a
+ * {@link org.fedstats.client.analysis.View} decodes
  * and renders a unit's results, a {@link org.fedstats.client.analysis.AnalysisSpec} is an analysis ready to run with its
  * view, an {@link org.fedstats.client.analysis.AnalysisCommand} is its CLI subcommand (sharing
  * {@link org.fedstats.client.analysis.AnalysisOptions}), and a {@link org.fedstats.client.analysis.Unit} names the

@@ -43,8 +43,8 @@ class UnitDependenciesTest {
   @Test
   void unitsUseOnlyTheInterfaceAndTheInterfaceNoUnit() {
     Map<String, Set<String>> deps = packageDependencies();
-    List<String> units = Analyses.all().stream().map(u -> u.view().getClass().getPackageName()).toList();
-    assertThat(units).hasSize(4).allSatisfy(unit -> assertThat(unit).startsWith(SPI + "."));
+    List<String> units = Analyses.all().stream().map(u -> u.view().getClass().getPackageName()).distinct().toList();
+    assertThat(units).hasSizeGreaterThanOrEqualTo(4).allSatisfy(unit -> assertThat(unit).startsWith(SPI + "."));
     for (String unit : units) {
       assertThat(deps.getOrDefault(unit, Set.of())).as(unit).containsOnly(SPI);
     }

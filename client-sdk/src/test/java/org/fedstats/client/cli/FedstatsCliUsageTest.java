@@ -30,7 +30,7 @@ class FedstatsCliUsageTest {
         + "csv, not 'xml' (see 'fedstats count --help')" + System.lineSeparator());
     Run typo = run("cuont", "colon");
     assertThat(typo.exit()).isEqualTo(2);
-    assertThat(typo.err()).contains("did you mean count?").hasLineCount(1);
+    assertThat(typo.err()).contains("did you mean count").hasLineCount(1);
     Run http = run("--coordinator", "http://127.0.0.1:50060", "nodes");
     assertThat(http.exit()).isEqualTo(2);
     assertThat(http.err()).isEqualTo("fedstats: Invalid value for option '--coordinator': give the coordinator as "

@@ -1,0 +1,28 @@
+package org.fedstats.client.analysis.chisq;
+
+import java.util.List;
+
+/**
+ * Pearson's chi-squared test of independence (pooled), or a site's answer: its two-way table only ({@link #pooled()}
+ * false, the statistic NaN).
+ *
+ * @param counts counts[r][c], rows in {@code rowLevels} order, columns in {@code columnLevels} order
+ * @param smallExpected some expected count is below 5: the chi-squared approximation may be poor
+ */
+public record ChiSquared(boolean pooled, String rowVariable, String columnVariable, List<String> rowLevels,
+    List<String> columnLevels, long[][] counts, double statistic, long df, double pValue, boolean smallExpected) {
+  public ChiSquared {
+    rowLevels = List.copyOf(rowLevels);
+    columnLevels = List.copyOf(columnLevels);
+  }
+
+  public long total() {
+    long t = 0;
+    for (long[] r : counts) {
+      for (long c : r) {
+        t += c;
+      }
+    }
+    return t;
+  }
+}

@@ -1,0 +1,105 @@
+package org.fedstats.client.analysis.chisq;
+
+import static org.fedstats.client.analysis.Render.number;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.fedstats.client.analysis.AnalysisSpec;
+import org.fedstats.client.analysis.Unit;
+import org.fedstats.client.analysis.View;
+import org.fedstats.proto.v1.Analysis;
+import org.fedstats.proto.v1.AnalysisResult;
+import org.fedstats.proto.v1.ChiSquaredAnalysis;
+import org.fedstats.proto.v1.TableCell;
+import org.fedstats.proto.v1.TableResult;
+
+/** Chi-squared tests of independence: the request, and the pooled test (the sites answer with their tables). */
+public final class ChiSquaredUnit implements View<ChiSquared> {
+  public static final Unit<ChiSquared> UNIT = new Unit<>("chisq", Analysis.KindCase.CHISQ, new ChiSquaredUnit(),
+      ChiSquaredCommand.class, false);
+
+  private ChiSquaredUnit() {}
+
+  public static AnalysisSpec<ChiSquared> spec(String rowVariable, String columnVariable) {
+    return UNIT.spec(Analysis.newBuilder().setChisq(ChiSquaredAnalysis.newBuilder().setRowVariable(rowVariable)
+        .setColumnVariable(columnVariable)).build());
+  }
+
+  @Override
+  public ChiSquared decode(AnalysisResult result) {
+    return switch (result.getKindCase()) {
+      case CHISQ -> of(true, result.getChisq().getTable(), result.getChisq().getStatistic(),
+          result.getChisq().getDf(), result.getChisq().getPValue(), result.getChisq().getSmallExpected());
+      case TABLE -> of(false, result.getTable(), Double.NaN, 0, Double.NaN, false);
+      default -> throw View.unexpected(result, "chi-squared");
+    };
+  }
+
+  private static ChiSquared of(boolean pooled, TableResult t, double statistic, long df, double p, boolean small) {
+    List<String> cols = t.getColumnLevelsList();
+    long[][] counts = new long[t.getRowLevelsCount()][cols.size()];
+    for (TableCell c : t.getCellsList()) {
+      int r = t.getRowLevelsList().indexOf(c.getRow());
+      int k = cols.indexOf(c.getColumn());
+      if (r >= 0 && k >= 0) {
+        counts[r][k] = c.getCount();
+      }
+    }
+    return new ChiSquared(pooled, t.getRowVariable(), t.getColumnVariable(), t.getRowLevelsList(), cols, counts,
+        statistic, df, p, small);
+  }
+
+  @Override
+  public String brief(ChiSquared x) {
+    return x.pooled() ? test(x) : "table of " + x.total() + " records";
+  }
+
+  private static String test(ChiSquared x) {
+    return "X-squared = " + number(x.statistic()) + ", df = " + x.df() + ", p-value = " + number(x.pValue());
+  }
+
+  /** The test, a note when expected counts are small, then the pooled table. */
+  @Override
+  public List<String> detail(ChiSquared x) {
+    List<String> lines = new ArrayList<>();
+    lines.add(test(x));
+    if (x.smallExpected()) {
+      lines.add("NOTE: some expected counts are below 5; the chi-squared approximation may be poor");
+    }
+    List<String> header = new ArrayList<>();
+    header.add(x.rowVariable() + " \\ " + x.columnVariable());
+    header.addAll(x.columnLevels());
+    int width = Math.max(10, header.stream().mapToInt(String::length).max().orElse(10) + 2);
+    String cell = "%-" + width + "s";
+    StringBuilder line = new StringBuilder();
+    header.forEach(h -> line.append(String.format(cell, h)));
+    lines.add(line.toString().stripTrailing());
+    for (int r = 0; r < x.rowLevels().size(); r++) {
+      StringBuilder row = new StringBuilder(String.format(cell, x.rowLevels().get(r)));
+      for (long c : x.counts()[r]) {
+        row.append(String.format(cell, c));
+      }
+      lines.add(row.toString().stripTrailing());
+    }
+    return lines;
+  }
+
+  @Override
+  public List<String> csvColumns() {
+    return List.of("row", "column", "count", "statistic", "df", "p_value", "small_expected");
+  }
+
+  /** One row per cell, the test's columns repeated on each (empty for a site's table). */
+  @Override
+  public List<List<String>> csvRows(ChiSquared x) {
+    List<List<String>> rows = new ArrayList<>();
+    for (int r = 0; r < x.rowLevels().size(); r++) {
+      for (int c = 0; c < x.columnLevels().size(); c++) {
+        rows.add(List.of(x.rowLevels().get(r), x.columnLevels().get(c), Long.toString(x.counts()[r][c]),
+            x.pooled() ? Double.toString(x.statistic()) : "", x.pooled() ? Long.toString(x.df()) : "",
+            x.pooled() ? Double.toString(x.pValue()) : "", x.pooled() ? Boolean.toString(x.smallExpected()) : ""));
+      }
+    }
+    return rows;
+  }
+}

@@ -1,0 +1,121 @@
+package org.fedstats.client.analysis.correlation;
+
+import static org.fedstats.client.analysis.Render.number;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.fedstats.client.analysis.AnalysisSpec;
+import org.fedstats.client.analysis.Unit;
+import org.fedstats.client.analysis.View;
+import org.fedstats.proto.v1.Analysis;
+import org.fedstats.proto.v1.AnalysisResult;
+import org.fedstats.proto.v1.CorrelationAnalysis;
+import org.fedstats.proto.v1.CorrelationResult;
+import org.fedstats.proto.v1.CorrelationStats;
+
+/** Correlation matrices: the request, the pooled matrices and the sites' n. */
+public final class CorrelationUnit implements View<Correlation> {
+  public static final Unit<Correlation> UNIT = new Unit<>("correlation", Analysis.KindCase.CORRELATION,
+      new CorrelationUnit(), CorrelationCommand.class, false);
+
+  private CorrelationUnit() {}
+
+  /** At least two numeric variables. */
+  public static AnalysisSpec<Correlation> spec(List<String> variables) {
+    if (variables.size() < 2) {
+      throw new IllegalArgumentException("a correlation needs at least two variables");
+    }
+    return UNIT.spec(Analysis.newBuilder().setCorrelation(CorrelationAnalysis.newBuilder()
+        .addAllVariables(variables)).build());
+  }
+
+  @Override
+  public Correlation decode(AnalysisResult result) {
+    return switch (result.getKindCase()) {
+      case CORRELATION -> {
+        CorrelationResult c = result.getCorrelation();
+        int k = c.getPooled().getVariablesCount();
+        yield new Correlation(true, c.getPooled().getN(), c.getPooled().getVariablesList(),
+            c.getPooled().getMeanList(), square(c.getCovarianceList(), k), square(c.getCorrelationList(), k),
+            square(c.getPValueList(), k));
+      }
+      case CORRELATION_STATS -> {
+        CorrelationStats s = result.getCorrelationStats();
+        yield new Correlation(false, s.getN(), s.getVariablesList(), s.getMeanList(), new double[0][],
+            new double[0][], new double[0][]);
+      }
+      default -> throw View.unexpected(result, "correlation");
+    };
+  }
+
+  private static double[][] square(List<Double> rowMajor, int k) {
+    double[][] m = new double[k][k];
+    for (int i = 0; i < k; i++) {
+      for (int j = 0; j < k; j++) {
+        int at = i * k + j;
+        m[i][j] = at < rowMajor.size() ? rowMajor.get(at) : Double.NaN;
+      }
+    }
+    return m;
+  }
+
+  @Override
+  public String brief(Correlation c) {
+    if (!c.pooled()) {
+      return "n = " + c.n() + " complete cases";
+    }
+    return "n = " + c.n() + ", " + c.variables().size() + " variables";
+  }
+
+  /** n, the correlation matrix, then the p-values. */
+  @Override
+  public List<String> detail(Correlation c) {
+    List<String> lines = new ArrayList<>();
+    lines.add("n = " + c.n() + " complete cases");
+    lines.add("correlation:");
+    lines.addAll(matrix(c, c.correlation()));
+    lines.add("p-value (cor.test):");
+    lines.addAll(matrix(c, c.pValue()));
+    return lines;
+  }
+
+  private static List<String> matrix(Correlation c, double[][] m) {
+    int width = Math.max(10, c.variables().stream().mapToInt(String::length).max().orElse(10) + 2);
+    String cell = "%" + width + "s";
+    List<String> lines = new ArrayList<>();
+    StringBuilder header = new StringBuilder(String.format("%-" + width + "s", ""));
+    c.variables().forEach(v -> header.append(String.format(cell, v)));
+    lines.add(header.toString().stripTrailing());
+    for (int i = 0; i < m.length; i++) {
+      StringBuilder row = new StringBuilder(String.format("%-" + width + "s", c.variables().get(i)));
+      for (double v : m[i]) {
+        row.append(String.format(cell, number(v)));
+      }
+      lines.add(row.toString());
+    }
+    return lines;
+  }
+
+  @Override
+  public List<String> csvColumns() {
+    return List.of("variable1", "variable2", "n", "correlation", "covariance", "p_value");
+  }
+
+  /** One row per pair i < j; a site's answer: one row with its n. */
+  @Override
+  public List<List<String>> csvRows(Correlation c) {
+    List<List<String>> rows = new ArrayList<>();
+    if (!c.pooled()) {
+      rows.add(List.of("", "", Long.toString(c.n()), "", "", ""));
+      return rows;
+    }
+    for (int i = 0; i < c.variables().size(); i++) {
+      for (int j = i + 1; j < c.variables().size(); j++) {
+        rows.add(List.of(c.variables().get(i), c.variables().get(j), Long.toString(c.n()),
+            Double.toString(c.correlation()[i][j]), Double.toString(c.covariance()[i][j]),
+            Double.toString(c.pValue()[i][j])));
+      }
+    }
+    return rows;
+  }
+}
