@@ -85,6 +85,16 @@ fedstats summary colon age --where "rx in (Lev, Lev+5FU) and age >= 50"
 fedstats table colon rx status
 fedstats histogram colon age --breaks 0,40,50,60,70,100
 fedstats --format csv summary colon time --where "status = 1"
+fedstats chisq colon rx status
+fedstats correlation colon age time
+fedstats lm colon "time ~ age + sex + rx"
+echo
+echo "# A logistic regression fitted over the three sites: each round is printed (on stderr) as it completes."
+fedstats glm colon "status ~ rx + sex + age + obstruct" --family binomial 2>&1
+fedstats meta colon "status ~ rx + sex + age" --family binomial
+echo
+echo "# With lymph nodes in the model, each site would leave out its 5 to 7 patients without a count: refused."
+fedstats glm colon "status ~ rx + nodes" --family binomial
 echo
 echo "# A cohort too small to release: each site refuses it, so there is no pooled value."
 fedstats count colon --where "age < 30 and sex = 1"

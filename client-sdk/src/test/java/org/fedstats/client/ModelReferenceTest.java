@@ -139,6 +139,7 @@ class ModelReferenceTest {
     assertThat(fit.getAdjRSquared()).isCloseTo(f.get("adj_r_squared").asDouble(), within(1e-10));
     assertThat(fit.getSigma()).isCloseTo(f.get("sigma").asDouble(), within(1e-8 * f.get("sigma").asDouble()));
     assertThat(fit.getDfResidual()).isEqualTo(f.get("df_residual").asLong());
+    assertThat(fit.getDfNull() - fit.getDfResidual()).as("the F test's numerator df").isEqualTo(5);
     assertCoefficients(run("infert", Analysis.newBuilder().setLm(LinearModelAnalysis.newBuilder()
         .setFormula("age ~ parity + induced + spontaneous")).build()).getPooled().getModelFit(),
         infert.get("lm_age"), 1e-8);

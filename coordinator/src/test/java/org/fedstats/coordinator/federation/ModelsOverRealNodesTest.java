@@ -147,7 +147,7 @@ class ModelsOverRealNodesTest {
     assertThat(progress.getFirst().getRelativeChange()).isNaN();
     assertThat(progress.getFirst().getStage()).isEqualTo("irls");
     assertThat(progress.getLast().getRelativeChange()).isLessThan(1e-8);
-    System.out.printf("glm logistic: max relative error vs R %.3g%n", worst);
+    SharedData.report(String.format("glm logistic: max relative error vs R %.3g", worst));
   }
 
   @Test
@@ -158,7 +158,7 @@ class ModelsOverRealNodesTest {
     double worst = assertCoefficients(r.getPooled().getModelFit(), SharedData.reference("colon")
         .get("glm_poisson_nodes"), 1e-6);
     assertThat(r.getPooled().getModelFit().getFamily()).isEqualTo("poisson");
-    System.out.printf("glm poisson: max relative error vs R %.3g%n", worst);
+    SharedData.report(String.format("glm poisson: max relative error vs R %.3g", worst));
   }
 
   @Test
@@ -204,7 +204,7 @@ class ModelsOverRealNodesTest {
     assertThat(fit.getN()).isEqualTo(fit.getDfResidual() + 6);
     assertThat(fit.getFStatistic()).isPositive();
     assertThat(r.getRounds()).isEqualTo(1);
-    System.out.printf("lm: max relative error vs R %.3g%n", worst);
+    SharedData.report(String.format("lm: max relative error vs R %.3g", worst));
   }
 
   @Test
@@ -217,7 +217,7 @@ class ModelsOverRealNodesTest {
     assertThat(e).isLessThan(1e-10);
     assertThat(chisq.getDf()).isEqualTo(2);
     assertThat(chisq.getTable().getRowLevelsList()).containsExactly("Obs", "Lev", "Lev+5FU");
-    System.out.printf("chisq: relative error vs R %.3g%n", e);
+    SharedData.report(String.format("chisq: relative error vs R %.3g", e));
   }
 
   /**
@@ -235,7 +235,7 @@ class ModelsOverRealNodesTest {
     assertThat(c.getCorrelation(2)).isEqualTo(c.getCorrelation(1));
     assertThat(c.getPValue(1)).isBetween(0.0, 1.0);
     assertThat(c.getPooled().getVariablesList()).containsExactly("age", "nodes");
-    System.out.printf("correlation: relative error vs R %.3g%n", e);
+    SharedData.report(String.format("correlation: relative error vs R %.3g", e));
   }
 
   /** |actual − expected| relative to |expected|, or absolute when R's value is 0 (τ², I²). */
@@ -279,7 +279,7 @@ class ModelsOverRealNodesTest {
       assertThat(max).as("term %s: %s", ref.get("term").asText(), errors).isLessThan(1e-6);
       worst = Math.max(worst, max);
     }
-    System.out.printf("meta: max relative error vs metafor %.3g%n", worst);
+    SharedData.report(String.format("meta: max relative error vs metafor %.3g", worst));
   }
 
   @Test

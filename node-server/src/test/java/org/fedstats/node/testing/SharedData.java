@@ -58,6 +58,21 @@ public final class SharedData {
     return dir.toAbsolutePath().normalize();
   }
 
+  /**
+   * Records a measured agreement with R (or any figure a test measures) in target/agreement-with-R.txt of the
+   * module under test, instead of the build log, which stays quiet.
+   */
+  public static synchronized void report(String line) {
+    try {
+      Path file = Path.of("target", "agreement-with-R.txt");
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, line + System.lineSeparator(), java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** R's reference values for a dataset, computed on the pooled data. */
   public static JsonNode reference(String dataset) {
     try {

@@ -80,7 +80,14 @@ public final class CorrelationUnit implements View<Correlation> {
   }
 
   private static List<String> matrix(Correlation c, double[][] m) {
-    int width = Math.max(10, c.variables().stream().mapToInt(String::length).max().orElse(10) + 2);
+    // Every column as wide as its widest name or number, plus two spaces between columns.
+    int widest = c.variables().stream().mapToInt(String::length).max().orElse(0);
+    for (double[] row : m) {
+      for (double v : row) {
+        widest = Math.max(widest, number(v).length());
+      }
+    }
+    int width = Math.max(10, widest + 2);
     String cell = "%" + width + "s";
     List<String> lines = new ArrayList<>();
     StringBuilder header = new StringBuilder(String.format("%-" + width + "s", ""));

@@ -86,7 +86,8 @@ public final class LinearModelUnit extends CoordinatorAnalysis {
   /** The pooled model: deviance is the residual sum of squares, as R's {@code deviance(lm)}. */
   static ModelFit modelFit(String formula, LmFit fit) {
     ModelFit.Builder b = ModelFit.newBuilder().setFormula(formula).setFamily("gaussian (lm)").setStatisticName("t")
-        .setN(fit.n()).setDfResidual(fit.dfResidual()).setDeviance(fit.rss()).setSigma(fit.sigma())
+        .setN(fit.n()).setDfResidual(fit.dfResidual()).setDfNull(fit.dfResidual() + fit.fNumeratorDf())
+        .setDeviance(fit.rss()).setSigma(fit.sigma())
         .setRSquared(fit.rSquared()).setAdjRSquared(fit.adjRSquared()).setFStatistic(fit.fStatistic())
         .setFPValue(fit.fPValue()).setConverged(true);
     for (int i = 0; i < fit.columns().size(); i++) {
