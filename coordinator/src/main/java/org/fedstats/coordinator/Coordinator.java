@@ -27,7 +27,7 @@ import org.fedstats.coordinator.service.RequesterInterceptor;
 
 /** A running coordinator: its node connections, periodic health checks and the researcher-facing gRPC server. */
 public final class Coordinator implements AutoCloseable {
-  /** gRPC's hard limit on a researcher's message; {@link Federation#MAX_REQUEST_BYTES} is the checked one. */
+  /** gRPC's hard limit on a researcher's message; {@link org.fedstats.common.Contract#MAX_REQUEST_BYTES} is the checked one. */
   public static final int MAX_INBOUND_BYTES = 1024 * 1024;
 
   private final Federation federation;

@@ -61,7 +61,6 @@ public final class CoordinatorMain implements Callable<Integer> {
 
   /** The build's version, from the jar's manifest ("dev" when run from classes). */
   static String version() {
-    String v = CoordinatorMain.class.getPackage().getImplementationVersion();
-    return v == null ? "dev" : v;
+    return org.fedstats.common.Contract.version(CoordinatorMain.class);
   }
 }

@@ -179,8 +179,7 @@ public final class FedstatsCli implements Callable<Integer> {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = FedstatsCli.class.getPackage().getImplementationVersion();
-      return new String[] {"fedstats " + (v == null ? "dev" : v)};
+      return new String[] {"fedstats " + org.fedstats.common.Contract.version(FedstatsCli.class)};
     }
   }
 

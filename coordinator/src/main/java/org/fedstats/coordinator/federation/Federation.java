@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.fedstats.common.Contract;
 import org.fedstats.common.Text;
 import org.fedstats.coordinator.analysis.CoordinatorAnalysis;
 import org.fedstats.coordinator.analysis.registry.Analyses;
@@ -36,8 +37,6 @@ import org.fedstats.proto.v1.RoundProgress;
  * request allows.
  */
 public final class Federation implements AutoCloseable {
-  /** Largest research request accepted; typed requests are small, so anything bigger is a mistake or an attack. */
-  public static final int MAX_REQUEST_BYTES = 64 * 1024;
 
   /**
    * Most rounds of fan-out one request may take: a multi-round analysis still going after this many ends without a
@@ -194,9 +193,9 @@ public final class Federation implements AutoCloseable {
 
   /** The unit that runs a valid request. */
   private CoordinatorAnalysis validate(AnalysisRequest request) {
-    if (request.getSerializedSize() > MAX_REQUEST_BYTES) {
+    if (request.getSerializedSize() > Contract.MAX_REQUEST_BYTES) {
       throw new RequestRejected(Status.INVALID_ARGUMENT.withDescription("request is " + request.getSerializedSize()
-          + " bytes; the limit is " + MAX_REQUEST_BYTES));
+          + " bytes; the limit is " + Contract.MAX_REQUEST_BYTES));
     }
     if (request.getDataset().isEmpty()) {
       throw new RequestRejected(Status.INVALID_ARGUMENT.withDescription("the request names no dataset"));

@@ -1,5 +1,7 @@
 package org.fedstats.coordinator.analysis.chisq;
 
+import org.fedstats.common.Contract;
+
 import java.util.List;
 import java.util.Optional;
 import org.fedstats.coordinator.analysis.CoordinatorAnalysis;
@@ -18,7 +20,7 @@ import org.fedstats.stats.table.CountTable;
 /**
  * Pearson's chi-squared test of independence (R's {@code chisq.test(table(a, b), correct = FALSE)}) in one round:
  * the sites answer with their two-way table, checked and pooled as the table analysis does; the records with no
- * value (the {@value TableUnit#MISSING_LEVEL} row and column) are left out, as R's {@code table()} leaves NA out,
+ * value (the {@value Contract#MISSING_LEVEL} row and column) are left out, as R's {@code table()} leaves NA out,
  * and the test is computed from the pooled cells. Rows or columns with no records at all are left out of the test.
  */
 public final class ChiSquaredUnit extends CoordinatorAnalysis {
@@ -64,10 +66,10 @@ public final class ChiSquaredUnit extends CoordinatorAnalysis {
   /** The table without its missing-value row and column. */
   static TableResult withoutMissing(TableResult t) {
     TableResult.Builder b = t.toBuilder().clearRowLevels().clearColumnLevels().clearCells();
-    t.getRowLevelsList().stream().filter(l -> !l.equals(TableUnit.MISSING_LEVEL)).forEach(b::addRowLevels);
-    t.getColumnLevelsList().stream().filter(l -> !l.equals(TableUnit.MISSING_LEVEL)).forEach(b::addColumnLevels);
-    t.getCellsList().stream().filter(c -> !c.getRow().equals(TableUnit.MISSING_LEVEL)
-        && !c.getColumn().equals(TableUnit.MISSING_LEVEL)).forEach(b::addCells);
+    t.getRowLevelsList().stream().filter(l -> !l.equals(Contract.MISSING_LEVEL)).forEach(b::addRowLevels);
+    t.getColumnLevelsList().stream().filter(l -> !l.equals(Contract.MISSING_LEVEL)).forEach(b::addColumnLevels);
+    t.getCellsList().stream().filter(c -> !c.getRow().equals(Contract.MISSING_LEVEL)
+        && !c.getColumn().equals(Contract.MISSING_LEVEL)).forEach(b::addCells);
     return b.build();
   }
 }

@@ -1,5 +1,7 @@
 package org.fedstats.coordinator.analysis.table;
 
+import org.fedstats.common.Contract;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -25,8 +27,6 @@ import org.fedstats.proto.v1.VariableInfo;
  * are public for analyses whose sites answer with a table (chi-squared).
  */
 public final class TableUnit extends CoordinatorAnalysis {
-  /** Matches the node's label for records with no value: always the last level. */
-  public static final String MISSING_LEVEL = "<missing>";
 
   public TableUnit() {
     super(Analysis.KindCase.TABLE, AnalysisResult.KindCase.TABLE);
@@ -95,7 +95,7 @@ public final class TableUnit extends CoordinatorAnalysis {
     }
     VariableInfo v = variable.get();
     for (String level : levels) {
-      if (level.equals(MISSING_LEVEL) || fits(v, level)) {
+      if (level.equals(Contract.MISSING_LEVEL) || fits(v, level)) {
         continue;
       }
       return Optional.of("a table with " + axis + " level '" + Text.echo(level) + "', which is not a level of "
@@ -147,13 +147,13 @@ public final class TableUnit extends CoordinatorAnalysis {
   static List<String> mergeLevels(List<? extends List<String>> siteLevels) {
     LinkedHashSet<String> union = new LinkedHashSet<>();
     siteLevels.forEach(union::addAll);
-    boolean missing = union.remove(MISSING_LEVEL);
+    boolean missing = union.remove(Contract.MISSING_LEVEL);
     List<String> levels = new ArrayList<>(union);
     if (levels.stream().allMatch(TableUnit::isInteger)) {
       levels.sort(Comparator.comparingLong(Long::parseLong));
     }
     if (missing) {
-      levels.add(MISSING_LEVEL);
+      levels.add(Contract.MISSING_LEVEL);
     }
     return levels;
   }
