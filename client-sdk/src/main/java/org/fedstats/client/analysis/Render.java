@@ -1,8 +1,10 @@
 package org.fedstats.client.analysis;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
-/** Number formatting shared by the views and the command line's listings. */
+/** Number and table formatting shared by the views and the command line's listings. */
 public final class Render {
   private Render() {}
 
@@ -12,5 +14,26 @@ public final class Render {
       return "NA";
     }
     return String.format(Locale.ROOT, "%.6g", v).replaceAll("(\\.\\d*?)0+(e|$)", "$1$2").replaceAll("\\.(e|$)", "$1");
+  }
+
+  /**
+   * A table of counts as text: the header line, then a line a row (its label, then its counts), in left-aligned
+   * columns as wide as the widest header plus two, and at least 10.
+   */
+  public static List<String> counts(List<String> header, List<String> rowLabels, long[][] counts) {
+    int width = Math.max(10, header.stream().mapToInt(String::length).max().orElse(10) + 2);
+    String cell = "%-" + width + "s";
+    List<String> lines = new ArrayList<>();
+    StringBuilder line = new StringBuilder();
+    header.forEach(h -> line.append(String.format(cell, h)));
+    lines.add(line.toString().stripTrailing());
+    for (int r = 0; r < rowLabels.size(); r++) {
+      StringBuilder row = new StringBuilder(String.format(cell, rowLabels.get(r)));
+      for (long c : counts[r]) {
+        row.append(String.format(cell, c));
+      }
+      lines.add(row.toString().stripTrailing());
+    }
+    return lines;
   }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.fedstats.client.analysis.AnalysisSpec;
 import org.fedstats.client.analysis.Unit;
+import org.fedstats.client.analysis.Render;
 import org.fedstats.client.analysis.View;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.AnalysisResult;
@@ -69,18 +70,7 @@ public final class ChiSquaredUnit implements View<ChiSquared> {
     List<String> header = new ArrayList<>();
     header.add(x.rowVariable() + " \\ " + x.columnVariable());
     header.addAll(x.columnLevels());
-    int width = Math.max(10, header.stream().mapToInt(String::length).max().orElse(10) + 2);
-    String cell = "%-" + width + "s";
-    StringBuilder line = new StringBuilder();
-    header.forEach(h -> line.append(String.format(cell, h)));
-    lines.add(line.toString().stripTrailing());
-    for (int r = 0; r < x.rowLevels().size(); r++) {
-      StringBuilder row = new StringBuilder(String.format(cell, x.rowLevels().get(r)));
-      for (long c : x.counts()[r]) {
-        row.append(String.format(cell, c));
-      }
-      lines.add(row.toString().stripTrailing());
-    }
+    lines.addAll(Render.counts(header, x.rowLevels(), x.counts()));
     return lines;
   }
 

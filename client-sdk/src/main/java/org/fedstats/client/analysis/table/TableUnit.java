@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.fedstats.client.analysis.AnalysisSpec;
 import org.fedstats.client.analysis.Unit;
+import org.fedstats.client.analysis.Render;
 import org.fedstats.client.analysis.View;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.AnalysisResult;
@@ -58,20 +59,7 @@ public final class TableUnit implements View<Table> {
     List<String> header = new ArrayList<>();
     header.add(twoWay ? t.rowVariable() + " \\ " + t.columnVariable() : t.rowVariable());
     header.addAll(twoWay ? t.columnLevels() : List.of("count"));
-    int width = Math.max(10, header.stream().mapToInt(String::length).max().orElse(10) + 2);
-    String cell = "%-" + width + "s";
-    List<String> lines = new ArrayList<>();
-    StringBuilder line = new StringBuilder();
-    header.forEach(h -> line.append(String.format(cell, h)));
-    lines.add(line.toString().stripTrailing());
-    for (int r = 0; r < t.rowLevels().size(); r++) {
-      StringBuilder row = new StringBuilder(String.format(cell, t.rowLevels().get(r)));
-      for (long c : t.counts()[r]) {
-        row.append(String.format(cell, c));
-      }
-      lines.add(row.toString().stripTrailing());
-    }
-    return lines;
+    return Render.counts(header, t.rowLevels(), t.counts());
   }
 
   @Override
