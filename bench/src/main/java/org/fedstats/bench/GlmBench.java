@@ -251,7 +251,7 @@ public final class GlmBench {
       channel = NettyChannelBuilder.forTarget("127.0.0.1:" + port).usePlaintext().maxInboundMessageSize(64 << 20)
           .build();
       Metadata h = new Metadata();
-      h.put(Metadata.Key.of("fedstats-user", Metadata.ASCII_STRING_MARSHALLER), "bench");
+      h.put(org.fedstats.common.Contract.USER_HEADER, "bench");
       stub = FederationServiceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(h));
     }
 

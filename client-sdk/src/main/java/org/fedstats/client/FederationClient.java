@@ -41,7 +41,7 @@ import org.fedstats.proto.v1.RoundProgress;
  * }</pre>
  */
 public final class FederationClient implements AutoCloseable {
-  private static final Metadata.Key<String> USER = Metadata.Key.of("fedstats-user", Metadata.ASCII_STRING_MARSHALLER);
+  private static final Metadata.Key<String> USER = org.fedstats.common.Contract.USER_HEADER;
 
   private final ManagedChannel owned;
   private final FederationServiceGrpc.FederationServiceBlockingStub stub;

@@ -8,6 +8,10 @@ public final class Contract {
   /** The table level that counts records with no value; always the last level of a table's variable. */
   public static final String MISSING_LEVEL = "<missing>";
 
+  /** The gRPC header naming the researcher to the coordinator (until researchers are authenticated). */
+  public static final io.grpc.Metadata.Key<String> USER_HEADER =
+      io.grpc.Metadata.Key.of("fedstats-user", io.grpc.Metadata.ASCII_STRING_MARSHALLER);
+
   private Contract() {}
 
   /** The build's version of the jar holding {@code type}, from its manifest ("dev" when run from classes). */

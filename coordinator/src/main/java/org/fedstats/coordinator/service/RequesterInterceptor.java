@@ -14,7 +14,7 @@ import java.net.SocketAddress;
  * Nodes write it into their audit logs. It is an identity claim, not authentication.
  */
 public final class RequesterInterceptor implements ServerInterceptor {
-  public static final Metadata.Key<String> USER = Metadata.Key.of("fedstats-user", Metadata.ASCII_STRING_MARSHALLER);
+  public static final Metadata.Key<String> USER = org.fedstats.common.Contract.USER_HEADER;
   static final Context.Key<String> REQUESTER = Context.key("fedstats-requester");
 
   @Override
