@@ -66,6 +66,17 @@ public interface RoundDriver {
 
   /** One round: asks {@code requested} as it is and combines the answers with {@code unit}. */
   static RoundDriver singleRound(CoordinatorAnalysis unit, Analysis requested) {
+    return singleRound(requested,
+        answered -> unit.combine(requested, answered.stream().map(SiteOutcome::getResult).toList()));
+  }
+
+  /**
+   * One round: asks {@code requested} as it is and pools the sites' outcomes with {@code pool} (for units whose
+   * pooled result names the sites, which {@link CoordinatorAnalysis#combine} does not see). An
+   * IllegalArgumentException from {@code pool} is a Fail saying the results cannot be pooled.
+   */
+  static RoundDriver singleRound(Analysis requested,
+      java.util.function.Function<List<SiteOutcome>, AnalysisResult> pool) {
     return new RoundDriver() {
       @Override
       public boolean multiRound() {
@@ -80,7 +91,7 @@ public interface RoundDriver {
       @Override
       public Step next(List<SiteOutcome> answered) {
         try {
-          return new Done(unit.combine(requested, answered.stream().map(SiteOutcome::getResult).toList()), "");
+          return new Done(pool.apply(answered), "");
         } catch (IllegalArgumentException e) {
           return new Fail("the sites' results cannot be pooled: " + e.getMessage());
         }

@@ -53,27 +53,9 @@ public final class MetaAnalysisUnit extends CoordinatorAnalysis {
       throw new IllegalArgumentException("a meta-analysis model must not carry coefficients, null_model or "
           + "null_mean");
     }
-    return new RoundDriver() {
-      @Override
-      public boolean multiRound() {
-        return false;
-      }
-
-      @Override
-      public Analysis firstRound() {
-        return requested;
-      }
-
-      @Override
-      public Step next(List<SiteOutcome> answered) {
-        try {
-          return new Done(pool(requested, answered.stream().map(SiteOutcome::getNodeId).toList(),
-              answered.stream().map(SiteOutcome::getResult).toList()), "");
-        } catch (IllegalArgumentException e) {
-          return new Fail("the sites' results cannot be pooled: " + e.getMessage());
-        }
-      }
-    };
+    return RoundDriver.singleRound(requested, answered -> pool(requested,
+        answered.stream().map(SiteOutcome::getNodeId).toList(),
+        answered.stream().map(SiteOutcome::getResult).toList()));
   }
 
   @Override
