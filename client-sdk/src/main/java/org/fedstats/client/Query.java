@@ -15,7 +15,7 @@ import org.fedstats.client.analysis.histogram.Histogram;
 import org.fedstats.client.analysis.histogram.HistogramUnit;
 import org.fedstats.client.analysis.meta.Meta;
 import org.fedstats.client.analysis.meta.MetaUnit;
-import org.fedstats.client.analysis.model.Family;
+import org.fedstats.client.analysis.Family;
 import org.fedstats.client.analysis.model.GlmUnit;
 import org.fedstats.client.analysis.model.LmUnit;
 import org.fedstats.client.analysis.model.ModelFitView;

@@ -12,7 +12,7 @@ import org.fedstats.client.Results.Result;
 import org.fedstats.client.analysis.chisq.ChiSquared;
 import org.fedstats.client.analysis.correlation.Correlation;
 import org.fedstats.client.analysis.meta.Meta;
-import org.fedstats.client.analysis.model.Family;
+import org.fedstats.client.analysis.Family;
 import org.fedstats.client.analysis.model.ModelFitView;
 import org.fedstats.client.testing.CannedModels;
 import org.fedstats.client.testing.FakeCoordinator;

@@ -1,11 +1,8 @@
 package org.fedstats.client.analysis.meta;
 
-import java.util.Arrays;
-import java.util.Locale;
 import org.fedstats.client.analysis.AnalysisCommand;
 import org.fedstats.client.analysis.AnalysisSpec;
-import org.fedstats.proto.v1.GlmFamily;
-import picocli.CommandLine;
+import org.fedstats.client.analysis.Family;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -19,35 +16,18 @@ public final class MetaCommand extends AnalysisCommand {
           + "\"a + b + a:b\"."})
   String formula;
 
-  @Option(names = "--family", required = true, converter = FamilyConverter.class,
-      completionCandidates = FamilyNames.class, paramLabel = "<family>",
+  @Option(names = "--family", required = true, converter = Family.Converter.class,
+      completionCandidates = Family.Names.class, paramLabel = "<family>",
       description = "Error distribution: ${COMPLETION-CANDIDATES}.")
-  GlmFamily family;
+  Family family;
 
   @Override
   public String title() {
-    return "meta-analysis of " + options().dataset() + ": " + formula + ", family "
-        + family.name().toLowerCase(Locale.ROOT);
+    return "meta-analysis of " + options().dataset() + ": " + formula + ", family " + family;
   }
 
   @Override
   public AnalysisSpec<?> spec() {
-    return MetaUnit.spec(formula, family);
-  }
-
-  static final class FamilyNames implements Iterable<String> {
-    @Override
-    public java.util.Iterator<String> iterator() {
-      return java.util.List.of("binomial", "poisson", "gaussian").iterator();
-    }
-  }
-
-  static final class FamilyConverter implements CommandLine.ITypeConverter<GlmFamily> {
-    @Override
-    public GlmFamily convert(String value) {
-      return Arrays.stream(new GlmFamily[] {GlmFamily.BINOMIAL, GlmFamily.POISSON, GlmFamily.GAUSSIAN})
-          .filter(f -> f.name().equalsIgnoreCase(value.strip())).findFirst()
-          .orElseThrow(() -> new CommandLine.TypeConversionException("expected one of binomial, poisson, gaussian"));
-    }
+    return MetaUnit.spec(formula, family.proto());
   }
 }

@@ -1,10 +1,8 @@
 package org.fedstats.client.analysis.model;
 
-import java.util.Arrays;
-import java.util.Iterator;
 import org.fedstats.client.analysis.AnalysisCommand;
 import org.fedstats.client.analysis.AnalysisSpec;
-import picocli.CommandLine;
+import org.fedstats.client.analysis.Family;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -19,8 +17,8 @@ public final class GlmCommand extends AnalysisCommand {
           + "\"a + b + a:b\"."})
   String formula;
 
-  @Option(names = "--family", required = true, converter = FamilyConverter.class,
-      completionCandidates = FamilyNames.class, paramLabel = "<family>",
+  @Option(names = "--family", required = true, converter = Family.Converter.class,
+      completionCandidates = Family.Names.class, paramLabel = "<family>",
       description = "Error distribution: ${COMPLETION-CANDIDATES}.")
   Family family;
 
@@ -39,23 +37,5 @@ public final class GlmCommand extends AnalysisCommand {
   @Override
   public AnalysisSpec<?> spec() {
     return GlmUnit.spec(formula, family, weights, offset);
-  }
-
-  static final class FamilyNames implements Iterable<String> {
-    @Override
-    public Iterator<String> iterator() {
-      return Arrays.stream(Family.values()).map(Family::toString).iterator();
-    }
-  }
-
-  static final class FamilyConverter implements CommandLine.ITypeConverter<Family> {
-    @Override
-    public Family convert(String value) {
-      try {
-        return Family.parse(value);
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.TypeConversionException("expected one of binomial, poisson, gaussian");
-      }
-    }
   }
 }

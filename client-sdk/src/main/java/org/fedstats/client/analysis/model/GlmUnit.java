@@ -2,6 +2,7 @@ package org.fedstats.client.analysis.model;
 
 import java.util.Objects;
 import org.fedstats.client.analysis.AnalysisSpec;
+import org.fedstats.client.analysis.Family;
 import org.fedstats.client.analysis.Unit;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.GlmAnalysis;
