@@ -48,11 +48,12 @@ final class Output {
 
   /**
    * Prints a message as protobuf's canonical JSON, except that 64-bit integers are JSON numbers rather than the
-   * strings protobuf writes (so that R, Python and jq read counts as numbers).
+   * strings protobuf writes (so that R, Python and jq read counts as numbers), and that fields at their default
+   * value are written too (a count of 0 is {@code 0}, not a missing key a script has to guess about).
    */
   static void json(PrintWriter out, MessageOrBuilder message) {
     try {
-      JsonNode tree = MAPPER.readTree(JsonFormat.printer().print(message));
+      JsonNode tree = MAPPER.readTree(JsonFormat.printer().includingDefaultValueFields().print(message));
       int64AsNumbers(tree, message.getDescriptorForType());
       DefaultPrettyPrinter printer = new DefaultPrettyPrinter().withSeparators(Separators.createDefaultInstance()
           .withObjectFieldValueSpacing(Separators.Spacing.AFTER));

@@ -89,6 +89,13 @@ class FedstatsCliTest {
 
     JsonNode nodes = new ObjectMapper().readTree(cli("--format", "json", "nodes").out());
     assertThat(nodes.get("nodes").get(0).get("requests").isIntegralNumber()).isTrue();
+    // Fields at their default value are written, not left out: no node has failed yet, and that is a 0.
+    assertThat(nodes.get("nodes")).allSatisfy(n -> {
+      assertThat(n.get("errors")).as("errors of %s", n).isNotNull();
+      assertThat(n.get("errors").isIntegralNumber()).isTrue();
+      assertThat(n.get("errors").asLong()).isZero();
+      assertThat(n.get("lastError").asText()).isEmpty();
+    });
   }
 
   @Test
