@@ -55,7 +55,7 @@ wait_for_line "$run/coordinator.log" "listening on" 60 "${pids[3]}"
 cat "$run/coordinator.log"
 unset FEDSTATS_JAVA_OPTS
 
-# The command line as a user in this folder would type it; 127.0.0.1:50060 is its default coordinator.
+# The command line as a user in this folder would type it; 127.0.0.1:7050 is its default coordinator.
 if [[ "$PWD" == "$root" ]]; then launcher=bin/fedstats; else launcher="$root/bin/fedstats"; fi
 export FEDSTATS_USER=demo  # the name the nodes' audit logs record
 
@@ -112,6 +112,6 @@ elapsed_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
 echo
 echo "== demo finished in ${elapsed_ms} ms; logs and audit logs in $run"
 if [[ "${FEDSTATS_KEEP_RUNNING:-}" == "1" ]]; then
-  echo "== the federation stays up (coordinator 127.0.0.1:50060); press Ctrl-C to stop it"
+  echo "== the federation stays up (coordinator 127.0.0.1:7050); press Ctrl-C to stop it"
   wait
 fi

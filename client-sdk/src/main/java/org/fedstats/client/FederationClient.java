@@ -34,7 +34,7 @@ import org.fedstats.proto.v1.RoundProgress;
 /**
  * A researcher's connection to a federation's coordinator.
  * <pre>{@code
- * try (FederationClient client = FederationClient.connect("127.0.0.1:50060")) {
+ * try (FederationClient client = FederationClient.connect("127.0.0.1:7050")) {
  *   Result<Summary> age = client.dataset("colon").where(Filters.eq("sex", 0)).summary("age");
  *   age.pooled().ifPresent(s -> System.out.println(s.mean()));
  * }
@@ -81,16 +81,16 @@ public final class FederationClient implements AutoCloseable {
   }
 
   /**
-   * A coordinator address written host:port ({@code [::1]:50060} for IPv6). The exception's message says what is
+   * A coordinator address written host:port ({@code [::1]:7050} for IPv6). The exception's message says what is
    * wrong, e.g. "give the coordinator as host:port, without http://".
    */
   public static HostPort parseAddress(String text) {
     if (text == null || text.isBlank()) {
-      throw new IllegalArgumentException("no coordinator address: give it as host:port, e.g. 127.0.0.1:50060");
+      throw new IllegalArgumentException("no coordinator address: give it as host:port, e.g. 127.0.0.1:7050");
     }
     int scheme = text.indexOf("://");
     if (scheme > 0) {
-      throw new IllegalArgumentException("give the coordinator as host:port, e.g. 127.0.0.1:50060, without "
+      throw new IllegalArgumentException("give the coordinator as host:port, e.g. 127.0.0.1:7050, without "
           + text.substring(0, scheme + 3).toLowerCase(Locale.ROOT));
     }
     HostPort target = HostPort.parse(text.strip(), "the coordinator address");

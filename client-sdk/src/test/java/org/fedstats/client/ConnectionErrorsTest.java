@@ -52,8 +52,8 @@ class ConnectionErrorsTest {
 
   @Test
   void unknownHost() {
-    assertThatThrownBy(() -> failure("nosuchhost.invalid:50060"))
-        .hasMessage("unknown host 'nosuchhost.invalid': cannot find the coordinator at nosuchhost.invalid:50060; "
+    assertThatThrownBy(() -> failure("nosuchhost.invalid:7050"))
+        .hasMessage("unknown host 'nosuchhost.invalid': cannot find the coordinator at nosuchhost.invalid:7050; "
             + "check the address (--coordinator)");
   }
 
@@ -104,14 +104,14 @@ class ConnectionErrorsTest {
 
   @Test
   void addressesThatAreNotHostAndPort() {
-    assertThatThrownBy(() -> FederationClient.connect("http://127.0.0.1:50060"))
+    assertThatThrownBy(() -> FederationClient.connect("http://127.0.0.1:7050"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("give the coordinator as host:port, e.g. 127.0.0.1:50060, without http://");
+        .hasMessage("give the coordinator as host:port, e.g. 127.0.0.1:7050, without http://");
     assertThatThrownBy(() -> FederationClient.connect("127.0.0.1")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("must be host:port").hasMessageContaining("'127.0.0.1'");
     assertThatThrownBy(() -> FederationClient.connect("127.0.0.1:0")).hasMessageContaining("not 0");
     assertThatThrownBy(() -> FederationClient.connect(" ")).hasMessageStartingWith("no coordinator address");
-    assertThat(FederationClient.parseAddress("[::1]:50060").host()).isEqualTo("::1");
+    assertThat(FederationClient.parseAddress("[::1]:7050").host()).isEqualTo("::1");
   }
 
   /** The command line as a user runs it: one line on stderr, nothing on stdout, exit status 1. */
@@ -123,14 +123,14 @@ class ConnectionErrorsTest {
       command.add("--sun-misc-unsafe-memory-access=allow");
     }
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), FedstatsCli.class.getName(),
-        "--coordinator", "nosuchhost.invalid:50060", "nodes"));
+        "--coordinator", "nosuchhost.invalid:7050", "nodes"));
     Process p = new ProcessBuilder(command).redirectOutput(tmp.resolve("out").toFile())
         .redirectError(tmp.resolve("err").toFile()).start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isEqualTo(1);
     assertThat(Files.readString(tmp.resolve("out"))).isEmpty();
     assertThat(Files.readString(tmp.resolve("err"))).isEqualTo(
-        "fedstats: unknown host 'nosuchhost.invalid': cannot find the coordinator at nosuchhost.invalid:50060; "
+        "fedstats: unknown host 'nosuchhost.invalid': cannot find the coordinator at nosuchhost.invalid:7050; "
             + "check the address (--coordinator)" + System.lineSeparator());
   }
 }

@@ -33,10 +33,10 @@ class TextTest {
 
   @Test
   void hostPortParsesAndRejectsWithTheSettingNamed() {
-    assertThat(HostPort.parse("127.0.0.1:50060", "listen")).isEqualTo(new HostPort("127.0.0.1", 50060));
+    assertThat(HostPort.parse("127.0.0.1:7050", "listen")).isEqualTo(new HostPort("127.0.0.1", 7050));
     assertThat(HostPort.parse("[::1]:7", "listen")).isEqualTo(new HostPort("::1", 7));
     assertThat(HostPort.parse("[::1]:7", "listen")).hasToString("[::1]:7");
-    for (String bad : List.of("", "50060", ":1", "host:", "host:99999", "host:x", "http://host:1", "a b:1")) {
+    for (String bad : List.of("", "7050", ":1", "host:", "host:99999", "host:x", "http://host:1", "a b:1")) {
       assertThatThrownBy(() -> HostPort.parse(bad, "listen")).isInstanceOf(IllegalArgumentException.class)
           .hasMessageStartingWith("listen must be host:port");
     }

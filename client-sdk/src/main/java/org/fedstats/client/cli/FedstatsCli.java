@@ -50,7 +50,7 @@ public final class FedstatsCli implements Callable<Integer> {
   private static final Logger GRPC_LOG = Logger.getLogger("io.grpc");
 
   @Option(names = {"-C", "--coordinator"}, scope = ScopeType.INHERIT, converter = AddressConverter.class,
-      defaultValue = "${env:FEDSTATS_COORDINATOR:-127.0.0.1:50060}", paramLabel = "<host:port>",
+      defaultValue = "${env:FEDSTATS_COORDINATOR:-127.0.0.1:7050}", paramLabel = "<host:port>",
       description = "Coordinator address (default: $FEDSTATS_COORDINATOR or ${DEFAULT-VALUE}).")
   String coordinator;
 

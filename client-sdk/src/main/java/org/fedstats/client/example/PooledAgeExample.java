@@ -14,7 +14,7 @@ public final class PooledAgeExample {
   private PooledAgeExample() {}
 
   public static void main(String[] args) {
-    String coordinator = args.length > 0 ? args[0] : "127.0.0.1:50060";
+    String coordinator = args.length > 0 ? args[0] : "127.0.0.1:7050";
     try (FederationClient client = FederationClient.connect(coordinator)) {
       Result<Summary> age = client.dataset("colon")
           .where(Filters.eq("sex", 0).and(Filters.in("rx", "Lev", "Lev+5FU")))

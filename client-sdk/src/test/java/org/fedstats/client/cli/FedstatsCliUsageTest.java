@@ -31,10 +31,10 @@ class FedstatsCliUsageTest {
     Run typo = run("cuont", "colon");
     assertThat(typo.exit()).isEqualTo(2);
     assertThat(typo.err()).contains("did you mean count").hasLineCount(1);
-    Run http = run("--coordinator", "http://127.0.0.1:50060", "nodes");
+    Run http = run("--coordinator", "http://127.0.0.1:7050", "nodes");
     assertThat(http.exit()).isEqualTo(2);
     assertThat(http.err()).isEqualTo("fedstats: Invalid value for option '--coordinator': give the coordinator as "
-        + "host:port, e.g. 127.0.0.1:50060, without http:// (see 'fedstats --help')" + System.lineSeparator());
+        + "host:port, e.g. 127.0.0.1:7050, without http:// (see 'fedstats --help')" + System.lineSeparator());
     assertThat(run().exit()).isEqualTo(2);
   }
 
