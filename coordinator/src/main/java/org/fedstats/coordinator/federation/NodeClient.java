@@ -95,11 +95,21 @@ public final class NodeClient implements AutoCloseable {
               health = Health.UP;
             }
           } else {
-            Status status = Status.fromThrowable(failure);
-            markDown(status.getCode() + ": " + status.getDescription());
+            markDown(reason(Status.fromThrowable(failure), deadline));
           }
           return null;
         });
+  }
+
+  /**
+   * Why a call failed, for the node list and logs: a missed deadline says how long the node had (gRPC's own text
+   * lists its internal connection states), anything else gives the status's description.
+   */
+  static String reason(Status status, Duration deadline) {
+    if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+      return "DEADLINE_EXCEEDED: no answer within " + deadline.toMillis() + " ms";
+    }
+    return status.getCode() + (status.getDescription() == null ? "" : ": " + status.getDescription());
   }
 
   private void markDown(String error) {
@@ -131,7 +141,7 @@ public final class NodeClient implements AutoCloseable {
             errors.increment();
             Status status = Status.fromThrowable(failure);
             if (status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
-              markDown(status.getCode() + ": " + status.getDescription());
+              markDown(reason(status, deadline));
             }
           } else {
             lastSeenEpochMs = System.currentTimeMillis();
