@@ -13,7 +13,7 @@ import org.fedstats.client.analysis.chisq.ChiSquared;
 import org.fedstats.client.analysis.correlation.Correlation;
 import org.fedstats.client.analysis.meta.Meta;
 import org.fedstats.client.analysis.Family;
-import org.fedstats.client.analysis.model.ModelFitView;
+import org.fedstats.client.analysis.ModelFitView;
 import org.fedstats.client.testing.CannedModels;
 import org.fedstats.client.testing.FakeCoordinator;
 import org.fedstats.proto.v1.AnalysisEvent;

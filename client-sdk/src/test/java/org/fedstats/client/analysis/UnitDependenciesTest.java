@@ -43,7 +43,7 @@ class UnitDependenciesTest {
   @Test
   void unitsUseOnlyTheInterfaceAndTheInterfaceNoUnit() {
     Map<String, Set<String>> deps = packageDependencies();
-    List<String> units = Analyses.all().stream().map(u -> u.view().getClass().getPackageName()).distinct().toList();
+    List<String> units = Analyses.all().stream().map(u -> u.command().getPackageName()).distinct().toList();
     assertThat(units).hasSizeGreaterThanOrEqualTo(4).allSatisfy(unit -> assertThat(unit).startsWith(SPI + "."));
     for (String unit : units) {
       assertThat(deps.getOrDefault(unit, Set.of())).as(unit).containsOnly(SPI);

@@ -1,4 +1,4 @@
-package org.fedstats.client.analysis.model;
+package org.fedstats.client.analysis;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package org.fedstats.client.analysis.model;
+package org.fedstats.client.analysis.glm;
 
 import org.fedstats.client.analysis.AnalysisCommand;
 import org.fedstats.client.analysis.AnalysisSpec;

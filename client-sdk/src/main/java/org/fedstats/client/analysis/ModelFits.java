@@ -1,11 +1,10 @@
-package org.fedstats.client.analysis.model;
+package org.fedstats.client.analysis;
 
 import static org.fedstats.client.analysis.Render.number;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.fedstats.client.analysis.View;
 import org.fedstats.proto.v1.AnalysisResult;
 import org.fedstats.proto.v1.ModelFit;
 
@@ -13,11 +12,15 @@ import org.fedstats.proto.v1.ModelFit;
  * The view of {@code lm} and {@code glm} results: the pooled {@link ModelFit} shown as R's {@code summary()} does,
  * and the sites' sufficient statistics (LinearModelStats, GlmRoundStats) by their n.
  */
-final class ModelFits implements View<ModelFitView> {
+public final class ModelFits implements View<ModelFitView> {
+  /** lm's view: R's summary() of an lm (sigma, R², F). */
+  public static final ModelFits LINEAR = new ModelFits(true);
+  /** glm's view: R's summary() of a glm (deviances, AIC, iterations). */
+  public static final ModelFits GENERALISED = new ModelFits(false);
+
   private final boolean linear;
 
-  /** {@code linear}: lm's summary (sigma, R², F) rather than glm's (deviances, AIC, iterations). */
-  ModelFits(boolean linear) {
+  private ModelFits(boolean linear) {
     this.linear = linear;
   }
 

@@ -1,7 +1,9 @@
-package org.fedstats.client.analysis.model;
+package org.fedstats.client.analysis.glm;
 
 import java.util.Objects;
 import org.fedstats.client.analysis.AnalysisSpec;
+import org.fedstats.client.analysis.ModelFitView;
+import org.fedstats.client.analysis.ModelFits;
 import org.fedstats.client.analysis.Family;
 import org.fedstats.client.analysis.Unit;
 import org.fedstats.proto.v1.Analysis;
@@ -9,7 +11,7 @@ import org.fedstats.proto.v1.GlmAnalysis;
 
 /** Generalised linear models, fitted by the coordinator over several IRLS rounds. */
 public final class GlmUnit {
-  public static final Unit<ModelFitView> UNIT = new Unit<>("glm", Analysis.KindCase.GLM, new ModelFits(false),
+  public static final Unit<ModelFitView> UNIT = new Unit<>("glm", Analysis.KindCase.GLM, ModelFits.GENERALISED,
       GlmCommand.class, true);
 
   private GlmUnit() {}
