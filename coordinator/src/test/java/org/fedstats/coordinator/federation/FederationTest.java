@@ -3,13 +3,12 @@ package org.fedstats.coordinator.federation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.grpc.Server;
 import io.grpc.Status;
-import io.grpc.inprocess.InProcessServerBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.fedstats.coordinator.testing.FakeNode;
 import org.fedstats.coordinator.testing.InProcessFederation;
 import org.fedstats.node.testing.SharedData;
 import org.fedstats.proto.v1.Analysis;
@@ -18,19 +17,12 @@ import org.fedstats.proto.v1.AnalysisResponse;
 import org.fedstats.proto.v1.Comparison;
 import org.fedstats.proto.v1.ComparisonOperator;
 import org.fedstats.proto.v1.CountAnalysis;
-import org.fedstats.proto.v1.DatasetInfo;
-import org.fedstats.proto.v1.GetNodeInfoRequest;
-import org.fedstats.proto.v1.NodeAnalysisRequest;
-import org.fedstats.proto.v1.NodeAnalysisResponse;
-import org.fedstats.proto.v1.NodeInfo;
-import org.fedstats.proto.v1.NodeServiceGrpc;
 import org.fedstats.proto.v1.Filter;
 import org.fedstats.proto.v1.InSet;
 import org.fedstats.proto.v1.NodeStatus;
 import org.fedstats.proto.v1.SiteOutcome;
 import org.fedstats.proto.v1.SummaryAnalysis;
 import org.fedstats.proto.v1.Value;
-import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -163,22 +155,8 @@ class FederationTest {
   void aNodeThatHangsFailsAtTheDeadlineWithoutHoldingUpTheOthers() throws Exception {
     // site1 is real; "stuck" accepts the call and never answers.
     NodeClient site1 = inProcessNode("site1", "site1", SharedData.colonDataset(1, "count", ""));
-    String stuckName = "fed-stuck-" + System.nanoTime();
-    Server stuck = InProcessServerBuilder.forName(stuckName).addService(new NodeServiceGrpc.NodeServiceImplBase() {
-      @Override
-      public void getNodeInfo(GetNodeInfoRequest request, StreamObserver<NodeInfo> responses) {
-        responses.onNext(NodeInfo.newBuilder().setNodeId("stuck").setVersion("test")
-            .addDatasets(DatasetInfo.newBuilder().setName("colon")).build());
-        responses.onCompleted();
-      }
-
-      @Override
-      public void runAnalysis(NodeAnalysisRequest request, StreamObserver<NodeAnalysisResponse> responses) {
-        // never answers
-      }
-    }).build().start();
-    sites.add(() -> stuck.shutdownNow().awaitTermination());
-    Federation f = sites.federation(Duration.ofMillis(500), List.of(site1, sites.client("stuck", stuckName)));
+    FakeNode stuck = sites.fake("stuck"); // no answers set: it never answers
+    Federation f = sites.federation(Duration.ofMillis(500), List.of(site1, stuck.client(sites.meters())));
 
     long start = System.nanoTime();
     AnalysisResponse r = f.run(request(COUNT).setAllowPartial(true).build(), "alice");
