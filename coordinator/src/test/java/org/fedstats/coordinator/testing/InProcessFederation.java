@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.fedstats.coordinator.Coordinator;
@@ -38,7 +39,12 @@ public final class InProcessFederation implements AfterEachCallback, AutoCloseab
   private final Closer resources = new Closer();
 
   /** A coordinator started on in-process transport, and a researcher's channel to it. */
-  public record Served(Coordinator coordinator, ManagedChannel channel) {}
+  public record Served(Coordinator coordinator, ManagedChannel channel) {
+    public Served {
+      Objects.requireNonNull(coordinator, "coordinator");
+      Objects.requireNonNull(channel, "channel");
+    }
+  }
 
   public MeterRegistry meters() {
     return meters;
@@ -110,6 +116,11 @@ public final class InProcessFederation implements AfterEachCallback, AutoCloseab
    * channels to them by that address.
    */
   public record Addresses(List<CoordinatorConfig.NodeEntry> entries, Function<String, ManagedChannel> channels) {
+    public Addresses {
+      entries = List.copyOf(entries);
+      Objects.requireNonNull(channels, "channels");
+    }
+
     /** The addresses of the nodes {@code nodes} names (id to in-process name, in order). */
     public static Addresses of(Map<String, String> nodes) {
       List<CoordinatorConfig.NodeEntry> entries = new ArrayList<>();
@@ -119,7 +130,7 @@ public final class InProcessFederation implements AfterEachCallback, AutoCloseab
         entries.add(new CoordinatorConfig.NodeEntry(id, address));
         names.put(address, name);
       });
-      return new Addresses(List.copyOf(entries),
+      return new Addresses(entries,
           address -> InProcessChannelBuilder.forName(names.get(address)).directExecutor().build());
     }
 
