@@ -2,6 +2,7 @@ package org.fedstats.coordinator;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.ServerBuilder;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -18,8 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.fedstats.common.HostPort;
 import org.fedstats.common.grpc.ParseGuard;
+import org.fedstats.coordinator.analysis.registry.Analyses;
 import org.fedstats.coordinator.config.CoordinatorSettings;
-import org.fedstats.common.grpc.ServerLimits;
 import org.fedstats.coordinator.federation.Federation;
 import org.fedstats.coordinator.federation.NodeClient;
 import org.fedstats.coordinator.service.FederationGrpcService;
@@ -49,22 +50,47 @@ public final class Coordinator implements AutoCloseable {
    */
   public static Coordinator start(CoordinatorSettings settings, MeterRegistry meters) throws IOException {
     ExecutorService work = workers();
-    try {
-      return start(settings, meters, work, address -> NettyChannelBuilder.forTarget(address).usePlaintext()
-          .executor(work)
-          .keepAliveTime(settings.nodeKeepalive().toMillis(), TimeUnit.MILLISECONDS)
-          .keepAliveTimeout(settings.healthTimeout().toMillis(), TimeUnit.MILLISECONDS)
-          .build());
-    } catch (IOException | RuntimeException e) {
-      work.shutdownNow();
-      throw e;
-    }
+    return start(settings, meters, work, listener(settings), address -> NettyChannelBuilder.forTarget(address)
+        .usePlaintext()
+        .executor(work)
+        .keepAliveTime(settings.nodeKeepalive().toMillis(), TimeUnit.MILLISECONDS)
+        .keepAliveTimeout(settings.healthTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .build(), Analyses.builtIn(), listenFailure(settings));
   }
 
-  /** Starts with node channels made by {@code channels} (tests use in-process channels). */
+  /** Serves researchers over Netty at the configured address, with node channels made by {@code channels}. */
   public static Coordinator start(CoordinatorSettings settings, MeterRegistry meters,
       Function<String, ManagedChannel> channels) throws IOException {
-    return start(settings, meters, workers(), channels);
+    return start(settings, meters, workers(), listener(settings), channels, Analyses.builtIn(),
+        listenFailure(settings));
+  }
+
+  /**
+   * Serves researchers on {@code server} (tests pass an in-process builder), wired as over Netty: the worker pool,
+   * the inbound message limit, the parse guard and the requester's identity; node channels are made by
+   * {@code channels}. The settings' listen address and connection limits are not used: they are the transport's.
+   */
+  public static Coordinator start(CoordinatorSettings settings, MeterRegistry meters, ServerBuilder<?> server,
+      Function<String, ManagedChannel> channels) throws IOException {
+    return start(settings, meters, server, channels, Analyses.builtIn());
+  }
+
+  /** {@link #start(CoordinatorSettings, MeterRegistry, ServerBuilder, Function)}, running {@code analyses}. */
+  public static Coordinator start(CoordinatorSettings settings, MeterRegistry meters, ServerBuilder<?> server,
+      Function<String, ManagedChannel> channels, Analyses analyses) throws IOException {
+    return start(settings, meters, workers(), server, channels, analyses,
+        e -> new IOException("coordinator cannot start serving: " + e.getMessage(), e));
+  }
+
+  /** The Netty server at the configured address, with the configured connection limits. */
+  private static NettyServerBuilder listener(CoordinatorSettings settings) {
+    return settings.server().applyTo(NettyServerBuilder.forAddress(
+        new InetSocketAddress(settings.host(), settings.port())));
+  }
+
+  private static Function<IOException, IOException> listenFailure(CoordinatorSettings settings) {
+    return e -> new IOException("coordinator cannot listen on " + settings.host() + ":" + settings.port() + ": "
+        + (HostPort.inUse(e) ? "the address is in use (is another coordinator running?)" : e.getMessage()), e);
   }
 
   /**
@@ -81,27 +107,33 @@ public final class Coordinator implements AutoCloseable {
   }
 
   private static Coordinator start(CoordinatorSettings settings, MeterRegistry meters, ExecutorService work,
-      Function<String, ManagedChannel> channels) throws IOException {
+      ServerBuilder<?> transport, Function<String, ManagedChannel> channels, Analyses analyses,
+      Function<IOException, IOException> cannotStart) throws IOException {
     List<NodeClient> clients = new ArrayList<>();
-    settings.nodes().forEach(n -> clients.add(new NodeClient(n.id(), n.address(), channels.apply(n.address()),
-        meters)));
-    Federation federation = new Federation(clients, settings.nodeDeadline(), settings.maxConcurrentRequests());
-    ServerLimits limits = settings.server();
-    Server server = limits.applyTo(NettyServerBuilder.forAddress(
-            new InetSocketAddress(settings.host(), settings.port())))
-        .executor(work)
-        .maxInboundMessageSize(MAX_INBOUND_BYTES)
-        .addService(ServerInterceptors.intercept(ParseGuard.guard(new FederationGrpcService(federation).bindService()),
-            new RequesterInterceptor()))
-        .build();
+    Federation federation;
+    Server server = null;
     try {
+      for (CoordinatorSettings.NodeAddress n : settings.nodes()) {
+        clients.add(new NodeClient(n.id(), n.address(), channels.apply(n.address()), meters));
+      }
+      federation = new Federation(clients, settings.nodeDeadline(), settings.maxConcurrentRequests(), analyses);
+      server = transport
+          .executor(work)
+          .maxInboundMessageSize(MAX_INBOUND_BYTES)
+          .addService(ServerInterceptors.intercept(
+              ParseGuard.guard(new FederationGrpcService(federation).bindService()), new RequesterInterceptor()))
+          .build();
       server.start();
-    } catch (IOException e) {
-      federation.close();
+    } catch (IOException | RuntimeException e) {
+      if (server != null) {
+        server.shutdownNow();
+      }
+      clients.forEach(NodeClient::close);
       work.shutdownNow();
-      throw new IOException("coordinator cannot listen on " + settings.host() + ":" + settings.port() + ": "
-          + (HostPort.inUse(e) ? "the address is in use (is another coordinator "
-              + "running?)" : e.getMessage()), e);
+      if (e instanceof IOException io) {
+        throw cannotStart.apply(io);
+      }
+      throw e;
     }
     // Learn what the nodes hold before the first request, then keep watching them.
     federation.refresh(settings.healthTimeout()).join();

@@ -20,9 +20,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.fedstats.common.grpc.ParseGuard;
@@ -30,6 +28,7 @@ import org.fedstats.common.grpc.ServerLimits;
 import org.fedstats.coordinator.config.CoordinatorConfig;
 import org.fedstats.coordinator.config.CoordinatorSettings;
 import org.fedstats.coordinator.testing.FakeNode;
+import org.fedstats.coordinator.testing.InProcessFederation;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.AnalysisRequest;
 import org.fedstats.proto.v1.AnalysisResponse;
@@ -37,50 +36,33 @@ import org.fedstats.proto.v1.CountAnalysis;
 import org.fedstats.proto.v1.Filter;
 import org.fedstats.proto.v1.FederationServiceGrpc;
 import org.fedstats.proto.v1.ListNodesRequest;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The coordinator's researcher-facing port over real Netty on 127.0.0.1, with fake nodes in-process. */
 class CoordinatorServerTest {
-  private final List<AutoCloseable> resources = new ArrayList<>();
-
-  @AfterEach
-  void stop() throws Exception {
-    for (AutoCloseable r : resources.reversed()) {
-      r.close();
-    }
-  }
+  @RegisterExtension
+  final InProcessFederation sites = new InProcessFederation();
 
   private Coordinator start(ServerLimits.Config server, Integer maxConcurrent, FakeNode... nodes)
       throws IOException {
-    List<CoordinatorConfig.NodeEntry> entries = new ArrayList<>();
-    Map<String, String> names = new HashMap<>();
-    int port = 1;
-    for (FakeNode n : nodes) {
-      String address = "127.0.0.1:" + port++;
-      entries.add(new CoordinatorConfig.NodeEntry(n.id, address));
-      names.put(address, n.name);
-    }
+    InProcessFederation.Addresses addresses = InProcessFederation.Addresses.of(nodes);
     CoordinatorSettings settings = CoordinatorSettings.of(new CoordinatorConfig("127.0.0.1:0", 10_000L, 60_000L,
-        null, null, maxConcurrent, null, server, entries));
-    Coordinator c = Coordinator.start(settings, new SimpleMeterRegistry(),
-        address -> InProcessChannelBuilder.forName(names.get(address)).directExecutor().build());
-    resources.add(c);
-    return c;
+        null, null, maxConcurrent, null, server, addresses.entries()));
+    return sites.add(Coordinator.start(settings, new SimpleMeterRegistry(), addresses.channels()));
   }
 
   private FakeNode node(String id, long count) throws IOException {
-    FakeNode n = new FakeNode(id);
+    FakeNode n = sites.fake(id);
     n.answers.set(r -> org.fedstats.proto.v1.AnalysisResult.newBuilder()
         .setCount(org.fedstats.proto.v1.CountResult.newBuilder().setCount(count)).build());
-    resources.add(n);
     return n;
   }
 
   private ManagedChannel channel(Coordinator c) {
     // Callbacks run on the transport's own threads, so only the coordinator's threads are counted below.
     ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", c.port()).usePlaintext().directExecutor().build();
-    resources.add(() -> ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+    sites.add(() -> ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
     return ch;
   }
 
@@ -132,8 +114,7 @@ class CoordinatorServerTest {
 
   @Test
   void manyWaitingRequestsHoldNoThreadEachAndTheLimitAnswersResourceExhausted() throws Exception {
-    FakeNode hung = new FakeNode("site1");
-    resources.add(hung);
+    FakeNode hung = sites.fake("site1");
     // One connection may carry all 160 calls; the coordinator's own limit is what is tested.
     Coordinator c = start(new ServerLimits.Config(null, null, null, null, 500, null), 150, hung);
     ManagedChannel ch = channel(c);

@@ -1,6 +1,7 @@
 package org.fedstats.node;
 
 import io.grpc.Server;
+import io.grpc.ServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,12 +11,12 @@ import java.sql.SQLException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.fedstats.common.HostPort;
 import org.fedstats.node.config.NodeSettings;
-import org.fedstats.common.grpc.ServerLimits;
 import org.fedstats.node.config.StartupException;
 
-/** A node served over gRPC/Netty at its configured address. */
+/** A node served over gRPC: over Netty at its configured address, or over a transport the caller gives. */
 public final class NodeServer implements AutoCloseable {
   /** gRPC's hard limit on an incoming message; the service itself checks a smaller one with a clear status. */
   public static final int MAX_INBOUND_BYTES = 1024 * 1024;
@@ -30,9 +31,34 @@ public final class NodeServer implements AutoCloseable {
     this.workers = workers;
   }
 
-  /** Starts a node; every problem that stops it (data, audit log, address) is a {@link StartupException}. */
+  /**
+   * Starts a node over Netty at its configured address, with the connection limits of its settings; every problem
+   * that stops it (data, audit log, address) is a {@link StartupException}.
+   */
   public static NodeServer start(NodeSettings settings, MeterRegistry meters)
       throws StartupException, IOException, SQLException {
+    NettyServerBuilder transport = NettyServerBuilder.forAddress(
+        new InetSocketAddress(settings.host(), settings.port()));
+    // Idle and dead connections are closed, and one connection cannot take every worker.
+    settings.server().applyTo(transport);
+    HostPort address = new HostPort(settings.host(), settings.port());
+    return start(settings, meters, transport, e -> "cannot listen on " + address + ": "
+        + (HostPort.inUse(e) ? "the address is already in use (another node or program listens there)"
+            : String.valueOf(e.getMessage())));
+  }
+
+  /**
+   * Starts a node on {@code transport} (tests pass an in-process builder), wired as over Netty: the bounded worker
+   * pool, the inbound message limit, the node's guarded service and the health service. Connection limits are the
+   * transport's own business.
+   */
+  public static NodeServer start(NodeSettings settings, MeterRegistry meters, ServerBuilder<?> transport)
+      throws StartupException, IOException, SQLException {
+    return start(settings, meters, transport, e -> "cannot start serving: " + e.getMessage());
+  }
+
+  private static NodeServer start(NodeSettings settings, MeterRegistry meters, ServerBuilder<?> transport,
+      Function<IOException, String> cannotStart) throws StartupException, IOException, SQLException {
     Node node = Node.create(settings, meters);
     HealthStatusManager health = new HealthStatusManager();
     // A bounded pool: a flood of requests queues instead of opening unbounded database connections.
@@ -42,25 +68,25 @@ public final class NodeServer implements AutoCloseable {
           t.setDaemon(true);
           return t;
         });
-    ServerLimits limits = settings.server();
-    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.port()))
-        .executor(workers)
-        .maxInboundMessageSize(MAX_INBOUND_BYTES)
-        .addService(node.serviceDefinition())
-        .addService(health.getHealthService());
-    // Idle and dead connections are closed, and one connection cannot take every worker.
-    limits.applyTo(builder);
-    Server server = builder.build();
+    Server server = null;
     try {
+      server = transport
+          .executor(workers)
+          .maxInboundMessageSize(MAX_INBOUND_BYTES)
+          .addService(node.serviceDefinition())
+          .addService(health.getHealthService())
+          .build();
       server.start();
-    } catch (IOException e) {
-      server.shutdownNow();
+    } catch (IOException | RuntimeException e) {
+      if (server != null) {
+        server.shutdownNow();
+      }
       workers.shutdownNow();
       node.close();
-      HostPort address = new HostPort(settings.host(), settings.port());
-      throw new StartupException("node " + settings.nodeId() + " cannot listen on " + address + ": "
-          + (HostPort.inUse(e) ? "the address is already in use (another node or program listens there)"
-              : String.valueOf(e.getMessage())), e);
+      if (e instanceof IOException io) {
+        throw new StartupException("node " + settings.nodeId() + " " + cannotStart.apply(io), io);
+      }
+      throw e;
     }
     return new NodeServer(node, server, workers);
   }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.Status;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.fedstats.coordinator.analysis.registry.Analyses;
 import org.fedstats.coordinator.testing.FakeNode;
+import org.fedstats.coordinator.testing.InProcessFederation;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.AnalysisRequest;
 import org.fedstats.proto.v1.AnalysisResponse;
@@ -28,36 +27,24 @@ import org.fedstats.proto.v1.SummaryResult;
 import org.fedstats.proto.v1.TableAnalysis;
 import org.fedstats.proto.v1.TableCell;
 import org.fedstats.proto.v1.TableResult;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What a hostile client, a broken node or a hung node can do to the federation, and what it may not. */
 class FederationHardeningTest {
   private static final Analysis COUNT = Analysis.newBuilder().setCount(CountAnalysis.getDefaultInstance()).build();
 
-  private final List<AutoCloseable> resources = new ArrayList<>();
-  private final MeterRegistry meters = new SimpleMeterRegistry();
-
-  @AfterEach
-  void stop() throws Exception {
-    for (AutoCloseable r : resources.reversed()) {
-      r.close();
-    }
-  }
+  @RegisterExtension
+  final InProcessFederation sites = new InProcessFederation();
 
   private FakeNode node(String id, Function<NodeAnalysisRequest, AnalysisResult> answers) throws Exception {
-    FakeNode n = new FakeNode(id);
+    FakeNode n = sites.fake(id);
     n.answers.set(answers);
-    resources.add(n);
     return n;
   }
 
   private Federation federation(Duration deadline, int maxConcurrent, FakeNode... nodes) {
-    Federation f = new Federation(java.util.Arrays.stream(nodes).map(n -> n.client(meters)).toList(), deadline,
-        maxConcurrent);
-    resources.add(f);
-    f.refresh().join();
-    return f;
+    return sites.federation(deadline, maxConcurrent, Analyses.builtIn(), nodes);
   }
 
   private static Function<NodeAnalysisRequest, AnalysisResult> count(long n) {

@@ -3,18 +3,13 @@ package org.fedstats.coordinator.federation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.fedstats.node.Node;
+import org.fedstats.coordinator.testing.FakeNode;
+import org.fedstats.coordinator.testing.InProcessFederation;
 import org.fedstats.node.testing.SharedData;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.AnalysisRequest;
@@ -22,21 +17,14 @@ import org.fedstats.proto.v1.AnalysisResponse;
 import org.fedstats.proto.v1.Comparison;
 import org.fedstats.proto.v1.ComparisonOperator;
 import org.fedstats.proto.v1.CountAnalysis;
-import org.fedstats.proto.v1.DatasetInfo;
-import org.fedstats.proto.v1.GetNodeInfoRequest;
-import org.fedstats.proto.v1.NodeAnalysisRequest;
-import org.fedstats.proto.v1.NodeAnalysisResponse;
-import org.fedstats.proto.v1.NodeInfo;
-import org.fedstats.proto.v1.NodeServiceGrpc;
 import org.fedstats.proto.v1.Filter;
 import org.fedstats.proto.v1.InSet;
 import org.fedstats.proto.v1.NodeStatus;
 import org.fedstats.proto.v1.SiteOutcome;
 import org.fedstats.proto.v1.SummaryAnalysis;
 import org.fedstats.proto.v1.Value;
-import io.grpc.stub.StreamObserver;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Fan-out and pooling over three real nodes on in-process transport. */
@@ -46,34 +34,18 @@ class FederationTest {
   @TempDir
   Path tmp;
 
-  private final List<AutoCloseable> resources = new ArrayList<>();
-  private final MeterRegistry meters = new SimpleMeterRegistry();
-
-  @AfterEach
-  void stop() throws Exception {
-    for (AutoCloseable r : resources.reversed()) {
-      r.close();
-    }
-  }
+  @RegisterExtension
+  final InProcessFederation sites = new InProcessFederation();
 
   /** Starts nodes site1..site3 (those named in {@code down} are configured but not running). */
   private Federation federation(String site2Disclosure, String... down) throws Exception {
     List<NodeClient> clients = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
       String id = "site" + i;
-      if (List.of(down).contains(id)) {
-        String nobody = "fed-down-" + id + "-" + System.nanoTime();
-        ManagedChannel channel = InProcessChannelBuilder.forName(nobody).build();
-        clients.add(new NodeClient(id, nobody, channel, meters));
-      } else {
-        clients.add(inProcessNode(id, id, SharedData.colonDataset(i, SharedData.ALL,
-            i == 2 ? site2Disclosure : "")));
-      }
+      clients.add(List.of(down).contains(id) ? sites.down(id)
+          : inProcessNode(id, id, SharedData.colonDataset(i, SharedData.ALL, i == 2 ? site2Disclosure : "")));
     }
-    Federation federation = new Federation(clients, Duration.ofSeconds(10));
-    resources.add(federation);
-    federation.refresh().join();
-    return federation;
+    return sites.federation(Duration.ofSeconds(10), clients);
   }
 
   private static AnalysisRequest.Builder request(Analysis analysis) {
@@ -183,27 +155,8 @@ class FederationTest {
   void aNodeThatHangsFailsAtTheDeadlineWithoutHoldingUpTheOthers() throws Exception {
     // site1 is real; "stuck" accepts the call and never answers.
     NodeClient site1 = inProcessNode("site1", "site1", SharedData.colonDataset(1, "count", ""));
-    String stuckName = "fed-stuck-" + System.nanoTime();
-    Server stuck = InProcessServerBuilder.forName(stuckName).addService(new NodeServiceGrpc.NodeServiceImplBase() {
-      @Override
-      public void getNodeInfo(GetNodeInfoRequest request, StreamObserver<NodeInfo> responses) {
-        responses.onNext(NodeInfo.newBuilder().setNodeId("stuck").setVersion("test")
-            .addDatasets(DatasetInfo.newBuilder().setName("colon")).build());
-        responses.onCompleted();
-      }
-
-      @Override
-      public void runAnalysis(NodeAnalysisRequest request, StreamObserver<NodeAnalysisResponse> responses) {
-        // never answers
-      }
-    }).build().start();
-    resources.add(() -> stuck.shutdownNow().awaitTermination());
-    Federation f = new Federation(List.of(
-        site1,
-        new NodeClient("stuck", stuckName, InProcessChannelBuilder.forName(stuckName).build(), meters)),
-        Duration.ofMillis(500));
-    resources.add(f);
-    f.refresh().join();
+    FakeNode stuck = sites.fake("stuck"); // no answers set: it never answers
+    Federation f = sites.federation(Duration.ofMillis(500), List.of(site1, stuck.client(sites.meters())));
 
     long start = System.nanoTime();
     AnalysisResponse r = f.run(request(COUNT).setAllowPartial(true).build(), "alice");
@@ -218,31 +171,22 @@ class FederationTest {
 
   /** An in-process node serving {@code datasets}, and a client that knows it as {@code configuredId}. */
   private NodeClient inProcessNode(String nodeId, String configuredId, String datasets) throws Exception {
-    Node node = Node.create(SharedData.node(tmp, nodeId, datasets), meters);
-    String name = "fed-" + nodeId + "-" + System.nanoTime();
-    Server server = InProcessServerBuilder.forName(name).addService(node.service()).build().start();
-    resources.add(node);
-    resources.add(() -> server.shutdownNow().awaitTermination());
-    return new NodeClient(configuredId, name, InProcessChannelBuilder.forName(name).build(), meters);
+    return sites.node(configuredId, SharedData.node(tmp, nodeId, datasets));
   }
 
   @Test
   void differingDeclarationsOfADatasetAreFlagged() throws Exception {
-    Federation f = new Federation(List.of(
+    Federation f = sites.federation(Duration.ofSeconds(5), List.of(
         inProcessNode("site1", "site1", SharedData.colonDataset(1, SharedData.ALL, "")),
-        inProcessNode("site2", "site2", SharedData.colonDataset(2, "count", ""))), Duration.ofSeconds(5));
-    resources.add(f);
-    f.refresh().join();
+        inProcessNode("site2", "site2", SharedData.colonDataset(2, "count", ""))));
     assertThat(f.listDatasets().getDatasets(0).getInconsistenciesList()).singleElement().asString()
         .contains("node site2 allows analyses [count] on colon, node site1 allows [count, summary, table, histogram]");
   }
 
   @Test
   void aNodeAnsweringUnderAnotherIdIsNotTrusted() throws Exception {
-    Federation f = new Federation(List.of(
-        inProcessNode("site9", "site1", SharedData.colonDataset(1, "count", ""))), Duration.ofSeconds(5));
-    resources.add(f);
-    f.refresh().join();
+    Federation f = sites.federation(Duration.ofSeconds(5), List.of(
+        inProcessNode("site9", "site1", SharedData.colonDataset(1, "count", ""))));
     NodeStatus status = f.listNodes().getNodes(0);
     assertThat(status.getReachable()).isFalse();
     assertThat(status.getLastError()).contains("reports id site9, expected site1");

@@ -4,19 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.fedstats.coordinator.testing.FakeNode;
-import org.fedstats.node.Node;
+import org.fedstats.coordinator.testing.InProcessFederation;
 import org.fedstats.node.testing.SharedData;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.AnalysisRequest;
@@ -34,8 +28,8 @@ import org.fedstats.proto.v1.MetaTerm;
 import org.fedstats.proto.v1.ModelFit;
 import org.fedstats.proto.v1.NodeServiceGrpc;
 import org.fedstats.proto.v1.RoundProgress;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -49,15 +43,8 @@ class ModelsOverRealNodesTest {
   @TempDir
   Path tmp;
 
-  private final List<AutoCloseable> resources = new ArrayList<>();
-  private final MeterRegistry meters = new SimpleMeterRegistry();
-
-  @AfterEach
-  void stop() throws Exception {
-    for (AutoCloseable r : resources.reversed()) {
-      r.close();
-    }
-  }
+  @RegisterExtension
+  final InProcessFederation sites = new InProcessFederation();
 
   /**
    * The sites leave 5 to 7 patients out of a model with nodes (no lymph node count); the default min-cell-count of
@@ -74,25 +61,11 @@ class ModelsOverRealNodesTest {
   }
 
   private Federation start(List<NodeClient> clients) {
-    Federation f = new Federation(clients, Duration.ofSeconds(30));
-    resources.add(f);
-    f.refresh().join();
-    return f;
+    return sites.federation(Duration.ofSeconds(30), clients);
   }
 
   private NodeClient inProcessNode(String nodeId, String datasets) throws Exception {
-    String name = serve(nodeId, datasets);
-    return new NodeClient(nodeId, name, InProcessChannelBuilder.forName(name).build(), meters);
-  }
-
-  /** Starts a real node; its in-process name. */
-  private String serve(String nodeId, String datasets) throws Exception {
-    Node node = Node.create(SharedData.node(tmp.resolve(nodeId + System.nanoTime()), nodeId, datasets), meters);
-    String name = "models-" + nodeId + "-" + System.nanoTime();
-    Server server = InProcessServerBuilder.forName(name).addService(node.service()).build().start();
-    resources.add(node);
-    resources.add(() -> server.shutdownNow().awaitTermination());
-    return name;
+    return sites.node(SharedData.node(tmp, nodeId, datasets));
   }
 
   private static AnalysisRequest request(Analysis analysis) {
@@ -164,16 +137,13 @@ class ModelsOverRealNodesTest {
   @Test
   void aGlmRoundRefusedAtOneSiteGivesNoPooledValueAndSaysInWhichRound() throws Exception {
     // site3 answers as a real node in rounds 0 and 1, and refuses round 2.
-    ManagedChannel channel = InProcessChannelBuilder.forName(serve("site3", SharedData.colonDataset(3, ANALYSES, LENIENT)))
-        .build();
-    resources.add(() -> channel.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS));
-    NodeServiceGrpc.NodeServiceBlockingStub real = NodeServiceGrpc.newBlockingStub(channel);
-    FakeNode site3 = new FakeNode("site3");
-    resources.add(site3);
+    NodeServiceGrpc.NodeServiceBlockingStub real = NodeServiceGrpc.newBlockingStub(sites.channel(
+        sites.serve(SharedData.node(tmp, "site3", SharedData.colonDataset(3, ANALYSES, LENIENT)))));
+    FakeNode site3 = sites.fake("site3");
     site3.answers.set(r -> real.runAnalysis(r).getResult());
     site3.refuses.set(r -> r.getRound() == 2);
     Federation f = start(List.of(inProcessNode("site1", SharedData.colonDataset(1, ANALYSES, LENIENT)),
-        inProcessNode("site2", SharedData.colonDataset(2, ANALYSES, LENIENT)), site3.client(meters)));
+        inProcessNode("site2", SharedData.colonDataset(2, ANALYSES, LENIENT)), site3.client(sites.meters())));
     AnalysisResponse r = f.run(request(glm(LOGISTIC, GlmFamily.BINOMIAL)), "alice");
     assertThat(r.getPooledAvailable()).isFalse();
     assertThat(r.hasPooled()).isFalse();
@@ -284,11 +254,8 @@ class ModelsOverRealNodesTest {
 
   @Test
   void aMetaAnalysisOverTheSitesThatAnsweredWhenPartialResultsAreAllowed() throws Exception {
-    String nobody = "models-down-" + System.nanoTime();
-    ManagedChannel down = InProcessChannelBuilder.forName(nobody).build();
-    resources.add(() -> down.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS));
     Federation f = start(List.of(inProcessNode("site1", SharedData.colonDataset(1, ANALYSES, LENIENT)),
-        new NodeClient("site2", nobody, down, meters),
+        sites.down("site2"),
         inProcessNode("site3", SharedData.colonDataset(3, ANALYSES, LENIENT))));
     AnalysisResponse r = f.run(request(Analysis.newBuilder().setMeta(org.fedstats.proto.v1.MetaAnalysis.newBuilder()
         .setModel(GlmAnalysis.newBuilder().setFormula(LOGISTIC).setFamily(GlmFamily.BINOMIAL))).build())

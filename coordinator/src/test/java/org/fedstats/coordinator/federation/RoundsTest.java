@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.Status;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -14,8 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.fedstats.coordinator.analysis.registry.Analyses;
-import org.fedstats.coordinator.testing.Closer;
 import org.fedstats.coordinator.testing.FakeNode;
+import org.fedstats.coordinator.testing.InProcessFederation;
 import org.fedstats.coordinator.testing.ToyRounds;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.AnalysisRequest;
@@ -28,38 +26,28 @@ import org.fedstats.proto.v1.GlmRoundStats;
 import org.fedstats.proto.v1.NodeAnalysisRequest;
 import org.fedstats.proto.v1.RoundProgress;
 import org.fedstats.proto.v1.SiteOutcome;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Multi-round analyses, with the toy three-round unit over fake nodes: sessions, rounds and where they stop. */
 class RoundsTest {
   private static final AnalysisRequest TOY = AnalysisRequest.newBuilder().setDataset("colon")
       .setAnalysis(Analysis.newBuilder().setGlm(GlmAnalysis.newBuilder().setFormula("time ~ age"))).build();
 
-  private final Closer resources = new Closer();
-  private final MeterRegistry meters = new SimpleMeterRegistry();
-
-  @AfterEach
-  void stop() throws Exception {
-    resources.close();
-  }
+  @RegisterExtension
+  final InProcessFederation sites = new InProcessFederation();
 
   /** A node whose toy answers are half the coefficient it is sent plus {@code value}. */
   private FakeNode node(String id, double value) throws Exception {
-    FakeNode n = new FakeNode(id);
+    FakeNode n = sites.fake(id);
     n.answers.set(r -> r.getAnalysis().hasCount()
         ? AnalysisResult.newBuilder().setCount(CountResult.newBuilder().setCount(300)).build()
         : ToyRounds.answer(r.getAnalysis(), value));
-    resources.add(n);
     return n;
   }
 
   private Federation federation(Duration deadline, int rounds, FakeNode... nodes) {
-    Federation f = new Federation(java.util.Arrays.stream(nodes).map(n -> n.client(meters)).toList(), deadline, 8,
-        Analyses.builtIn().with(new ToyRounds(rounds)));
-    resources.add(f);
-    f.refresh().join();
-    return f;
+    return sites.federation(deadline, 8, Analyses.builtIn().with(new ToyRounds(rounds)), nodes);
   }
 
   private static List<Double> coefficients(List<NodeAnalysisRequest> requests) {
@@ -223,10 +211,8 @@ class RoundsTest {
   @Test
   void anAnalysisWithoutAUnitIsNotSentToAnyNode() throws Exception {
     FakeNode site1 = node("site1", 1);
-    Federation f = new Federation(List.of(site1.client(meters)), Duration.ofSeconds(5), 8,
-        Analyses.builtIn().without(Analysis.KindCase.GLM));
-    resources.add(f);
-    f.refresh().join();
+    Federation f = sites.federation(Duration.ofSeconds(5), 8, Analyses.builtIn().without(Analysis.KindCase.GLM),
+        site1);
     assertThatThrownBy(() -> f.run(TOY, "alice")).isInstanceOfSatisfying(RequestRejected.class, e -> {
       assertThat(e.status().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
       assertThat(e.status().getDescription())

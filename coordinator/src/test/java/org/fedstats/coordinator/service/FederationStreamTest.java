@@ -4,21 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.Context;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.fedstats.coordinator.analysis.registry.Analyses;
 import org.fedstats.coordinator.federation.Federation;
-import org.fedstats.coordinator.testing.Closer;
 import org.fedstats.coordinator.testing.FakeNode;
+import org.fedstats.coordinator.testing.InProcessFederation;
 import org.fedstats.coordinator.testing.ToyRounds;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.AnalysisEvent;
@@ -31,42 +26,34 @@ import org.fedstats.proto.v1.FederationServiceGrpc;
 import org.fedstats.proto.v1.GlmAnalysis;
 import org.fedstats.proto.v1.LinearModelAnalysis;
 import org.fedstats.proto.v1.RoundProgress;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** RunAnalysisStream over in-process gRPC, with the toy three-round unit and fake nodes answering each round late. */
+/**
+ * RunAnalysisStream of a coordinator on in-process gRPC, with the toy three-round unit and fake nodes answering each
+ * round late.
+ */
 class FederationStreamTest {
   private static final AnalysisRequest TOY = AnalysisRequest.newBuilder().setDataset("colon")
       .setAnalysis(Analysis.newBuilder().setGlm(GlmAnalysis.newBuilder().setFormula("time ~ age"))).build();
   private static final long ROUND_MS = 150;
 
-  private final Closer resources = new Closer();
+  @RegisterExtension
+  final InProcessFederation sites = new InProcessFederation();
   private FakeNode site1;
   private Federation federation;
 
-  @AfterEach
-  void stop() throws Exception {
-    resources.close();
-  }
-
+  /** A coordinator wired as in production, over one fake node, with the toy unit as its glm and no lm. */
   private FederationServiceGrpc.FederationServiceBlockingStub start() throws Exception {
-    site1 = new FakeNode("site1");
-    resources.add(site1);
+    site1 = sites.fake("site1");
     site1.delayMs = ROUND_MS;
     site1.answers.set(r -> r.getAnalysis().hasCount()
         ? AnalysisResult.newBuilder().setCount(CountResult.newBuilder().setCount(309)).build()
         : ToyRounds.answer(r.getAnalysis(), 1));
-    federation = new Federation(List.of(site1.client(new SimpleMeterRegistry())), Duration.ofSeconds(5), 8,
-        Analyses.builtIn().without(Analysis.KindCase.LM).with(new ToyRounds(3)));
-    resources.add(federation);
-    federation.refresh().join();
-    String name = "coordinator-" + System.nanoTime();
-    Server server = InProcessServerBuilder.forName(name).addService(new FederationGrpcService(federation)).build()
-        .start();
-    resources.add(() -> server.shutdownNow().awaitTermination());
-    ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
-    resources.add(() -> channel.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS));
-    return FederationServiceGrpc.newBlockingStub(channel);
+    InProcessFederation.Served coordinator = sites.coordinator(Duration.ofSeconds(5), 8,
+        Analyses.builtIn().without(Analysis.KindCase.LM).with(new ToyRounds(3)), InProcessFederation.Addresses.of(site1));
+    federation = coordinator.coordinator().federation();
+    return FederationServiceGrpc.newBlockingStub(coordinator.channel());
   }
 
   @Test

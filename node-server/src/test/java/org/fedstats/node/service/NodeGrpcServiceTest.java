@@ -24,7 +24,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.logging.Level;
 import org.fedstats.common.grpc.ParseGuard;
-import org.fedstats.node.Node;
+import org.fedstats.node.NodeServer;
 import org.fedstats.node.gate.AnalysisEngine;
 import org.fedstats.node.gate.NodeGate;
 import org.fedstats.node.audit.AuditLog;
@@ -51,25 +51,22 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The node's gRPC face over in-process transport: statuses for bad input, refusals as answers, the audit log. */
+/** The node's gRPC face, wired as over Netty, on in-process transport: statuses for bad input, refusals as answers, the audit log. */
 class NodeGrpcServiceTest {
   private static final Analysis COUNT = Analysis.newBuilder().setCount(CountAnalysis.getDefaultInstance()).build();
 
   @TempDir
   Path tmp;
 
-  private Node node;
-  private Server server;
+  private NodeServer server;
   private ManagedChannel channel;
   private NodeServiceGrpc.NodeServiceBlockingStub stub;
 
   @BeforeEach
   void start() throws Exception {
     NodeSettings settings = SharedData.node(tmp, "site1", SharedData.colonDataset(1, "count, summary", ""));
-    node = Node.create(settings, new SimpleMeterRegistry());
     String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(node.serviceDefinition()).build().start();
+    server = NodeServer.start(settings, new SimpleMeterRegistry(), InProcessServerBuilder.forName(name));
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     stub = NodeServiceGrpc.newBlockingStub(channel);
   }
@@ -80,10 +77,7 @@ class NodeGrpcServiceTest {
       channel.shutdownNow();
     }
     if (server != null) {
-      server.shutdownNow();
-    }
-    if (node != null) {
-      node.close();
+      server.close();
     }
   }
 

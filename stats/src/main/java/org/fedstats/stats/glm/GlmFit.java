@@ -2,6 +2,7 @@ package org.fedstats.stats.glm;
 
 import java.util.List;
 import java.util.Objects;
+import org.fedstats.stats.model.CoefficientTable;
 
 /**
  * A fitted GLM, as R's {@code summary(glm(...))}.
@@ -24,7 +25,8 @@ import java.util.Objects;
  */
 public record GlmFit(Family family, List<String> columns, List<Double> estimates, List<Double> stdErrors,
         List<Double> statistics, List<Double> pValues, double dispersion, double deviance, double nullDeviance,
-        double aic, long n, long dfResidual, long dfNull, int iterations, boolean converged) {
+        double aic, long n, long dfResidual, long dfNull, int iterations, boolean converged)
+        implements CoefficientTable {
 
     public GlmFit {
         Objects.requireNonNull(family, "family");
@@ -40,23 +42,5 @@ public record GlmFit(Family family, List<String> columns, List<Double> estimates
         if (iterations < 1) {
             throw new IllegalArgumentException("iterations must be at least 1");
         }
-    }
-
-    /** The estimate of a named column. */
-    public double estimate(String column) {
-        return estimates.get(index(column));
-    }
-
-    /** The standard error of a named column. */
-    public double stdError(String column) {
-        return stdErrors.get(index(column));
-    }
-
-    private int index(String column) {
-        int i = columns.indexOf(column);
-        if (i < 0) {
-            throw new IllegalArgumentException("no column '" + column + "' in " + columns);
-        }
-        return i;
     }
 }

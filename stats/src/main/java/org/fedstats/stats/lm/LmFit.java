@@ -2,6 +2,7 @@ package org.fedstats.stats.lm;
 
 import java.util.List;
 import java.util.Objects;
+import org.fedstats.stats.model.CoefficientTable;
 
 /**
  * A fitted linear model, as R's {@code summary(lm(...))}.
@@ -24,7 +25,7 @@ import java.util.Objects;
  */
 public record LmFit(List<String> columns, List<Double> estimates, List<Double> stdErrors, List<Double> tValues,
         List<Double> pValues, long n, long dfResidual, double rss, double sigma, double rSquared, double adjRSquared,
-        double fStatistic, int fNumeratorDf, double fPValue) {
+        double fStatistic, int fNumeratorDf, double fPValue) implements CoefficientTable {
 
     public LmFit {
         columns = List.copyOf(Objects.requireNonNull(columns, "columns"));
@@ -39,23 +40,5 @@ public record LmFit(List<String> columns, List<Double> estimates, List<Double> s
         if (dfResidual < 1) {
             throw new IllegalArgumentException("residual degrees of freedom must be at least 1, got " + dfResidual);
         }
-    }
-
-    /** The estimate of a named column. */
-    public double estimate(String column) {
-        return estimates.get(index(column));
-    }
-
-    /** The standard error of a named column. */
-    public double stdError(String column) {
-        return stdErrors.get(index(column));
-    }
-
-    private int index(String column) {
-        int i = columns.indexOf(column);
-        if (i < 0) {
-            throw new IllegalArgumentException("no column '" + column + "' in " + columns);
-        }
-        return i;
     }
 }
