@@ -254,6 +254,40 @@ class ModelStepsTest {
         .isEqualTo("a non-zero count of records in a level of a model term is below 10 records");
   }
 
+  /**
+   * With an offset and an intercept, the null deviance comes from the intercept-only fit with the offset, started
+   * (as R starts it) at the full model's fitted values: its first round carries the full model's coefficients and
+   * answers the intercept's part of the full model's round at them.
+   */
+  @Test
+  void theFirstNullModelRoundWithAnOffsetIsEvaluatedAtTheFullModelsCoefficients() throws Exception {
+    AnalysisEngine e = sites.getFirst();
+    double[] beta = {-0.5, 0.03, -0.1, -0.05, -0.005};
+    GlmAnalysis.Builder model = GlmAnalysis.newBuilder().setFormula("nodes ~ rx + sex + age")
+        .setFamily(GlmFamily.POISSON).setOffset("differ");
+    for (double b : beta) {
+      model.addCoefficients(b);
+    }
+    org.fedstats.proto.v1.GlmRoundStats full = ((NodeOutcome.Answered) run(e, null, Analysis.newBuilder()
+        .setGlm(model.clone()).build())).result().getGlmRound();
+    NodeOutcome outcome = run(e, null, Analysis.newBuilder().setGlm(model.clone().setNullModel(true)).build());
+    assertThat(outcome).isInstanceOf(NodeOutcome.Answered.class);
+    org.fedstats.proto.v1.GlmRoundStats nullRound = ((NodeOutcome.Answered) outcome).result().getGlmRound();
+    assertThat(nullRound.getColumnsList()).containsExactly("(Intercept)");
+    assertThat(nullRound.getN()).isEqualTo(full.getN());
+    assertThat(nullRound.getOffsetRows()).isEqualTo(full.getOffsetRows()).isPositive();
+    assertThat(nullRound.getDeviance()).isEqualTo(full.getDeviance());
+    assertThat(nullRound.getXtwxList()).containsExactly(full.getXtwx(0));
+    assertThat(nullRound.getXtwzList()).containsExactly(full.getXtwz(0));
+    // Later null-model rounds carry the intercept alone; any other number of coefficients is refused.
+    assertThat(run(e, null, Analysis.newBuilder().setGlm(model.clone().clearCoefficients().addCoefficients(0.2)
+        .setNullModel(true)).build())).isInstanceOf(NodeOutcome.Answered.class);
+    assertThatThrownBy(() -> run(e, null, Analysis.newBuilder().setGlm(model.clone().clearCoefficients()
+        .addCoefficients(0.2).addCoefficients(0.1).setNullModel(true)).build()))
+        .isInstanceOf(RequestException.class)
+        .hasMessageContaining("carries 2 coefficients; the null model has 1 (or, in its first round, the model's 5)");
+  }
+
   @Test
   void roundsCarryOnlyBoundedCoefficientsOfTheRightNumber() throws Exception {
     AnalysisEngine e = sites.getFirst();

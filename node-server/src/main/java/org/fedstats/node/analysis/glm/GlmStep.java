@@ -68,10 +68,13 @@ public final class GlmStep implements LocalAnalysis<GlmStep.Params> {
       }
       return GlmRequest.start();
     }
-    int expected = glm.getNullModel() ? 1 : spec.parameters();
+    // A null-model round carries the intercept, or, in its first round, the full model's coefficients: R starts the
+    // intercept-only fit with an offset at the full fit's fitted values.
+    int expected = glm.getNullModel() && glm.getCoefficientsCount() == 1 ? 1 : spec.parameters();
     if (glm.getCoefficientsCount() != expected) {
       throw RequestException.invalid("the round carries " + glm.getCoefficientsCount() + " coefficients; the "
-          + (glm.getNullModel() ? "null model has 1" : "model has " + expected));
+          + (glm.getNullModel() ? "null model has 1 (or, in its first round, the model's " + expected + ")"
+              : "model has " + expected));
     }
     double[] beta = new double[expected];
     for (int i = 0; i < expected; i++) {
@@ -87,9 +90,9 @@ public final class GlmStep implements LocalAnalysis<GlmStep.Params> {
 
   @Override
   public Release compute(Params p, LocalData data) throws SQLException {
-    int width = p.request().interceptOnly() ? 1 : p.spec().parameters();
-    GlmRound.Accumulator acc = new GlmRound.Accumulator(p.family(), width, p.request());
-    // In an intercept-only round the accumulator uses a column of ones whatever the design row.
+    // In an intercept-only round the accumulator uses a column of ones whatever the design row; it needs the
+    // design's width for the round that evaluates the full model's coefficients.
+    GlmRound.Accumulator acc = new GlmRound.Accumulator(p.family(), p.spec().parameters(), p.request());
     List<Released> released = p.spec().read(data, acc::add);
     GlmRoundStats s = acc.result();
     org.fedstats.proto.v1.GlmRoundStats.Builder b = org.fedstats.proto.v1.GlmRoundStats.newBuilder()
