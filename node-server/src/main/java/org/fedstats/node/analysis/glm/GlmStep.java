@@ -2,6 +2,7 @@ package org.fedstats.node.analysis.glm;
 
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Locale;
 import org.fedstats.node.analysis.LocalAnalysis;
 import org.fedstats.node.analysis.LocalData;
 import org.fedstats.node.analysis.Release;
@@ -57,6 +58,22 @@ public final class GlmStep implements LocalAnalysis<GlmStep.Params> {
     };
   }
 
+  /**
+   * {@code sink}, after refusing a response the family cannot model (as R's glm stops: a binomial response outside
+   * [0, 1], a negative Poisson count), without telling which record or value.
+   */
+  public static ModelSpec.RowSink checkedResponse(Family family, ModelSpec spec, ModelSpec.RowSink sink) {
+    String response = spec.design().formula().response();
+    String familyName = family.name().toLowerCase(Locale.ROOT);
+    return (x, y, weight, offset) -> {
+      if (!family.validResponse(y)) {
+        throw RequestException.failedPrecondition("a " + familyName + " model needs a response " + family.responseRule()
+            + "; " + response + " has other values at this site");
+      }
+      sink.accept(x, y, weight, offset);
+    };
+  }
+
   private static GlmRequest round(GlmAnalysis glm, ModelSpec spec, DisclosurePolicy policy) {
     double nullMean = glm.hasNullMean() ? glm.getNullMean() : Double.NaN;
     if (Double.isInfinite(nullMean)) {
@@ -93,7 +110,7 @@ public final class GlmStep implements LocalAnalysis<GlmStep.Params> {
     // In an intercept-only round the accumulator uses a column of ones whatever the design row; it needs the
     // design's width for the round that evaluates the full model's coefficients.
     GlmRound.Accumulator acc = new GlmRound.Accumulator(p.family(), p.spec().parameters(), p.request());
-    List<Released> released = p.spec().read(data, acc::add);
+    List<Released> released = p.spec().read(data, checkedResponse(p.family(), p.spec(), acc::add));
     GlmRoundStats s = acc.result();
     org.fedstats.proto.v1.GlmRoundStats.Builder b = org.fedstats.proto.v1.GlmRoundStats.newBuilder()
         .setN(s.n()).setDeviance(s.deviance()).setAicPart(s.aicSum()).setSumWeights(s.sumWeights())
