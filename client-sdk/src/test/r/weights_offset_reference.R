@@ -27,7 +27,9 @@ obj <- function(fields, indent) {
 }
 
 models <- list(
-  logistic_weights = list(formula = "status ~ rx + sex + age", family = "binomial", weights = "nodes", offset = ""),
+  logistic_weights = list(formula = "status ~ rx + sex + age", family = "binomial", weights = "differ", offset = ""),
+  logistic_zero_weights = list(formula = "status ~ rx + sex + age", family = "binomial", weights = "obstruct",
+    offset = ""),
   poisson_offset = list(formula = "nodes ~ rx + sex + age", family = "poisson", weights = "", offset = "differ"),
   gaussian_weights = list(formula = "time ~ rx + sex + age", family = "gaussian", weights = "differ", offset = ""),
   poisson_offset_no_intercept = list(formula = "nodes ~ rx + age - 1", family = "poisson", weights = "",
