@@ -341,10 +341,17 @@ class ModelStepsTest {
     org.fedstats.proto.v1.GlmRoundStats nullRound = ((NodeOutcome.Answered) outcome).result().getGlmRound();
     assertThat(nullRound.getColumnsList()).containsExactly("(Intercept)");
     assertThat(nullRound.getN()).isEqualTo(full.getN());
-    assertThat(nullRound.getOffsetRows()).isEqualTo(full.getOffsetRows()).isPositive();
+    assertThat(nullRound.getOffsetRows()).isEqualTo(full.getOffsetRows()).isEqualTo(full.getN());
     assertThat(nullRound.getDeviance()).isEqualTo(full.getDeviance());
     assertThat(nullRound.getXtwxList()).containsExactly(full.getXtwx(0));
     assertThat(nullRound.getXtwzList()).containsExactly(full.getXtwz(0));
+    // An offset that is 0 for most records (obstruct) is still every row's: how many are not 0 is not told.
+    org.fedstats.proto.v1.GlmRoundStats mostlyZero = ((NodeOutcome.Answered) run(e, null, Analysis.newBuilder()
+        .setGlm(model.clone().setOffset("obstruct")).build())).result().getGlmRound();
+    assertThat(mostlyZero.getOffsetRows()).isEqualTo(mostlyZero.getN());
+    org.fedstats.proto.v1.GlmRoundStats none = ((NodeOutcome.Answered) run(e, null, Analysis.newBuilder()
+        .setGlm(model.clone().clearOffset()).build())).result().getGlmRound();
+    assertThat(none.getOffsetRows()).isZero();
     // Later null-model rounds carry the intercept alone; any other number of coefficients is refused.
     assertThat(run(e, null, Analysis.newBuilder().setGlm(model.clone().clearCoefficients().addCoefficients(0.2)
         .setNullModel(true)).build())).isInstanceOf(NodeOutcome.Answered.class);

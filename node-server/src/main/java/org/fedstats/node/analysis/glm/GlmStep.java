@@ -115,7 +115,10 @@ public final class GlmStep implements LocalAnalysis<GlmStep.Params> {
     org.fedstats.proto.v1.GlmRoundStats.Builder b = org.fedstats.proto.v1.GlmRoundStats.newBuilder()
         .setN(s.n()).setDeviance(s.deviance()).setAicPart(s.aicSum()).setSumWeights(s.sumWeights())
         .setSumWeightedResponse(s.sumWeightedY()).setSumLogWeights(s.sumLogWeights()).setPearson(s.pearson())
-        .setNullDeviance(s.nullDeviance()).setInvalidRows(s.invalidRows()).setOffsetRows(s.offsetRows());
+        .setNullDeviance(s.nullDeviance()).setInvalidRows(s.invalidRows())
+        // Every row has the offset the model names (R fits the null model with any offset given, even zeros); the
+        // count of rows whose offset is not zero would be a count of records that no disclosure rule checks.
+        .setOffsetRows(p.spec().hasOffset() ? s.n() : 0);
     if (p.request().interceptOnly()) {
       b.addColumns("(Intercept)");
     } else {

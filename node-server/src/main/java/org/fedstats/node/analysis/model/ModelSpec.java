@@ -96,6 +96,11 @@ public final class ModelSpec {
     return design.width();
   }
 
+  /** Whether the model names an offset variable. */
+  public boolean hasOffset() {
+    return offset != null;
+  }
+
   /** One complete row, as the model sees it; {@code x} is reused for the next row, so copy it to keep it. */
   public interface RowSink {
     void accept(double[] x, double y, double weight, double offset);
