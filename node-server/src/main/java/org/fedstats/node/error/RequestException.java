@@ -16,6 +16,11 @@ public final class RequestException extends RuntimeException {
     return new RequestException(Status.Code.INVALID_ARGUMENT, message);
   }
 
+  /** A request the data at this node cannot answer as asked (e.g. a variable's values do not fit the model). */
+  public static RequestException failedPrecondition(String message) {
+    return new RequestException(Status.Code.FAILED_PRECONDITION, message);
+  }
+
   public static RequestException notFound(String message) {
     return new RequestException(Status.Code.NOT_FOUND, message);
   }

@@ -254,6 +254,113 @@ class ModelStepsTest {
         .isEqualTo("a non-zero count of records in a level of a model term is below 10 records");
   }
 
+  private static Analysis weighted(String formula, GlmFamily family, String weights) {
+    return Analysis.newBuilder().setGlm(GlmAnalysis.newBuilder().setFormula(formula).setFamily(family)
+        .setWeights(weights)).build();
+  }
+
+  @Test
+  void recordsOfWeightZeroTakeNoPartAndTheirCountIsACell() throws Exception {
+    // One patient at site 1 has no positive lymph node: weighted by nodes, that record takes no part, and the model
+    // would tell how many records it dropped; cells of 5 refuse that count of 1, cells of 1 allow it.
+    String formula = "status ~ rx + age";
+    NodeOutcome refused = run(sites.getFirst(), null, weighted(formula, GlmFamily.BINOMIAL, "nodes"));
+    assertThat(((NodeOutcome.Refused) refused).refusal().rule()).isEqualTo(DisclosureRule.MIN_CELL_COUNT);
+    assertThat(((NodeOutcome.Refused) refused).refusal().reason()).contains("records of weight 0");
+    AnalysisEngine cellsOfOne = engine(1, "min-cell-count: 1");
+    long unweighted = ((NodeOutcome.Answered) run(cellsOfOne, null, glm(formula + " + nodes", GlmFamily.BINOMIAL,
+        GlmRequest.start()))).result().getGlmRound().getN();
+    long positive = ((NodeOutcome.Answered) run(cellsOfOne, null, weighted(formula, GlmFamily.BINOMIAL, "nodes")))
+        .result().getGlmRound().getN();
+    assertThat(positive).isEqualTo(unweighted - 1);
+    // A 0/1 weight selects records as a filter does: the model's size for the disclosure rules is theirs. About 60
+    // patients at site 1 have an obstructed colon, enough for 40 residual degrees of freedom but not 100.
+    AnalysisEngine strict = engine(1, "min-residual-df: 100");
+    assertThat(run(strict, null, glm(formula, GlmFamily.BINOMIAL, GlmRequest.start())))
+        .isInstanceOf(NodeOutcome.Answered.class);
+    NodeOutcome selected = run(strict, null, weighted(formula, GlmFamily.BINOMIAL, "obstruct"));
+    assertThat(((NodeOutcome.Refused) selected).refusal().rule()).isEqualTo(DisclosureRule.MIN_RESIDUAL_DF);
+    assertThat(run(engine(1, "min-residual-df: 40"), null, weighted(formula, GlmFamily.BINOMIAL, "obstruct")))
+        .isInstanceOf(NodeOutcome.Answered.class);
+  }
+
+  @Test
+  void aResponseOrWeightTheModelCannotTakeIsAFailedPreconditionThatTellsNoValue() throws Exception {
+    AnalysisEngine e = sites.getFirst();
+    assertThatThrownBy(() -> run(e, null, glm("nodes ~ age", GlmFamily.BINOMIAL, GlmRequest.start())))
+        .isInstanceOfSatisfying(RequestException.class,
+            x -> assertThat(x.code()).isEqualTo(io.grpc.Status.Code.FAILED_PRECONDITION))
+        .hasMessage("a binomial model needs a response in [0, 1]; nodes has other values at this site");
+    assertThatThrownBy(() -> run(e, null, Analysis.newBuilder().setMeta(org.fedstats.proto.v1.MetaAnalysis
+        .newBuilder().setModel(GlmAnalysis.newBuilder().setFormula("nodes ~ age").setFamily(GlmFamily.BINOMIAL)))
+        .build())).hasMessage("a binomial model needs a response in [0, 1]; nodes has other values at this site");
+    // A negative weight: a dataset of 40 records, one of weight -1.
+    StringBuilder csv = new StringBuilder("y,x,w\n");
+    for (int i = 0; i < 40; i++) {
+      csv.append(i % 2).append(',').append(i).append(',').append(i == 17 ? -1 : 1 + i % 3).append('\n');
+    }
+    Path file = tmp.resolve("negative.csv");
+    java.nio.file.Files.writeString(file, csv);
+    NodeSettings settings = SharedData.node(tmp.resolve("negative"), "site1", """
+          - name: colon
+            files: ["%s"]
+            analyses: [glm, meta]
+            variables:
+              - {name: y, type: integer}
+              - {name: x, type: integer}
+              - {name: w, type: numeric}
+        """.formatted(file));
+    DatasetStore store = DatasetStore.open(settings.datasets());
+    stores.add(store);
+    AnalysisEngine negative = new AnalysisEngine(settings, store);
+    assertThatThrownBy(() -> run(negative, null, weighted("y ~ x", GlmFamily.BINOMIAL, "w")))
+        .isInstanceOfSatisfying(RequestException.class,
+            x -> assertThat(x.code()).isEqualTo(io.grpc.Status.Code.FAILED_PRECONDITION))
+        .hasMessage("prior weights must not be negative (as in R's glm); w has a negative value at this site");
+    assertThat(run(negative, null, weighted("y ~ x", GlmFamily.BINOMIAL, ""))).isInstanceOf(NodeOutcome.Answered.class);
+  }
+
+  /**
+   * With an offset and an intercept, the null deviance comes from the intercept-only fit with the offset, started
+   * (as R starts it) at the full model's fitted values: its first round carries the full model's coefficients and
+   * answers the intercept's part of the full model's round at them.
+   */
+  @Test
+  void theFirstNullModelRoundWithAnOffsetIsEvaluatedAtTheFullModelsCoefficients() throws Exception {
+    AnalysisEngine e = sites.getFirst();
+    double[] beta = {-0.5, 0.03, -0.1, -0.05, -0.005};
+    GlmAnalysis.Builder model = GlmAnalysis.newBuilder().setFormula("nodes ~ rx + sex + age")
+        .setFamily(GlmFamily.POISSON).setOffset("differ");
+    for (double b : beta) {
+      model.addCoefficients(b);
+    }
+    org.fedstats.proto.v1.GlmRoundStats full = ((NodeOutcome.Answered) run(e, null, Analysis.newBuilder()
+        .setGlm(model.clone()).build())).result().getGlmRound();
+    NodeOutcome outcome = run(e, null, Analysis.newBuilder().setGlm(model.clone().setNullModel(true)).build());
+    assertThat(outcome).isInstanceOf(NodeOutcome.Answered.class);
+    org.fedstats.proto.v1.GlmRoundStats nullRound = ((NodeOutcome.Answered) outcome).result().getGlmRound();
+    assertThat(nullRound.getColumnsList()).containsExactly("(Intercept)");
+    assertThat(nullRound.getN()).isEqualTo(full.getN());
+    assertThat(nullRound.getOffsetRows()).isEqualTo(full.getOffsetRows()).isEqualTo(full.getN());
+    assertThat(nullRound.getDeviance()).isEqualTo(full.getDeviance());
+    assertThat(nullRound.getXtwxList()).containsExactly(full.getXtwx(0));
+    assertThat(nullRound.getXtwzList()).containsExactly(full.getXtwz(0));
+    // An offset that is 0 for most records (obstruct) is still every row's: how many are not 0 is not told.
+    org.fedstats.proto.v1.GlmRoundStats mostlyZero = ((NodeOutcome.Answered) run(e, null, Analysis.newBuilder()
+        .setGlm(model.clone().setOffset("obstruct")).build())).result().getGlmRound();
+    assertThat(mostlyZero.getOffsetRows()).isEqualTo(mostlyZero.getN());
+    org.fedstats.proto.v1.GlmRoundStats none = ((NodeOutcome.Answered) run(e, null, Analysis.newBuilder()
+        .setGlm(model.clone().clearOffset()).build())).result().getGlmRound();
+    assertThat(none.getOffsetRows()).isZero();
+    // Later null-model rounds carry the intercept alone; any other number of coefficients is refused.
+    assertThat(run(e, null, Analysis.newBuilder().setGlm(model.clone().clearCoefficients().addCoefficients(0.2)
+        .setNullModel(true)).build())).isInstanceOf(NodeOutcome.Answered.class);
+    assertThatThrownBy(() -> run(e, null, Analysis.newBuilder().setGlm(model.clone().clearCoefficients()
+        .addCoefficients(0.2).addCoefficients(0.1).setNullModel(true)).build()))
+        .isInstanceOf(RequestException.class)
+        .hasMessageContaining("carries 2 coefficients; the null model has 1 (or, in its first round, the model's 5)");
+  }
+
   @Test
   void roundsCarryOnlyBoundedCoefficientsOfTheRightNumber() throws Exception {
     AnalysisEngine e = sites.getFirst();

@@ -56,10 +56,13 @@ public enum Family {
         }
 
         @Override
-        public void checkResponse(double y) {
-            if (!(y >= 0 && y <= 1)) {
-                throw new IllegalArgumentException("a binomial response must be in [0, 1], got " + y);
-            }
+        public boolean validResponse(double y) {
+            return y >= 0 && y <= 1;
+        }
+
+        @Override
+        public String responseRule() {
+            return "in [0, 1]";
         }
 
         @Override
@@ -126,10 +129,13 @@ public enum Family {
         }
 
         @Override
-        public void checkResponse(double y) {
-            if (!(y >= 0)) {
-                throw new IllegalArgumentException("a poisson response must not be negative, got " + y);
-            }
+        public boolean validResponse(double y) {
+            return y >= 0;
+        }
+
+        @Override
+        public String responseRule() {
+            return "not negative";
         }
 
         @Override
@@ -183,8 +189,13 @@ public enum Family {
         }
 
         @Override
-        public void checkResponse(double y) {
-            // any finite value
+        public boolean validResponse(double y) {
+            return Double.isFinite(y);
+        }
+
+        @Override
+        public String responseRule() {
+            return "finite";
         }
 
         @Override
@@ -192,6 +203,10 @@ public enum Family {
             return 0;
         }
 
+        /**
+         * R's gaussian AIC over the rows with positive weight. (R's {@code gaussian()$aic} also counts the rows of
+         * weight 0, whose log weight makes it infinite; here they take no part, as in the rest of the fit.)
+         */
         @Override
         public double aic(double aicSum, long n, double sumLogWeights, double deviance) {
             return n * (Math.log(2 * Math.PI * deviance / n) + 1) + 2 - sumLogWeights;
@@ -224,8 +239,19 @@ public enum Family {
     /** Whether mu is a valid mean (R's {@code validmu}). */
     public abstract boolean validMu(double mu);
 
+    /** Whether the family can model a response value (binomial: in [0, 1]; poisson: not negative). */
+    public abstract boolean validResponse(double y);
+
+    /** What {@link #validResponse} requires, for messages: "in [0, 1]", "not negative" or "finite". */
+    public abstract String responseRule();
+
     /** Rejects a response value the family cannot model. */
-    public abstract void checkResponse(double y);
+    public void checkResponse(double y) {
+        if (!validResponse(y)) {
+            throw new IllegalArgumentException("a " + name().toLowerCase(java.util.Locale.ROOT) + " response must be "
+                    + responseRule() + ", got " + y);
+        }
+    }
 
     /** One row's term of R's {@code family$aic} sum (binomial and poisson: −2·w·log-likelihood; gaussian: 0). */
     public abstract double aicContribution(double y, double mu, double w);

@@ -16,7 +16,9 @@ import java.util.Objects;
  * @param sumWeightedY Σ w·y (the null model's mean)
  * @param nullDeviance Σ deviance residuals at the requested constant mean (0 when none was requested)
  * @param invalidRows rows whose mean is not valid for the family or whose deviance is not finite
- * @param offsetRows rows with a non-zero offset
+ * @param offsetRows rows with an offset: the accumulator counts those whose offset is not 0; a node reports all its
+ *     rows when the model names an offset (R fits the null model with any offset given), so as not to tell how many
+ *     records have a non-zero value
  */
 public record GlmRoundStats(long n, double[] xtwx, double[] xtwz, double deviance, double aicSum, double pearson,
         double sumLogWeights, double sumWeights, double sumWeightedY, double nullDeviance, long invalidRows,

@@ -232,6 +232,11 @@ class GlmTest {
         assertThat(Family.BINOMIAL.aicContribution(1, 0.3, 1)).isCloseTo(-2 * Math.log(0.3), within(1e-14));
         assertThatThrownBy(() -> Family.BINOMIAL.checkResponse(2)).hasMessageContaining("[0, 1]");
         assertThatThrownBy(() -> Family.POISSON.checkResponse(-1)).hasMessageContaining("negative");
+        assertThat(Family.BINOMIAL.validResponse(0.25)).isTrue();
+        assertThat(Family.BINOMIAL.validResponse(-0.25)).isFalse();
+        assertThat(Family.POISSON.validResponse(7)).isTrue();
+        assertThat(Family.GAUSSIAN.validResponse(-7)).isTrue();
+        assertThat(Family.GAUSSIAN.validResponse(Double.NaN)).isFalse();
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.fedstats.node.analysis.glm;
 
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Locale;
 import org.fedstats.node.analysis.LocalAnalysis;
 import org.fedstats.node.analysis.LocalData;
 import org.fedstats.node.analysis.Release;
@@ -57,6 +58,22 @@ public final class GlmStep implements LocalAnalysis<GlmStep.Params> {
     };
   }
 
+  /**
+   * {@code sink}, after refusing a response the family cannot model (as R's glm stops: a binomial response outside
+   * [0, 1], a negative Poisson count), without telling which record or value.
+   */
+  public static ModelSpec.RowSink checkedResponse(Family family, ModelSpec spec, ModelSpec.RowSink sink) {
+    String response = spec.design().formula().response();
+    String familyName = family.name().toLowerCase(Locale.ROOT);
+    return (x, y, weight, offset) -> {
+      if (!family.validResponse(y)) {
+        throw RequestException.failedPrecondition("a " + familyName + " model needs a response " + family.responseRule()
+            + "; " + response + " has other values at this site");
+      }
+      sink.accept(x, y, weight, offset);
+    };
+  }
+
   private static GlmRequest round(GlmAnalysis glm, ModelSpec spec, DisclosurePolicy policy) {
     double nullMean = glm.hasNullMean() ? glm.getNullMean() : Double.NaN;
     if (Double.isInfinite(nullMean)) {
@@ -68,10 +85,13 @@ public final class GlmStep implements LocalAnalysis<GlmStep.Params> {
       }
       return GlmRequest.start();
     }
-    int expected = glm.getNullModel() ? 1 : spec.parameters();
+    // A null-model round carries the intercept, or, in its first round, the full model's coefficients: R starts the
+    // intercept-only fit with an offset at the full fit's fitted values.
+    int expected = glm.getNullModel() && glm.getCoefficientsCount() == 1 ? 1 : spec.parameters();
     if (glm.getCoefficientsCount() != expected) {
       throw RequestException.invalid("the round carries " + glm.getCoefficientsCount() + " coefficients; the "
-          + (glm.getNullModel() ? "null model has 1" : "model has " + expected));
+          + (glm.getNullModel() ? "null model has 1 (or, in its first round, the model's " + expected + ")"
+              : "model has " + expected));
     }
     double[] beta = new double[expected];
     for (int i = 0; i < expected; i++) {
@@ -87,15 +107,18 @@ public final class GlmStep implements LocalAnalysis<GlmStep.Params> {
 
   @Override
   public Release compute(Params p, LocalData data) throws SQLException {
-    int width = p.request().interceptOnly() ? 1 : p.spec().parameters();
-    GlmRound.Accumulator acc = new GlmRound.Accumulator(p.family(), width, p.request());
-    // In an intercept-only round the accumulator uses a column of ones whatever the design row.
-    List<Released> released = p.spec().read(data, acc::add);
+    // In an intercept-only round the accumulator uses a column of ones whatever the design row; it needs the
+    // design's width for the round that evaluates the full model's coefficients.
+    GlmRound.Accumulator acc = new GlmRound.Accumulator(p.family(), p.spec().parameters(), p.request());
+    List<Released> released = p.spec().read(data, checkedResponse(p.family(), p.spec(), acc::add));
     GlmRoundStats s = acc.result();
     org.fedstats.proto.v1.GlmRoundStats.Builder b = org.fedstats.proto.v1.GlmRoundStats.newBuilder()
         .setN(s.n()).setDeviance(s.deviance()).setAicPart(s.aicSum()).setSumWeights(s.sumWeights())
         .setSumWeightedResponse(s.sumWeightedY()).setSumLogWeights(s.sumLogWeights()).setPearson(s.pearson())
-        .setNullDeviance(s.nullDeviance()).setInvalidRows(s.invalidRows()).setOffsetRows(s.offsetRows());
+        .setNullDeviance(s.nullDeviance()).setInvalidRows(s.invalidRows())
+        // Every row has the offset the model names (R fits the null model with any offset given, even zeros); the
+        // count of rows whose offset is not zero would be a count of records that no disclosure rule checks.
+        .setOffsetRows(p.spec().hasOffset() ? s.n() : 0);
     if (p.request().interceptOnly()) {
       b.addColumns("(Intercept)");
     } else {

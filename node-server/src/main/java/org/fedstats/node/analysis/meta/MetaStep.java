@@ -54,7 +54,8 @@ public final class MetaStep implements LocalAnalysis<MetaStep.Params> {
   @Override
   public Release compute(Params p, LocalData data) throws SQLException {
     List<GlmRow> rows = new ArrayList<>();
-    List<Released> released = p.spec().read(data, (x, y, w, offset) -> rows.add(new GlmRow(x, y, w, offset)));
+    List<Released> released = p.spec().read(data, GlmStep.checkedResponse(p.family(), p.spec(),
+        (x, y, w, offset) -> rows.add(new GlmRow(x, y, w, offset))));
     GlmFit fit;
     try {
       fit = PooledGlm.fit(p.family(), p.spec().design().columns(), rows);

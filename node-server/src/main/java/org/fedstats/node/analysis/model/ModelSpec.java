@@ -96,6 +96,11 @@ public final class ModelSpec {
     return design.width();
   }
 
+  /** Whether the model names an offset variable. */
+  public boolean hasOffset() {
+    return offset != null;
+  }
+
   /** One complete row, as the model sees it; {@code x} is reused for the next row, so copy it to keep it. */
   public interface RowSink {
     void accept(double[] x, double y, double weight, double offset);
@@ -105,7 +110,10 @@ public final class ModelSpec {
    * Reads the cohort's complete cases (no model variable, weight or offset missing, as R's na.omit) and passes each
    * to {@code sink}; returns what the rows release: the model's size, how many records it left out for a missing
    * value, and, for every 0/1-valued design column and a 0/1 response, how many records are 1 and how many 0 (a
-   * term isolating a few records is as disclosive as a small table cell).
+   * term isolating a few records is as disclosive as a small table cell). Records of weight 0 take no part in a fit,
+   * so with weights the model's size and classes count the records of positive weight, and how many records have
+   * weight 0 is released as a cell (a 0/1 weight selects records as a filter does). A negative weight is refused, as
+   * R refuses it, without telling which record or value.
    */
   public List<Released> read(LocalData data, RowSink sink) throws SQLException {
     List<Variable> read = new ArrayList<>(variables.values());
@@ -148,6 +156,7 @@ public final class ModelSpec {
     int[] levels = new int[read.size()];
     int p = design.width();
     double[] x = new double[p];
+    long completeCases = 0;
     long n = 0;
     long[] ones = new long[p];
     boolean[] binary = new boolean[p];
@@ -167,18 +176,25 @@ public final class ModelSpec {
         double y = encoder.response(numbers, levels);
         double w = weightAt < 0 ? 1.0 : numbers[weightAt];
         double off = offsetAt < 0 ? 0.0 : numbers[offsetAt];
-        n++;
-        for (int j = 0; j < p; j++) {
-          if (x[j] == 1.0) {
-            ones[j]++;
-          } else if (x[j] != 0.0) {
-            binary[j] = false;
-          }
+        if (w < 0) {
+          throw RequestException.failedPrecondition("prior weights must not be negative (as in R's glm); "
+              + weights.name() + " has a negative value at this site");
         }
-        if (y == 1.0) {
-          responseOnes++;
-        } else if (y != 0.0) {
-          binaryResponse = false;
+        completeCases++;
+        if (w > 0) {
+          n++;
+          for (int j = 0; j < p; j++) {
+            if (x[j] == 1.0) {
+              ones[j]++;
+            } else if (x[j] != 0.0) {
+              binary[j] = false;
+            }
+          }
+          if (y == 1.0) {
+            responseOnes++;
+          } else if (y != 0.0) {
+            binaryResponse = false;
+          }
         }
         sink.accept(x, y, w, off);
       }
@@ -187,7 +203,10 @@ public final class ModelSpec {
     released.add(new Released.Model(n, p));
     // The model's n and the cohort's count together tell how many records had a missing value: a cell like any.
     released.add(new Released.Cells("count of records left out for a missing value",
-        new long[] {data.cohortSize() - n}));
+        new long[] {data.cohortSize() - completeCases}));
+    if (weights != null) {
+      released.add(new Released.Cells("count of records of weight 0", new long[] {completeCases - n}));
+    }
     List<Long> classes = new ArrayList<>();
     for (int j = 0; j < p; j++) {
       if (binary[j] && !design.columns().get(j).equals(Design.INTERCEPT)) {
