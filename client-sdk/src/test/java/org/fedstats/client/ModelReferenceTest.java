@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -42,7 +40,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ModelReferenceTest {
   private static final String MODELS = "count, lm, glm, correlation, chisq, meta";
   private NettyFederation federation;
-  private ManagedChannel channel;
   private FederationServiceGrpc.FederationServiceBlockingStub stub;
   private JsonNode colon;
   private JsonNode infert;
@@ -53,15 +50,11 @@ class ModelReferenceTest {
     infert = SharedData.reference("infert");
     federation = new NettyFederation(tmp, site -> SharedData.colonDataset(site, MODELS, "min-cell-count: 5")
         + SharedData.infertDataset(site, MODELS, "min-cell-count: 5"));
-    channel = NettyChannelBuilder.forTarget(federation.address()).usePlaintext().build();
-    stub = FederationServiceGrpc.newBlockingStub(channel);
+    stub = federation.researcher();
   }
 
   @AfterAll
   void stop() throws Exception {
-    if (channel != null) {
-      channel.shutdownNow();
-    }
     if (federation != null) {
       federation.close();
     }

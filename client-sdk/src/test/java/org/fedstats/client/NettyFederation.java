@@ -1,5 +1,7 @@
 package org.fedstats.client;
 
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,12 +15,14 @@ import org.fedstats.coordinator.config.CoordinatorSettings;
 import org.fedstats.node.NodeServer;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.testing.SharedData;
+import org.fedstats.proto.v1.FederationServiceGrpc;
 
 /** A coordinator and three nodes over real gRPC/Netty on 127.0.0.1, on ports chosen at run time. */
 final class NettyFederation implements AutoCloseable {
   final List<NodeServer> nodes = new ArrayList<>();
   private final List<NodeSettings> settings = new ArrayList<>();
   final Coordinator coordinator;
+  private ManagedChannel channel;
 
   /** {@code datasets.apply(site)} gives the YAML of the datasets node site{1,2,3} holds. */
   NettyFederation(Path workDir, IntFunction<String> datasets) throws Exception {
@@ -51,8 +55,19 @@ final class NettyFederation implements AutoCloseable {
     return "127.0.0.1:" + coordinator.port();
   }
 
+  /** A blocking stub of the coordinator's researcher service, over one plaintext channel closed with this. */
+  synchronized FederationServiceGrpc.FederationServiceBlockingStub researcher() {
+    if (channel == null) {
+      channel = NettyChannelBuilder.forTarget(address()).usePlaintext().build();
+    }
+    return FederationServiceGrpc.newBlockingStub(channel);
+  }
+
   @Override
   public void close() throws IOException, SQLException {
+    if (channel != null) {
+      channel.shutdownNow();
+    }
     if (coordinator != null) {
       coordinator.close();
     }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -42,21 +40,16 @@ class WeightsOffsetReferenceTest {
   private static final double TOLERANCE = 1e-6;
 
   private NettyFederation federation;
-  private ManagedChannel channel;
   private FederationServiceGrpc.FederationServiceBlockingStub stub;
 
   @BeforeAll
   void start(@TempDir Path tmp) throws Exception {
     federation = new NettyFederation(tmp, site -> SharedData.colonDataset(site, "count, glm", "min-cell-count: 5"));
-    channel = NettyChannelBuilder.forTarget(federation.address()).usePlaintext().build();
-    stub = FederationServiceGrpc.newBlockingStub(channel);
+    stub = federation.researcher();
   }
 
   @AfterAll
   void stop() throws Exception {
-    if (channel != null) {
-      channel.shutdownNow();
-    }
     if (federation != null) {
       federation.close();
     }
