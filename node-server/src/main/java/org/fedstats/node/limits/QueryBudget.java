@@ -99,11 +99,11 @@ public final class QueryBudget {
       }
     }
     if (inWindow >= limit) {
-      Instant next = oldest.plus(window);
-      throw RequestException.exhausted("the requester has made " + limit + " queries of dataset " + dataset
-          + " in the last " + span + ", this node's limit (rule " + rule + " = " + limit + "); the next query is "
-          + "possible from " + next.truncatedTo(ChronoUnit.SECONDS) + ", in "
-          + minutes(Duration.between(now, next)));
+      // To the next whole second, so that a query at the time told is never early.
+      Instant next = oldest.plus(window).plusNanos(999_999_999).truncatedTo(ChronoUnit.SECONDS);
+      throw RequestException.exhausted("the requester has made " + limit + (limit == 1 ? " query" : " queries")
+          + " of dataset " + dataset + " in the last " + span + ", this node's limit (rule " + rule + " = " + limit
+          + "); the next query is possible from " + next + ", in " + minutes(Duration.between(now, next)));
     }
   }
 

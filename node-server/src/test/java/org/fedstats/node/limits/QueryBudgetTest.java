@@ -77,7 +77,7 @@ class QueryBudgetTest {
     budget.refund(null);
     assertThat(budget.charged("alice", "colon")).isZero();
     charge("alice", "colon", "", one);
-    assertExhausted(() -> charge("alice", "colon", "", one), "queries-per-hour = 1");
+    assertExhausted(() -> charge("alice", "colon", "", one), "made 1 query of dataset colon", "queries-per-hour = 1");
   }
 
   @Test

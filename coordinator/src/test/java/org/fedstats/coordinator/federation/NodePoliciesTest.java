@@ -1,8 +1,10 @@
 package org.fedstats.coordinator.federation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.Server;
+import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntFunction;
 import org.fedstats.node.Node;
 import org.fedstats.node.testing.SharedData;
 import org.fedstats.proto.v1.Analysis;
@@ -29,10 +32,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A dataset whose node keeps its site-level values for pooling only: the researcher gets the pooled value and the
- * site's outcome, never the site's values, for single-round, multi-round and meta-analyses.
+ * The nodes' policies as the researcher meets them through the coordinator. A dataset whose node keeps its site-level
+ * values for pooling only: the researcher gets the pooled value and the site's outcome, never the site's values, for
+ * single-round, multi-round and meta-analyses. A query budget: when every node says it is spent, so does the reply.
  */
-class PooledOnlyTest {
+class NodePoliciesTest {
   private static final String ANALYSES = "count, table, glm, meta";
   private static final String POOLED_ONLY = "site-results: pooled-only";
   private static final Analysis COUNT = Analysis.newBuilder().setCount(CountAnalysis.getDefaultInstance()).build();
@@ -59,11 +63,15 @@ class PooledOnlyTest {
 
   /** Three real nodes; those in {@code pooledOnly} declare colon's site results pooled-only. */
   private Federation federation(Set<String> pooledOnly) throws Exception {
+    return federation(i -> SharedData.colonDataset(i, ANALYSES, pooledOnly.contains("site" + i) ? POOLED_ONLY : ""));
+  }
+
+  /** Three real nodes, site i holding {@code datasets.apply(i)}. */
+  private Federation federation(IntFunction<String> datasets) throws Exception {
     List<NodeClient> clients = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
       String id = "site" + i;
-      Node node = Node.create(SharedData.node(tmp.resolve(id), id,
-          SharedData.colonDataset(i, ANALYSES, pooledOnly.contains(id) ? POOLED_ONLY : "")), meters);
+      Node node = Node.create(SharedData.node(tmp.resolve(id), id, datasets.apply(i)), meters);
       String name = "pooled-only-" + id + "-" + System.nanoTime();
       Server server = InProcessServerBuilder.forName(name).addService(node.service()).build().start();
       resources.add(node);
@@ -153,5 +161,20 @@ class PooledOnlyTest {
     AnalysisResponse shown = f.run(request(COUNT).toBuilder().addNodeIds("site1").build(), "alice");
     assertThat(shown.getSites(0).getResult().getCount().getCount()).isEqualTo(309);
     assertThat(shown.getPooled().getCount().getCount()).isEqualTo(309);
+  }
+
+  @Test
+  void aQueryOverEveryNodesBudgetGetsResourceExhausted() throws Exception {
+    Federation f = federation(i -> SharedData.colonDataset(i, ANALYSES, "").replace("    analyses: [",
+        "    limits: {queries-per-hour: 1}\n    analyses: ["));
+    assertThat(f.run(request(COUNT), "alice").getPooled().getCount().getCount()).isEqualTo(929);
+    assertThatThrownBy(() -> f.run(request(COUNT), "alice")).isInstanceOfSatisfying(RequestRejected.class,
+        e -> {
+          assertThat(e.status().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+          assertThat(e.status().getDescription()).contains("the requester has made 1 query of dataset colon in the "
+              + "last hour, this node's limit (rule queries-per-hour = 1)");
+        });
+    // Each researcher has a budget of their own.
+    assertThat(f.run(request(COUNT), "bob").getPooledAvailable()).isTrue();
   }
 }
