@@ -102,6 +102,9 @@ echo
 echo "# Lymph node counts are missing for a few patients at each site: fewer than 10, so the sites refuse the summary."
 fedstats summary colon nodes
 echo
+echo "# The patient id is declared an identifier at every site: not listed, and no request may use it."
+fedstats count colon --where "id < 100" 2>&1
+echo
 echo "# Histograms are not on infert's allow-list at any site: the request is denied."
 fedstats histogram infert age --breaks 20,30,40,50 2>&1
 echo

@@ -18,12 +18,21 @@ public final class Results {
   /** A refusal by a node's disclosure control: rule, threshold, reason. */
   public record Refusal(String rule, long threshold, String reason) {}
 
-  /** What one site did with the request. */
+  /**
+   * What one site did with the request. {@code valuesWithheld}: for a site that answered without its result being
+   * shown, why (e.g. {@code pooled-only}: its node keeps its values for pooling only); empty otherwise.
+   */
   public record Site<T>(String nodeId, SiteOutcome.Status status, Optional<T> result, Optional<Refusal> refusal,
-      String errorCode, String error, double latencyMs) {
+      String errorCode, String error, double latencyMs, String valuesWithheld) {
     public Site {
       Objects.requireNonNull(nodeId, "nodeId");
       Objects.requireNonNull(status, "status");
+      Objects.requireNonNull(valuesWithheld, "valuesWithheld");
+    }
+
+    /** "site values withheld: pooled-only", or empty when the site's values are shown. */
+    public Optional<String> withheldNote() {
+      return valuesWithheld.isEmpty() ? Optional.empty() : Optional.of("site values withheld: " + valuesWithheld);
     }
   }
 
@@ -48,14 +57,14 @@ public final class Results {
   public static <T> Result<T> of(AnalysisResponse response, View<T> view) {
     List<Site<T>> sites = new ArrayList<>();
     for (SiteOutcome s : response.getSitesList()) {
-      Optional<T> result = s.getStatus() == SiteOutcome.Status.ANSWERED
+      Optional<T> result = s.getStatus() == SiteOutcome.Status.ANSWERED && s.hasResult()
           ? Optional.of(view.decode(s.getResult())) : Optional.empty();
       Optional<Refusal> refusal = s.getStatus() == SiteOutcome.Status.REFUSED
           ? Optional.of(new Refusal(s.getRefusal().getRule(), s.getRefusal().getThreshold(),
               s.getRefusal().getReason()))
           : Optional.empty();
       sites.add(new Site<>(s.getNodeId(), s.getStatus(), result, refusal, s.getErrorCode(), s.getError(),
-          s.getLatencyMs()));
+          s.getLatencyMs(), s.getValuesWithheld()));
     }
     Optional<T> pooled = response.getPooledAvailable()
         ? Optional.of(view.decode(response.getPooled())) : Optional.empty();

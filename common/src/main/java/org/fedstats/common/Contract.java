@@ -12,6 +12,12 @@ public final class Contract {
   public static final io.grpc.Metadata.Key<String> USER_HEADER =
       io.grpc.Metadata.Key.of("fedstats-user", io.grpc.Metadata.ASCII_STRING_MARSHALLER);
 
+  /**
+   * The node policy (a dataset's {@code disclosure: site-results}) under which a site's values go into pooled values
+   * only; the coordinator names it when it withholds them, and the client prints it.
+   */
+  public static final String POOLED_ONLY = "pooled-only";
+
   private Contract() {}
 
   /** The build's version of the jar holding {@code type}, from its manifest ("dev" when run from classes). */

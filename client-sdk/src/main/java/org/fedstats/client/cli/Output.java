@@ -146,7 +146,8 @@ final class Output {
     out.println(title);
     for (Site<T> s : result.sites()) {
       String line = switch (s.status()) {
-        case ANSWERED -> "answered  " + s.result().map(view::brief).orElse("");
+        case ANSWERED -> "answered  " + s.withheldNote().map(n -> "(" + n + ")")
+            .orElseGet(() -> s.result().map(view::brief).orElse(""));
         case REFUSED -> "REFUSED   rule " + s.refusal().get().rule() + " (threshold " + s.refusal().get().threshold()
             + "): " + s.refusal().get().reason();
         case FAILED -> "FAILED    " + s.errorCode() + ": " + s.error();
@@ -179,7 +180,7 @@ final class Output {
     out.println(csvLine(header));
     for (Site<T> s : result.sites()) {
       csvRows(out, s.nodeId(), s.status().name(), s.result(), columns.size(),
-          s.refusal().map(r -> r.rule() + ": " + r.reason()).orElse(s.error()), view);
+          s.refusal().map(r -> r.rule() + ": " + r.reason()).or(s::withheldNote).orElse(s.error()), view);
     }
     csvRows(out, "pooled", result.pooled().isPresent() ? "POOLED" : "UNAVAILABLE", result.pooled(), columns.size(),
         result.note(), view);

@@ -140,8 +140,17 @@ class FedstatsCliTest {
   @Test
   void listsNodesDatasetsAndVariables() {
     assertThat(cli("nodes").out()).contains("site1").contains("up").contains("colon");
-    assertThat(cli("--format", "csv", "datasets").out()).contains("colon,site1 site2 site3,9,");
-    assertThat(cli("variables", "colon").out()).contains("rx             categorical").contains("[Obs, Lev, Lev+5FU]");
+    // colon declares nine columns, but its patient id is an identifier: neither counted nor listed.
+    assertThat(cli("--format", "csv", "datasets").out()).contains("colon,site1 site2 site3,8,");
+    assertThat(cli("variables", "colon").out()).contains("rx             categorical").contains("[Obs, Lev, Lev+5FU]")
+        .doesNotContainPattern("(?m)^\\s*id\\b");
+  }
+
+  @Test
+  void anIdentifierIsRefusedByEverySiteWithItsRule() {
+    Run r = cli("count", "colon", "--where", "id < 100");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).contains("PERMISSION_DENIED: variable id of dataset colon is an identifier (rule identifier)");
   }
 
   @Test

@@ -3,6 +3,7 @@ package org.fedstats.coordinator.analysis;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.AnalysisResult;
 import org.fedstats.proto.v1.DatasetInfo;
@@ -63,6 +64,15 @@ public abstract class CoordinatorAnalysis {
    * least one. Throws {@link IllegalArgumentException}, saying why, when they cannot be pooled.
    */
   public abstract AnalysisResult combine(Analysis requested, List<AnalysisResult> sites);
+
+  /**
+   * {@code pooled} without what it shows of the sites {@code nodeIds} (sites whose nodes keep their values for
+   * pooling only). Most pooled results show no site's values and are returned as they are; a unit whose pooled
+   * result lists per-site values (the meta-analysis's site estimates) removes those of these sites.
+   */
+  public AnalysisResult withholding(AnalysisResult pooled, Set<String> nodeIds) {
+    return pooled;
+  }
 
   /**
    * The rounds of one request: by default a single round that asks {@code requested} and combines the answers.

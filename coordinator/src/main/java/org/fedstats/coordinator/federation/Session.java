@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.fedstats.common.Contract;
 import org.fedstats.coordinator.analysis.CoordinatorAnalysis;
 import org.fedstats.coordinator.analysis.RoundDriver;
 import org.fedstats.coordinator.analysis.RoundDriver.Continue;
@@ -36,8 +37,9 @@ import org.fedstats.proto.v1.SiteOutcome;
  * request without a pooled value (unless a single-round request allows partial results).
  */
 final class Session {
-  private static final Set<Status.Code> REQUEST_ERRORS =
-      EnumSet.of(Status.Code.INVALID_ARGUMENT, Status.Code.NOT_FOUND, Status.Code.PERMISSION_DENIED);
+  /** Errors about the request itself, or the researcher's query budget: when every node says one, so does the reply. */
+  private static final Set<Status.Code> REQUEST_ERRORS = EnumSet.of(Status.Code.INVALID_ARGUMENT,
+      Status.Code.NOT_FOUND, Status.Code.PERMISSION_DENIED, Status.Code.RESOURCE_EXHAUSTED);
 
   private record Target(NodeClient node, Optional<DatasetInfo> declared) {}
 
@@ -139,7 +141,18 @@ final class Session {
       }
       case Done d -> {
         d.progress().ifPresent(p -> report(round, p));
-        AnalysisResponse.Builder b = response(round, sites).setPooledAvailable(true).setPooled(d.pooled())
+        List<SiteOutcome> pooledOnly = answered.stream().filter(s -> !s.getValuesWithheld().isEmpty()).toList();
+        if (pooledOnly.size() == 1 && answered.size() == 1) {
+          finish(round, sites, "no pooled value: " + where(round) + "it would be the values of "
+              + pooledOnly.getFirst().getNodeId() + " alone, which its node keeps for pooling only ("
+              + Contract.POOLED_ONLY + ")");
+          return;
+        }
+        List<SiteOutcome> shown = pooledOnly.size() == 1 ? byDifference(sites, pooledOnly.getFirst()) : sites;
+        Set<String> withheld = shown.stream().filter(s -> !s.getValuesWithheld().isEmpty())
+            .map(SiteOutcome::getNodeId).collect(Collectors.toSet());
+        AnalysisResponse.Builder b = response(round, shown).setPooledAvailable(true)
+            .setPooled(withheld.isEmpty() ? d.pooled() : unit.withholding(d.pooled(), withheld))
             .setPooledNote(pooledNote(round, sites, answered) + (d.note().isEmpty() ? "" : "; " + d.note()));
         answered.forEach(s -> b.addPooledNodeIds(s.getNodeId()));
         result.complete(b.build());
@@ -158,9 +171,23 @@ final class Session {
     result.complete(response(round, sites).setPooledAvailable(false).setPooledNote(note).build());
   }
 
+  /** The response's common part; the results of sites whose values are withheld are left out. */
   private AnalysisResponse.Builder response(int round, List<SiteOutcome> sites) {
-    return AnalysisResponse.newBuilder().setRequestId(requestId).addAllSites(sites).setSessionId(sessionId)
+    AnalysisResponse.Builder b = AnalysisResponse.newBuilder().setRequestId(requestId).setSessionId(sessionId)
         .setRounds(round + 1);
+    sites.forEach(s -> b.addSites(s.getValuesWithheld().isEmpty() ? s : s.toBuilder().clearResult().build()));
+    return b;
+  }
+
+  /**
+   * The sites with the values of every answering site withheld: with one pooled-only site among the pooled ones,
+   * its values would follow from the pooled value less the other sites' values. (With two or more, only their
+   * pooled sum would.)
+   */
+  private static List<SiteOutcome> byDifference(List<SiteOutcome> sites, SiteOutcome pooledOnly) {
+    String reason = Contract.POOLED_ONLY + " values of " + pooledOnly.getNodeId() + " would follow by difference";
+    return sites.stream().map(s -> s.getStatus() != SiteOutcome.Status.ANSWERED || !s.getValuesWithheld().isEmpty()
+        ? s : s.toBuilder().setValuesWithheld(reason).build()).toList();
   }
 
   /** "in round 2, " for a multi-round request; nothing for a single round. */
@@ -211,7 +238,9 @@ final class Session {
           .setError("node " + nodeId + " sent a malformed answer, left out of the pooled value: " + problem.get())
           .build();
     }
-    return b.setStatus(SiteOutcome.Status.ANSWERED).setResult(response.getResult()).build();
+    // A pooled-only site's result is pooled, but left out of the response (see response()).
+    return b.setStatus(SiteOutcome.Status.ANSWERED).setResult(response.getResult())
+        .setValuesWithheld(response.getPooledOnly() ? Contract.POOLED_ONLY : "").build();
   }
 
   /** When every node rejected the request itself (bad variable, unknown dataset...), the researcher gets that error. */

@@ -7,10 +7,11 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.fedstats.node.dataset.DatasetSchema;
 import org.fedstats.node.disclosure.DisclosurePolicy;
+import org.fedstats.node.limits.QueryLimits;
 
 /**
- * A dataset as the node serves it: where its records are, what may run on it (the ids of its allowed analyses) and
- * under which disclosure policy.
+ * A dataset as the node serves it: where its records are, what may run on it (the ids of its allowed analyses),
+ * under which disclosure policy, and how many queries each researcher may make of it.
  */
 public record DatasetDefinition(
     String name,
@@ -18,7 +19,8 @@ public record DatasetDefinition(
     Source source,
     Set<String> analyses,
     DisclosurePolicy policy,
-    DatasetSchema schema) {
+    DatasetSchema schema,
+    QueryLimits limits) {
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,62}");
 
   public DatasetDefinition {
@@ -32,6 +34,7 @@ public record DatasetDefinition(
     analyses = Set.copyOf(analyses);
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(schema, "schema");
+    Objects.requireNonNull(limits, "limits");
   }
 
   /** Where a dataset's records come from. */

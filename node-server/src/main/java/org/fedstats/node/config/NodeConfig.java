@@ -3,6 +3,7 @@ package org.fedstats.node.config;
 import java.util.List;
 import org.fedstats.common.grpc.ServerLimits;
 import org.fedstats.node.disclosure.DisclosurePolicy;
+import org.fedstats.node.limits.QueryLimits;
 
 /** A node's configuration file, as written (kebab-case YAML keys). Checked by {@link NodeConfigLoader}. */
 public record NodeConfig(
@@ -12,6 +13,7 @@ public record NodeConfig(
     ServerLimits.Config server,
     Integer maxRoundsPerSession,
     DisclosurePolicy.Overrides disclosure,
+    QueryLimits.Config limits,
     List<DatasetConfig> datasets) {
 
   /** One dataset: CSV or Parquet files (or a table of an embedded database file) with declared variables. */
@@ -24,6 +26,7 @@ public record NodeConfig(
       CsvConfig csv,
       List<String> analyses,
       DisclosurePolicy.Overrides disclosure,
+      QueryLimits.Config limits,
       List<VariableConfig> variables) {}
 
   /** How CSV files are written; unset keys keep {@link CsvOptions#DEFAULT}. */

@@ -16,6 +16,7 @@ import org.fedstats.node.dataset.DatasetSchema;
 import org.fedstats.node.dataset.Variable;
 import org.fedstats.node.dataset.VariableType;
 import org.fedstats.node.disclosure.DisclosurePolicy;
+import org.fedstats.node.limits.QueryLimits;
 
 /** Reads a node's YAML configuration and checks it; relative paths are taken from the file's folder. */
 public final class NodeConfigLoader {
@@ -41,10 +42,11 @@ public final class NodeConfigLoader {
   static NodeSettings resolve(NodeConfig config, Path base) {
     HostPort listen = HostPort.parse(config.listen() == null ? "127.0.0.1:50051" : config.listen(), "listen");
     DisclosurePolicy nodePolicy = DisclosurePolicy.DEFAULT.with(config.disclosure());
+    QueryLimits nodeLimits = QueryLimits.NONE.with(config.limits());
     List<DatasetDefinition> datasets = new ArrayList<>();
     for (NodeConfig.DatasetConfig d : config.datasets() == null ? List.<NodeConfig.DatasetConfig>of()
         : config.datasets()) {
-      datasets.add(dataset(d, base, nodePolicy));
+      datasets.add(dataset(d, base, nodePolicy, nodeLimits));
     }
     String audit = config.auditLog() == null ? "audit.jsonl" : config.auditLog();
     return new NodeSettings(config.nodeId(), listen.host(), listen.port(), base.resolve(audit),
@@ -52,7 +54,8 @@ public final class NodeConfigLoader {
             ? NodeSettings.DEFAULT_MAX_ROUNDS_PER_SESSION : config.maxRoundsPerSession(), datasets);
   }
 
-  private static DatasetDefinition dataset(NodeConfig.DatasetConfig d, Path base, DisclosurePolicy nodePolicy) {
+  private static DatasetDefinition dataset(NodeConfig.DatasetConfig d, Path base, DisclosurePolicy nodePolicy,
+      QueryLimits nodeLimits) {
     if (d.name() == null) {
       throw new IllegalArgumentException("every dataset needs a name");
     }
@@ -89,6 +92,6 @@ public final class NodeConfigLoader {
             v.description(), v.levels()))
         .toList();
     return new DatasetDefinition(d.name(), d.description(), source, analyses, nodePolicy.with(d.disclosure()),
-        new DatasetSchema(d.name(), variables));
+        new DatasetSchema(d.name(), variables), nodeLimits.with(d.limits()));
   }
 }

@@ -30,6 +30,11 @@ public record Variable(String name, VariableType type, String description, List<
     }
   }
 
+  /** Whether this variable identifies records (a patient id): never announced, never usable in a request. */
+  public boolean isIdentifier() {
+    return type == VariableType.IDENTIFIER;
+  }
+
   /** The column name as a quoted SQL identifier. */
   public String sqlIdentifier() {
     return quoteIdentifier(name);

@@ -3,13 +3,17 @@ package org.fedstats.node.dataset;
 import java.util.Locale;
 import org.fedstats.proto.v1.VariableInfo;
 
-/** Declared type of a dataset variable and the SQL type the node stores it as. */
+/**
+ * Declared type of a dataset variable and the SQL type the node stores it as. An {@link #IDENTIFIER} (a patient or
+ * record id) is kept as the file's text, is never announced to researchers and no request may use it.
+ */
 public enum VariableType {
   NUMERIC("DOUBLE", VariableInfo.Type.NUMERIC),
   INTEGER("BIGINT", VariableInfo.Type.INTEGER),
   CATEGORICAL("VARCHAR", VariableInfo.Type.CATEGORICAL),
   BOOLEAN("BOOLEAN", VariableInfo.Type.BOOLEAN),
-  DATE("DATE", VariableInfo.Type.DATE);
+  DATE("DATE", VariableInfo.Type.DATE),
+  IDENTIFIER("VARCHAR", null);
 
   private final String sqlType;
   private final VariableInfo.Type proto;
@@ -23,7 +27,11 @@ public enum VariableType {
     return sqlType;
   }
 
+  /** The type as announced to researchers; an identifier is never announced. */
   public VariableInfo.Type proto() {
+    if (proto == null) {
+      throw new IllegalStateException("an identifier is never announced");
+    }
     return proto;
   }
 
@@ -41,7 +49,7 @@ public enum VariableType {
       return valueOf(text.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("unknown variable type '" + text
-          + "' (expected numeric, integer, categorical, boolean or date)", e);
+          + "' (expected numeric, integer, categorical, boolean, date or identifier)", e);
     }
   }
 

@@ -1,13 +1,16 @@
 package org.fedstats.node.disclosure;
 
+import java.util.Objects;
+
 /**
  * Thresholds of statistical disclosure control for one dataset. Defaults follow common practice for aggregate
  * outputs: cohorts, their complements, summaries and every non-zero table cell must count at least 10 records.
  * Models may have at most 33 parameters per 100 records at a site (DataSHIELD's nfilter.glm) and at least 10
- * residual degrees of freedom (ACRO's rule), and the coefficients a round is sent are bounded.
+ * residual degrees of freedom (ACRO's rule), and the coefficients a round is sent are bounded. A dataset's
+ * site-level results are shown to researchers unless it says they are for pooling only ({@link SiteResults}).
  */
 public record DisclosurePolicy(int minCohortSize, int minComplementSize, int minCellCount, int minSummaryN,
-    int maxParameterPercent, int minResidualDf, double maxAbsCoefficient) {
+    int maxParameterPercent, int minResidualDf, double maxAbsCoefficient, SiteResults siteResults) {
   public static final int DEFAULT_THRESHOLD = 10;
   public static final int DEFAULT_MAX_PARAMETER_PERCENT = 33;
   public static final double DEFAULT_MAX_ABS_COEFFICIENT = 1e6;
@@ -17,10 +20,11 @@ public record DisclosurePolicy(int minCohortSize, int minComplementSize, int min
   /** The four count thresholds, with the model rules at their defaults. */
   public DisclosurePolicy(int minCohortSize, int minComplementSize, int minCellCount, int minSummaryN) {
     this(minCohortSize, minComplementSize, minCellCount, minSummaryN, DEFAULT_MAX_PARAMETER_PERCENT,
-        DEFAULT_THRESHOLD, DEFAULT_MAX_ABS_COEFFICIENT);
+        DEFAULT_THRESHOLD, DEFAULT_MAX_ABS_COEFFICIENT, SiteResults.SHOWN);
   }
 
   public DisclosurePolicy {
+    Objects.requireNonNull(siteResults, "site-results");
     if (maxParameterPercent < 1 || maxParameterPercent > 100) {
       throw new IllegalArgumentException("max-parameter-percent must be 1-100, not " + maxParameterPercent);
     }
@@ -52,15 +56,19 @@ public record DisclosurePolicy(int minCohortSize, int minComplementSize, int min
         overrides.minSummaryN() != null ? overrides.minSummaryN() : minSummaryN,
         overrides.maxParameterPercent() != null ? overrides.maxParameterPercent() : maxParameterPercent,
         overrides.minResidualDf() != null ? overrides.minResidualDf() : minResidualDf,
-        overrides.maxAbsCoefficient() != null ? overrides.maxAbsCoefficient() : maxAbsCoefficient);
+        overrides.maxAbsCoefficient() != null ? overrides.maxAbsCoefficient() : maxAbsCoefficient,
+        overrides.siteResults() != null ? SiteResults.parse(overrides.siteResults()) : siteResults);
   }
 
-  /** Thresholds as written in a node's configuration: any may be absent and then inherits. */
+  /**
+   * Thresholds as written in a node's configuration: any may be absent and then inherits. {@code siteResults} is
+   * {@code shown} or {@code pooled-only} ({@link SiteResults}).
+   */
   public record Overrides(Integer minCohortSize, Integer minComplementSize, Integer minCellCount, Integer minSummaryN,
-      Integer maxParameterPercent, Integer minResidualDf, Double maxAbsCoefficient) {
+      Integer maxParameterPercent, Integer minResidualDf, Double maxAbsCoefficient, String siteResults) {
     /** The four count thresholds only. */
     public Overrides(Integer minCohortSize, Integer minComplementSize, Integer minCellCount, Integer minSummaryN) {
-      this(minCohortSize, minComplementSize, minCellCount, minSummaryN, null, null, null);
+      this(minCohortSize, minComplementSize, minCellCount, minSummaryN, null, null, null, null);
     }
   }
 }

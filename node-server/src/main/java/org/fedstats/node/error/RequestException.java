@@ -29,6 +29,10 @@ public final class RequestException extends RuntimeException {
     return new RequestException(Status.Code.PERMISSION_DENIED, message);
   }
 
+  public static RequestException exhausted(String message) {
+    return new RequestException(Status.Code.RESOURCE_EXHAUSTED, message);
+  }
+
   public Status.Code code() {
     return code;
   }

@@ -5,6 +5,7 @@ import com.google.protobuf.util.JsonFormat;
 import io.grpc.Status;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -21,16 +22,19 @@ import org.fedstats.node.audit.AuditEntry;
 import org.fedstats.node.audit.AuditLog;
 import org.fedstats.node.config.DatasetDefinition;
 import org.fedstats.node.config.NodeSettings;
+import org.fedstats.node.disclosure.SiteResults;
 import org.fedstats.node.error.RequestException;
+import org.fedstats.node.limits.QueryBudget;
+import org.fedstats.node.limits.QueryLimits;
 import org.fedstats.proto.v1.DatasetInfo;
 import org.fedstats.proto.v1.NodeAnalysisRequest;
 import org.fedstats.proto.v1.NodeAnalysisResponse;
 import org.fedstats.proto.v1.NodeInfo;
 
 /**
- * The node's gate, which every transport calls: request limits and the session's round limit, then the
- * {@link AnalysisEngine} (allow-list, validation, cohort, local step, disclosure), then the audit log, then the
- * reply. Nothing leaves the node without passing here, and nothing passes without an audit line; if the audit log
+ * The node's gate, which every transport calls: request limits, the session's round limit and the researcher's
+ * query budget, then the {@link AnalysisEngine} (allow-list, validation, cohort, local step, disclosure), then the
+ * audit log, then the reply. Nothing leaves the node without passing here, and nothing passes without an audit line; if the audit log
  * cannot be written, the node answers nothing.
  */
 public final class NodeGate {
@@ -44,6 +48,7 @@ public final class NodeGate {
   private final AuditLog audit;
   private final MeterRegistry meters;
   private final NodeInfo info;
+  private final QueryBudget budget;
   private final Map<String, Integer> roundsBySession = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
@@ -52,6 +57,12 @@ public final class NodeGate {
   };
 
   public NodeGate(NodeSettings settings, AnalysisRunner engine, AuditLog audit, MeterRegistry meters) {
+    this(settings, engine, audit, meters, Clock.systemUTC());
+  }
+
+  /** A gate whose query budgets ({@code limits} of the datasets) run on {@code clock}. */
+  public NodeGate(NodeSettings settings, AnalysisRunner engine, AuditLog audit, MeterRegistry meters, Clock clock) {
+    this.budget = new QueryBudget(clock);
     this.settings = settings;
     this.engine = engine;
     this.audit = audit;
@@ -59,7 +70,8 @@ public final class NodeGate {
     NodeInfo.Builder b = NodeInfo.newBuilder().setNodeId(settings.nodeId()).setVersion(version());
     for (DatasetDefinition d : settings.datasets()) {
       DatasetInfo.Builder di = DatasetInfo.newBuilder().setName(d.name()).setDescription(d.description());
-      d.schema().variables().forEach(v -> di.addVariables(v.toProto()));
+      // Identifiers are not announced: no request may use them.
+      d.schema().usable().forEach(v -> di.addVariables(v.toProto()));
       // In the registry's order, so that nodes allowing the same analyses describe them the same way.
       LocalAnalyses.all().stream().map(LocalAnalysis::id).filter(d.analyses()::contains).forEach(di::addAnalyses);
       b.addDatasets(di);
@@ -119,26 +131,33 @@ public final class NodeGate {
   }
 
   private Handled handle(NodeAnalysisRequest request, Liveness caller) {
+    // Answered and refused requests count against the researcher's query budget; any other end gives it back.
+    QueryBudget.Charge charge = null;
     try {
       if (request.getSerializedSize() > Contract.MAX_REQUEST_BYTES) {
         throw RequestException.invalid("request is " + request.getSerializedSize() + " bytes; the limit is "
             + Contract.MAX_REQUEST_BYTES);
       }
       checkRound(request);
+      charge = budget.charge(request.getRequester(), request.getDataset(), request.getSessionId(),
+          settings.dataset(request.getDataset()).map(DatasetDefinition::limits).orElse(QueryLimits.NONE));
       requireWaiting(caller);
       NodeOutcome result = engine.run(new AnalysisEngine.Request(request.getDataset(), request.hasFilter(),
           request.getFilter(), request.getAnalysis()), caller.cancellation());
       // The caller may have gone while the analysis ran: then nothing is answered, and the audit log says so.
       requireWaiting(caller);
-      NodeAnalysisResponse.Builder b = NodeAnalysisResponse.newBuilder().setNodeId(settings.nodeId());
+      NodeAnalysisResponse.Builder b = NodeAnalysisResponse.newBuilder().setNodeId(settings.nodeId())
+          .setPooledOnly(pooledOnly(request.getDataset()));
       return switch (result) {
         case NodeOutcome.Answered a -> new Handled(b.setResult(a.result()).build(), null, "ANSWERED", "");
         case NodeOutcome.Refused r -> new Handled(b.setRefusal(r.refusal().toProto()).build(), null, "REFUSED",
             r.refusal().rule().id());
       };
     } catch (RequestException e) {
+      budget.refund(charge);
       return Handled.of(e);
     } catch (Exception e) {
+      budget.refund(charge);
       Optional<RequestException> gone = caller.gone(settings.nodeId());
       if (gone.isPresent()) {
         // The failure is the statement cancelled because the caller went away.
@@ -150,6 +169,11 @@ public final class NodeGate {
           + "analysis; its operator can find the cause in the node's log"), Status.Code.INTERNAL.name(),
           String.valueOf(e.getMessage()));
     }
+  }
+
+  /** Whether the dataset's policy keeps its site-level results for pooling only (never shown to researchers). */
+  private boolean pooledOnly(String dataset) {
+    return settings.dataset(dataset).map(d -> d.policy().siteResults() == SiteResults.POOLED_ONLY).orElse(false);
   }
 
   private void requireWaiting(Liveness caller) {

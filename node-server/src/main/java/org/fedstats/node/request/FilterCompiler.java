@@ -164,6 +164,7 @@ public final class FilterCompiler {
       case CATEGORICAL -> "a text level";
       case BOOLEAN -> "true or false";
       case DATE -> "a date (yyyy-mm-dd)";
+      case IDENTIFIER -> throw new IllegalStateException("identifiers are refused when a request names them");
     };
     RequestException wrongType = RequestException.invalid(v.name() + " is " + v.type().label()
         + ": compare it with " + expected + ", not " + describe(value));
@@ -220,6 +221,7 @@ public final class FilterCompiler {
               + RequestException.quote(value.getDate()));
         }
       }
+      case IDENTIFIER -> throw wrongType;
     };
   }
 

@@ -187,7 +187,7 @@ final class DatasetLoader {
     String x = v.sqlIdentifier();
     String number = "TRY_CAST(" + x + " AS DOUBLE)";
     return switch (v.type()) {
-      case CATEGORICAL -> x;
+      case CATEGORICAL, IDENTIFIER -> x;
       case NUMERIC -> "CASE WHEN isfinite(" + number + ") THEN " + number + " END";
       // Whole numbers only: DuckDB's own cast would round 59.5 to 60. "60.0" and "6e1" are whole.
       case INTEGER -> "CASE WHEN regexp_full_match(trim(" + x + "), '[+-]?[0-9]+') THEN TRY_CAST(trim(" + x
@@ -204,7 +204,7 @@ final class DatasetLoader {
   }
 
   private void checkConversion(Variable v) throws SQLException {
-    if (v.type() == VariableType.CATEGORICAL) {
+    if (v.type() == VariableType.CATEGORICAL || v.isIdentifier()) {
       return;
     }
     String what = switch (v.type()) {
@@ -213,7 +213,7 @@ final class DatasetLoader {
       case BOOLEAN -> "is not true or false";
       case DATE -> dateFormat() == null ? "is not a yyyy-mm-dd date"
           : "is not a date in the format " + dateFormat() + " (csv.date-format)";
-      case CATEGORICAL -> throw new IllegalStateException();
+      case CATEGORICAL, IDENTIFIER -> throw new IllegalStateException();
     };
     String sql = firstOffender(v, v.sqlIdentifier() + " IS NOT NULL AND " + converted(v) + " IS NULL");
     try (PreparedStatement ps = root.prepareStatement(sql)) {

@@ -8,6 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.fedstats.node.dataset.Variable;
+import org.fedstats.node.disclosure.SiteResults;
+import org.fedstats.node.limits.QueryLimits;
 import org.fedstats.node.store.DatasetStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +47,10 @@ class NodeConfigLoaderTest {
     assertThat(settings.host()).isEqualTo("0.0.0.0");
     assertThat(settings.server()).isEqualTo(new ServerLimits(Duration.ofMinutes(5), Duration.ofMinutes(5),
         Duration.ofSeconds(20), Duration.ofSeconds(30), 64, Duration.ofHours(1)));
+    assertThat(settings.datasets().getFirst().limits()).isEqualTo(new QueryLimits(60, 500));
+    assertThat(settings.datasets().getFirst().policy().siteResults()).isEqualTo(SiteResults.POOLED_ONLY);
+    assertThat(settings.datasets().getFirst().schema().usable()).extracting(Variable::name)
+        .containsExactly("age", "ward", "admitted");
     assertThat(settings.datasets().getFirst().source()).isEqualTo(new DatasetDefinition.Files(
         List.of(Path.of("/data/export/admissions.csv")), new CsvOptions(List.of("NA", ".", ""), ";", true,
             "%d/%m/%Y")));

@@ -128,9 +128,19 @@ class AnalysisEngineTest {
     assertThat(h.getBelow() + h.getCounts(0) + h.getCounts(1) + h.getAbove() + h.getMissing()).isEqualTo(929);
   }
 
+  /**
+   * Site 1's colon dataset with the patient id declared as an ordinary integer, as a careless site might: the cohort
+   * and cell rules must hold even against requests that pick patients one by one.
+   */
+  private static String site1ExposingIds() {
+    String dataset = SharedData.colonDataset(1, SharedData.ALL, "");
+    assertThat(dataset).contains("{name: id, type: identifier}");
+    return dataset.replace("{name: id, type: identifier}", "{name: id, type: integer}");
+  }
+
   @Test
   void aCohortOfNineIsRefused() throws Exception {
-    AnalysisEngine e = engine(SharedData.colonDataset(1, SharedData.ALL, ""));
+    AnalysisEngine e = engine(site1ExposingIds());
     Filter nine = idsOfSite1(9);
     assertThat(refusedBy(run(e, nine, COUNT))).isEqualTo(DisclosureRule.MIN_COHORT_SIZE);
     assertThat(refusedBy(run(e, nine, summary("age")))).isEqualTo(DisclosureRule.MIN_COHORT_SIZE);
@@ -139,7 +149,7 @@ class AnalysisEngineTest {
 
   @Test
   void aComplementOfNineIsRefused() throws Exception {
-    AnalysisEngine e = engine(SharedData.colonDataset(1, SharedData.ALL, ""));
+    AnalysisEngine e = engine(site1ExposingIds());
     Filter allButNine = Filter.newBuilder().setNot(idsOfSite1(9)).build();
     assertThat(refusedBy(run(e, allButNine, COUNT))).isEqualTo(DisclosureRule.MIN_COMPLEMENT_SIZE);
     assertThat(refusedBy(run(e, allButNine, summary("age")))).isEqualTo(DisclosureRule.MIN_COMPLEMENT_SIZE);
@@ -151,7 +161,7 @@ class AnalysisEngineTest {
 
   @Test
   void aTableWithACellOfOneIsRefused() throws Exception {
-    AnalysisEngine e = engine(SharedData.colonDataset(1, SharedData.ALL, ""));
+    AnalysisEngine e = engine(site1ExposingIds());
     // Tabulating the patient id gives one record per cell.
     assertThat(refusedBy(run(e, null, table("id", "")))).isEqualTo(DisclosureRule.MIN_CELL_COUNT);
     // A cohort of 10 in which exactly one patient has some treatment: the 10 ids plus rx give small cells.

@@ -28,7 +28,8 @@ class FilterCompilerTest {
       new Variable("rx", VariableType.CATEGORICAL, "", List.of("Obs", "Lev", "Lev+5FU")),
       new Variable("smoker", VariableType.BOOLEAN, "", null),
       new Variable("visit", VariableType.DATE, "", null),
-      new Variable("pooled.stratum", VariableType.INTEGER, "", null)));
+      new Variable("pooled.stratum", VariableType.INTEGER, "", null),
+      new Variable("id", VariableType.IDENTIFIER, "", null)));
 
   private static Value num(double v) {
     return Value.newBuilder().setNumber(v).build();
@@ -50,6 +51,20 @@ class FilterCompilerTest {
     assertThatThrownBy(() -> compile(f))
         .isInstanceOfSatisfying(RequestException.class, e -> assertThat(e.code()).isEqualTo(Status.Code.INVALID_ARGUMENT))
         .hasMessageContaining(message);
+  }
+
+  @Test
+  void identifiersAreNeverFilteredOn() {
+    for (Filter f : List.of(cmp("id", ComparisonOperator.EQ, text("P-17")), cmp("id", ComparisonOperator.GE, num(17)),
+        Filter.newBuilder().setNullCheck(NullCheck.newBuilder().setVariable("id").setIsNull(true)).build(),
+        Filter.newBuilder().setInSet(InSet.newBuilder().setVariable("id").addValues(num(17))).build(),
+        Filter.newBuilder().setRange(Range.newBuilder().setVariable("id").setLow(num(17))).build())) {
+      assertThatThrownBy(() -> compile(f))
+          .isInstanceOfSatisfying(RequestException.class,
+              e -> assertThat(e.code()).isEqualTo(Status.Code.PERMISSION_DENIED))
+          .hasMessageContaining("variable id of dataset colon is an identifier (rule identifier)")
+          .hasMessageNotContaining("17");
+    }
   }
 
   @Test

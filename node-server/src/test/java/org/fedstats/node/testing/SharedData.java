@@ -89,7 +89,10 @@ public final class SharedData {
         .collect(Collectors.joining(", "));
   }
 
-  /** YAML declaring the colon dataset of one site file (or all three sites' files, site 0). */
+  /**
+   * YAML declaring the colon dataset of one site file (or all three sites' files, site 0). The patient id is
+   * declared an identifier, as a site declares it: no request can use it.
+   */
   public static String colonDataset(int site, String analyses, String disclosure) {
     String file = files("colon", site);
     return """
@@ -99,7 +102,7 @@ public final class SharedData {
             analyses: [%s]
             disclosure: {%s}
             variables:
-              - {name: id, type: integer}
+              - {name: id, type: identifier}
               - {name: rx, type: categorical, levels: [Obs, Lev, Lev+5FU]}
               - {name: sex, type: integer}
               - {name: age, type: integer}

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.fedstats.coordinator.analysis.CoordinatorAnalysis;
 import org.fedstats.coordinator.analysis.RoundDriver;
 import org.fedstats.proto.v1.Analysis;
@@ -116,6 +117,24 @@ public final class MetaAnalysisUnit extends CoordinatorAnalysis {
       b.addTerms(t);
     }
     return AnalysisResult.newBuilder().setMeta(b).build();
+  }
+
+  /** The meta-analysis without the site estimates and variances (and node ids) of {@code nodeIds}. */
+  @Override
+  public AnalysisResult withholding(AnalysisResult pooled, Set<String> nodeIds) {
+    MetaResult.Builder b = pooled.getMeta().toBuilder().clearTerms();
+    for (MetaTerm term : pooled.getMeta().getTermsList()) {
+      MetaTerm.Builder t = term.toBuilder().clearNodeIds().clearSiteEstimates().clearSiteVariances();
+      for (int i = 0; i < term.getSiteEstimatesCount(); i++) {
+        // Rows without a node id cannot be told apart: all are withheld.
+        if (i < term.getNodeIdsCount() && !nodeIds.contains(term.getNodeIds(i))) {
+          t.addNodeIds(term.getNodeIds(i)).addSiteEstimates(term.getSiteEstimates(i))
+              .addSiteVariances(term.getSiteVariances(i));
+        }
+      }
+      b.addTerms(t);
+    }
+    return pooled.toBuilder().setMeta(b).build();
   }
 
   private static PooledEstimate estimate(org.fedstats.stats.meta.PooledEstimate p, double tau2) {
