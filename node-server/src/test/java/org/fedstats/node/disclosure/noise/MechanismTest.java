@@ -32,6 +32,13 @@ class MechanismTest {
   }
 
   @Test
+  void theProductionSamplerDrawsFromSecureRandom() {
+    LaplaceMechanism m = LaplaceMechanism.forCounts(Rational.of(1, 10), ExactSampler.secure());
+    long distinct = java.util.stream.LongStream.range(0, 200).map(i -> m.release(50)).distinct().count();
+    assertThat(distinct).isGreaterThan(20); // scale 10: the noise takes many values
+  }
+
+  @Test
   void aTableOfDisjointCellsCostsEpsilonOnceAndCountsCanBeFlooredAtZero() {
     LaplaceMechanism m = LaplaceMechanism.forCounts(Rational.ONE, sampler);
     long[] cells = {0, 0, 0, 5, 100};
