@@ -63,7 +63,7 @@ public final class RejoinBench {
       entries.add(new CoordinatorConfig.NodeEntry("site" + site, "127.0.0.1:" + server.port()));
     }
     CoordinatorSettings coordinatorSettings = CoordinatorSettings.of(new CoordinatorConfig("127.0.0.1:0", 10_000L,
-        5_000L, probeMs, null, null, null, null, entries));
+        5_000L, probeMs, null, null, null, null, null, entries));
     try (Coordinator coordinator = Coordinator.start(coordinatorSettings, new SimpleMeterRegistry());
         FederationClient client = FederationClient.connect("127.0.0.1:" + coordinator.port(), "bench",
             Duration.ofSeconds(30))) {

@@ -20,6 +20,7 @@ import java.util.function.Function;
 import org.fedstats.common.HostPort;
 import org.fedstats.common.grpc.ParseGuard;
 import org.fedstats.coordinator.analysis.registry.Analyses;
+import org.fedstats.coordinator.audit.RequestAudit;
 import org.fedstats.coordinator.config.CoordinatorSettings;
 import org.fedstats.coordinator.federation.Federation;
 import org.fedstats.coordinator.federation.NodeClient;
@@ -35,13 +36,15 @@ public final class Coordinator implements AutoCloseable {
   private final Server server;
   private final ScheduledExecutorService health;
   private final ExecutorService work;
+  private final RequestAudit audit;
 
   private Coordinator(Federation federation, Server server, ScheduledExecutorService health,
-      ExecutorService work) {
+      ExecutorService work, RequestAudit audit) {
     this.federation = federation;
     this.server = server;
     this.health = health;
     this.work = work;
+    this.audit = audit;
   }
 
   /**
@@ -112,7 +115,11 @@ public final class Coordinator implements AutoCloseable {
     List<NodeClient> clients = new ArrayList<>();
     Federation federation;
     Server server = null;
+    RequestAudit audit = RequestAudit.NONE;
     try {
+      if (settings.auditLog() != null) {
+        audit = RequestAudit.open(settings.auditLog());
+      }
       for (CoordinatorSettings.NodeAddress n : settings.nodes()) {
         clients.add(new NodeClient(n.id(), n.address(), channels.apply(n.address()), meters));
       }
@@ -121,7 +128,7 @@ public final class Coordinator implements AutoCloseable {
           .executor(work)
           .maxInboundMessageSize(MAX_INBOUND_BYTES)
           .addService(ServerInterceptors.intercept(
-              ParseGuard.guard(new FederationGrpcService(federation).bindService()), new RequesterInterceptor()))
+              ParseGuard.guard(new FederationGrpcService(federation, audit).bindService()), new RequesterInterceptor()))
           .build();
       server.start();
     } catch (IOException | RuntimeException e) {
@@ -130,6 +137,7 @@ public final class Coordinator implements AutoCloseable {
       }
       clients.forEach(NodeClient::close);
       work.shutdownNow();
+      audit.close();
       if (e instanceof IOException io) {
         throw cannotStart.apply(io);
       }
@@ -143,7 +151,7 @@ public final class Coordinator implements AutoCloseable {
       return t;
     });
     federation.watch(health, settings.healthInterval(), settings.probeInterval(), settings.healthTimeout());
-    return new Coordinator(federation, server, health, work);
+    return new Coordinator(federation, server, health, work, audit);
   }
 
   public int port() {
@@ -173,5 +181,10 @@ public final class Coordinator implements AutoCloseable {
     }
     federation.close();
     work.shutdownNow();
+    try {
+      audit.close();
+    } catch (IOException e) {
+      // Every entry was forced to disk when written; nothing is lost.
+    }
   }
 }

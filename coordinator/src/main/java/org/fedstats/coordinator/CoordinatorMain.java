@@ -2,27 +2,40 @@ package org.fedstats.coordinator;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.fedstats.coordinator.config.CoordinatorSettings;
 import org.fedstats.proto.v1.NodeStatus;
+import org.fedstats.common.audit.AuditCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** Starts a coordinator from its YAML configuration. */
-@Command(name = "fedstats-coordinator", mixinStandardHelpOptions = true,
+@Command(name = "fedstats-coordinator", mixinStandardHelpOptions = true, subcommands = AuditCommand.class,
     versionProvider = CoordinatorMain.VersionProvider.class,
     description = "Fans researchers' requests out to a fedstats federation's nodes and pools their answers.")
 public final class CoordinatorMain implements Callable<Integer> {
-  @Option(names = {"-c", "--config"}, required = true, description = "The coordinator's YAML configuration file.")
+  @Option(names = {"-c", "--config"}, description = "The coordinator's YAML configuration file.")
   Path config;
+
+  @Spec
+  CommandSpec spec;
 
   @Option(names = "--verbose", description = "Print stack traces of start-up problems.")
   boolean verbose;
 
   @Override
   public Integer call() throws Exception {
+    if (config == null) {
+      // Not a required option, so that 'audit verify' runs without one.
+      throw new ParameterException(spec.commandLine(), "Missing required option: '--config=<config>'");
+    }
     CoordinatorSettings settings;
     Coordinator coordinator;
     try {
@@ -37,8 +50,8 @@ public final class CoordinatorMain implements Callable<Integer> {
       return 1;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(coordinator::close, "coordinator-shutdown"));
-    System.out.printf("coordinator %s listening on %s:%d for %d node(s)%n", version(), settings.host(),
-        coordinator.port(), settings.nodes().size());
+    System.out.printf("coordinator %s listening on %s:%d for %d node(s); audit log %s%n", version(),
+        settings.host(), coordinator.port(), settings.nodes().size(), settings.auditLog());
     for (NodeStatus n : coordinator.federation().listNodes().getNodesList()) {
       System.out.printf("  node %-10s %-22s %s%n", n.getNodeId(), n.getAddress(),
           n.getReachable() ? "reachable, " + n.getDatasetsCount() + " dataset(s)" : "UNREACHABLE: " + n.getLastError());
@@ -49,7 +62,15 @@ public final class CoordinatorMain implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new CoordinatorMain()).execute(args));
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs the command line with its output going to {@code out} and {@code err}; returns the exit status. */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    CommandLine cli = new CommandLine(new CoordinatorMain());
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
   }
 
   static final class VersionProvider implements CommandLine.IVersionProvider {

@@ -48,7 +48,7 @@ class CoordinatorServerTest {
       throws IOException {
     InProcessFederation.Addresses addresses = InProcessFederation.Addresses.of(nodes);
     CoordinatorSettings settings = CoordinatorSettings.of(new CoordinatorConfig("127.0.0.1:0", 10_000L, 60_000L,
-        null, null, maxConcurrent, null, server, addresses.entries()));
+        null, null, maxConcurrent, null, server, null, addresses.entries()));
     return sites.add(Coordinator.start(settings, new SimpleMeterRegistry(), addresses.channels()));
   }
 

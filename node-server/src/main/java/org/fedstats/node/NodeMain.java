@@ -10,23 +10,30 @@ import org.fedstats.node.config.NodeConfigLoader;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.config.StartupException;
 import org.fedstats.node.gate.NodeGate;
+import org.fedstats.common.audit.AuditCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** Starts a node from its YAML configuration. */
-@Command(name = "fedstats-node", mixinStandardHelpOptions = true, versionProvider = NodeMain.VersionProvider.class,
+@Command(name = "fedstats-node", mixinStandardHelpOptions = true, subcommands = AuditCommand.class, versionProvider = NodeMain.VersionProvider.class,
     description = "Serves a data holder's datasets to a fedstats federation: approved aggregate analyses only, "
         + "disclosure-checked, audited.")
 public final class NodeMain implements Callable<Integer> {
   /** Exit status when the node cannot start (its configuration, data, audit log or address). */
   public static final int CANNOT_START = 2;
 
-  @Option(names = {"-c", "--config"}, required = true, description = "The node's YAML configuration file.")
+  @Option(names = {"-c", "--config"}, description = "The node's YAML configuration file.")
   Path config;
 
   @Option(names = "--port", description = "Listen on this port instead of the configured one (0: any free port).")
   Integer port;
+
+  @Spec
+  CommandSpec spec;
 
   @Option(names = "--verbose", description = "Print the stack trace of a start-up failure.")
   boolean verbose;
@@ -39,6 +46,10 @@ public final class NodeMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (config == null) {
+      // Not a required option, so that 'audit verify' runs without one.
+      throw new ParameterException(spec.commandLine(), "Missing required option: '--config=<config>'");
+    }
     NodeSettings settings = NodeConfigLoader.load(config);
     if (port != null) {
       settings = settings.withListen(settings.host(), port);

@@ -74,4 +74,12 @@ class NodeMainTest {
     assertThat(run.err().lines().toList()).containsExactly(
         "fedstats-node: node configuration " + tmp.resolve("nowhere.yaml") + " does not exist or is not a file");
   }
+
+  @Test
+  void withoutAConfigurationTheNodeSaysWhatIsMissing() {
+    Run run = run();
+    assertThat(run.status()).isNotZero();
+    assertThat(run.err()).contains("Missing required option: '--config=<config>'");
+    assertThat(run.err()).doesNotContain("Exception");
+  }
 }

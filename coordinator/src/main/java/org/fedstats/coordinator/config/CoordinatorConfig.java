@@ -13,11 +13,12 @@ public record CoordinatorConfig(
     Integer maxConcurrentRequests,
     Long nodeKeepaliveMs,
     ServerLimits.Config server,
+    String auditLog,
     List<NodeEntry> nodes) {
 
   /** The common settings only; the rest take their defaults. */
   public CoordinatorConfig(String listen, Long nodeDeadlineMs, Long healthIntervalMs, List<NodeEntry> nodes) {
-    this(listen, nodeDeadlineMs, healthIntervalMs, null, null, null, null, null, nodes);
+    this(listen, nodeDeadlineMs, healthIntervalMs, null, null, null, null, null, null, nodes);
   }
 
   public record NodeEntry(String id, String address) {}

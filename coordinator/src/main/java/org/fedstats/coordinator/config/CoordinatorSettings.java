@@ -20,10 +20,13 @@ import org.fedstats.common.grpc.ServerLimits;
  * @param healthTimeout how long a health check waits for the node
  * @param maxConcurrentRequests research requests in flight at once; more are refused with RESOURCE_EXHAUSTED
  * @param nodeKeepalive interval of HTTP/2 pings on node links while calls are in flight
+ * @param auditLog the hash-chained log of research requests; null for none (settings made in code; a configuration
+ *     file always has one, by default {@value #DEFAULT_AUDIT_LOG} beside it)
  */
 public record CoordinatorSettings(String host, int port, Duration nodeDeadline, Duration healthInterval,
     Duration probeInterval, Duration healthTimeout, int maxConcurrentRequests, Duration nodeKeepalive,
-    ServerLimits server, List<NodeAddress> nodes) {
+    ServerLimits server, List<NodeAddress> nodes, Path auditLog) {
+  public static final String DEFAULT_AUDIT_LOG = "coordinator-audit.jsonl";
   public static final Duration DEFAULT_NODE_DEADLINE = Duration.ofSeconds(30);
   public static final Duration DEFAULT_HEALTH_INTERVAL = Duration.ofSeconds(10);
   public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofMillis(250);
@@ -78,7 +81,9 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
   public static CoordinatorSettings load(Path file) throws IOException {
     CoordinatorConfig c = Yaml.read(file, CoordinatorConfig.class, "coordinator configuration");
     try {
-      return of(c);
+      CoordinatorSettings settings = of(c);
+      Path base = file.toAbsolutePath().getParent();
+      return settings.withAuditLog(base.resolve(c.auditLog() == null ? DEFAULT_AUDIT_LOG : c.auditLog()));
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new IOException("invalid coordinator configuration " + file + ": " + e.getMessage(), e);
     }
@@ -95,7 +100,7 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
         millis(c.healthTimeoutMs(), DEFAULT_HEALTH_TIMEOUT),
         c.maxConcurrentRequests() == null ? DEFAULT_MAX_CONCURRENT_REQUESTS : c.maxConcurrentRequests(),
         millis(c.nodeKeepaliveMs(), DEFAULT_NODE_KEEPALIVE),
-        ServerLimits.DEFAULT.with(c.server()), nodes);
+        ServerLimits.DEFAULT.with(c.server()), nodes, c.auditLog() == null ? null : Path.of(c.auditLog()));
   }
 
   static Duration millis(Long value, Duration otherwise) {
@@ -104,6 +109,11 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
 
   public CoordinatorSettings withListen(String newHost, int newPort) {
     return new CoordinatorSettings(newHost, newPort, nodeDeadline, healthInterval, probeInterval, healthTimeout,
-        maxConcurrentRequests, nodeKeepalive, server, nodes);
+        maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog);
+  }
+
+  public CoordinatorSettings withAuditLog(Path path) {
+    return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
+        maxConcurrentRequests, nodeKeepalive, server, nodes, path);
   }
 }

@@ -225,6 +225,8 @@ final class Session {
           .setError(status.getDescription() == null ? status.getCode().name() : status.getDescription())
           .build();
     }
+    // The node's audit head after this answer: the researcher's receipt, and the coordinator's record of the log's end.
+    b.setAuditHead(response.getAuditHead());
     if (response.hasRefusal()) {
       return b.setStatus(SiteOutcome.Status.REFUSED).setRefusal(response.getRefusal()).build();
     }

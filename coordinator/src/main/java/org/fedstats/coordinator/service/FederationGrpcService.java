@@ -15,6 +15,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.fedstats.common.Text;
+import org.fedstats.coordinator.audit.RequestAudit;
 import org.fedstats.coordinator.federation.Federation;
 import org.fedstats.coordinator.federation.RequestRejected;
 import org.fedstats.proto.v1.AnalysisEvent;
@@ -31,9 +32,16 @@ import org.fedstats.proto.v1.RoundProgress;
 public final class FederationGrpcService extends FederationServiceGrpc.FederationServiceImplBase {
   private static final Logger LOG = Logger.getLogger(FederationGrpcService.class.getName());
   private final Federation federation;
+  private final RequestAudit audit;
 
+  /** A service that keeps no audit log of its own (the nodes still audit every request). */
   public FederationGrpcService(Federation federation) {
+    this(federation, RequestAudit.NONE);
+  }
+
+  public FederationGrpcService(Federation federation, RequestAudit audit) {
     this.federation = federation;
+    this.audit = audit;
   }
 
   @Override
@@ -75,10 +83,20 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
   private <T> CompletableFuture<AnalysisResponse> run(AnalysisRequest request, StreamObserver<T> observer,
       Consumer<RoundProgress> listener, Function<AnalysisResponse, T> last) {
     String requester = RequesterInterceptor.REQUESTER.get() == null ? "anonymous" : RequesterInterceptor.REQUESTER.get();
+    long start = System.nanoTime();
     try {
       CompletableFuture<AnalysisResponse> running = federation.runAsync(request, requester, listener);
       running.whenComplete((response, failure) -> {
         if (failure == null) {
+          try {
+            audit.answered(request, requester, response, (System.nanoTime() - start) / 1000);
+          } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "coordinator audit log write failed; request " + response.getRequestId()
+                + " not answered", e);
+            observer.onError(Status.UNAVAILABLE.withDescription("the coordinator cannot write its audit log, so "
+                + "it answers no request").asRuntimeException());
+            return;
+          }
           LOG.info(() -> "request " + response.getRequestId() + " by " + Text.echo(requester) + " on "
               + Text.echo(request.getDataset()) + " (" + kind(request) + "): "
               + response.getSitesList().stream().map(s -> s.getNodeId() + " " + s.getStatus())
@@ -90,27 +108,34 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
           observer.onCompleted();
         } else if (!(failure instanceof CancellationException)) {
           fail(request, requester, failure instanceof CompletionException c && c.getCause() != null
-              ? c.getCause() : failure, observer);
+              ? c.getCause() : failure, observer, start);
         }
       });
       return running;
     } catch (RuntimeException e) {
-      fail(request, requester, e, observer);
+      fail(request, requester, e, observer, start);
       return CompletableFuture.failedFuture(e);
     }
   }
 
-  private static void fail(AnalysisRequest request, String requester, Throwable failure,
-      StreamObserver<?> responses) {
+  private void fail(AnalysisRequest request, String requester, Throwable failure, StreamObserver<?> responses,
+      long start) {
+    Status status;
     if (failure instanceof RequestRejected e) {
       LOG.info(() -> "request by " + Text.echo(requester) + " on " + Text.echo(request.getDataset()) + " rejected: "
           + e.status().getCode() + " " + e.status().getDescription());
-      responses.onError(e.status().asRuntimeException());
-      return;
+      status = e.status();
+    } else {
+      LOG.log(Level.SEVERE, "analysis failed", failure);
+      status = Status.INTERNAL.withDescription("the coordinator could not run the analysis: "
+          + failure.getClass().getSimpleName());
     }
-    LOG.log(Level.SEVERE, "analysis failed", failure);
-    responses.onError(Status.INTERNAL.withDescription("the coordinator could not run the analysis: "
-        + failure.getClass().getSimpleName()).asRuntimeException());
+    try {
+      audit.rejected(request, requester, status, (System.nanoTime() - start) / 1000);
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "coordinator audit log write failed", e);
+    }
+    responses.onError(status.asRuntimeException());
   }
 
   private static String kind(AnalysisRequest request) {

@@ -148,8 +148,15 @@ public final class InProcessFederation implements AfterEachCallback, AutoCloseab
    */
   public Served coordinator(Duration nodeDeadline, int maxConcurrent, Analyses analyses, Addresses nodes)
       throws IOException {
+    return coordinator(nodeDeadline, maxConcurrent, analyses, nodes, null);
+  }
+
+  /** The same, keeping its audit log of research requests at {@code auditLog} (null: none). */
+  public Served coordinator(Duration nodeDeadline, int maxConcurrent, Analyses analyses, Addresses nodes,
+      java.nio.file.Path auditLog) throws IOException {
     CoordinatorSettings settings = CoordinatorSettings.of(new CoordinatorConfig("127.0.0.1:0",
-        nodeDeadline.toMillis(), null, null, null, maxConcurrent, null, null, nodes.entries()));
+        nodeDeadline.toMillis(), null, null, null, maxConcurrent, null, null,
+        auditLog == null ? null : auditLog.toString(), nodes.entries()));
     String name = InProcessServerBuilder.generateName();
     Coordinator coordinator = add(Coordinator.start(settings, meters, InProcessServerBuilder.forName(name),
         nodes.channels(), analyses));

@@ -9,6 +9,8 @@ import java.util.Objects;
  * @param outcome ANSWERED, REFUSED, or the gRPC status code of an error (INVALID_ARGUMENT, INTERNAL, ...), including
  *     DEADLINE_EXCEEDED and CANCELLED for a request whose caller stopped waiting (it was not answered)
  * @param detail the refusal's rule or the error message; empty when answered
+ * @param released the SHA-256 of what left the node (the answer's bytes, before its audit head is added); empty when
+ *     nothing did
  * @param session the coordinator's session of a multi-round analysis; empty for single-round ones
  * @param round the round within the session (0 for single-round analyses)
  */
@@ -23,11 +25,13 @@ public record AuditEntry(
     String request,
     String outcome,
     String detail,
+    String released,
     String session,
     int round,
     long durationMicros) {
   public AuditEntry {
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(outcome, "outcome");
+    Objects.requireNonNull(released, "released");
   }
 }

@@ -16,6 +16,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.fedstats.common.Contract;
 import org.fedstats.common.Text;
+import org.fedstats.common.audit.ChainedLog;
 import org.fedstats.node.analysis.registry.LocalAnalyses;
 import org.fedstats.node.analysis.LocalAnalysis;
 import org.fedstats.node.audit.AuditEntry;
@@ -100,9 +101,15 @@ public final class NodeGate {
     Handled handled = handle(request, caller);
     long micros = (System.nanoTime() - start) / 1000;
     try {
-      audit.record(new AuditEntry(Instant.now(), settings.nodeId(), request.getRequestId(), request.getRequester(),
-          peer, request.getDataset(), analysis, describe(request), handled.outcome(), handled.detail(),
-          request.getSessionId(), request.getRound(), micros));
+      String released = handled.response() == null ? "" : ChainedLog.sha256(handled.response().toByteArray());
+      String head = audit.record(new AuditEntry(Instant.now(), settings.nodeId(), request.getRequestId(),
+          request.getRequester(), peer, request.getDataset(), analysis, describe(request), handled.outcome(),
+          handled.detail(), released, request.getSessionId(), request.getRound(), micros));
+      if (handled.response() != null) {
+        // The coordinator keeps the head with the answer, so the log's end is recorded outside this node.
+        handled = new Handled(handled.response().toBuilder().setAuditHead(head).build(), null, handled.outcome(),
+            handled.detail());
+      }
     } catch (RuntimeException e) {
       LOG.log(Level.SEVERE, "audit log write failed; request " + Text.echo(request.getRequestId())
           + " not answered", e);
