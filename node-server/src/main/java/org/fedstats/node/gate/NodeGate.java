@@ -21,7 +21,11 @@ import org.fedstats.node.audit.AuditEntry;
 import org.fedstats.node.audit.AuditLog;
 import org.fedstats.node.config.DatasetDefinition;
 import org.fedstats.node.config.NodeSettings;
+import org.fedstats.node.disclosure.Refusal;
 import org.fedstats.node.error.RequestException;
+import org.fedstats.node.overlap.OverlapAuditor;
+import org.fedstats.node.overlap.ReleasedSets;
+import org.fedstats.node.store.DataVersion;
 import org.fedstats.proto.v1.DatasetInfo;
 import org.fedstats.proto.v1.NodeAnalysisRequest;
 import org.fedstats.proto.v1.NodeAnalysisResponse;
@@ -29,9 +33,12 @@ import org.fedstats.proto.v1.NodeInfo;
 
 /**
  * The node's gate, which every transport calls: request limits and the session's round limit, then the
- * {@link AnalysisEngine} (allow-list, validation, cohort, local step, disclosure), then the audit log, then the
- * reply. Nothing leaves the node without passing here, and nothing passes without an audit line; if the audit log
- * cannot be written, the node answers nothing.
+ * {@link AnalysisEngine} (allow-list, validation, cohort, local step, disclosure), then the overlap audit of the
+ * record sets an answer would release, the audit log, then the reply. Nothing leaves the node without passing here,
+ * and nothing passes without an audit line; if the audit log cannot be written, the node answers nothing. An
+ * answer's record sets are checked against those released before, and remembered once its audit line is written,
+ * before the reply leaves, all under the {@link OverlapAuditor}'s lock: two concurrent releases cannot both pass
+ * against each other.
  */
 public final class NodeGate {
   private static final Logger LOG = Logger.getLogger(NodeGate.class.getName());
@@ -42,6 +49,7 @@ public final class NodeGate {
   private final NodeSettings settings;
   private final AnalysisRunner engine;
   private final AuditLog audit;
+  private final OverlapAuditor auditor;
   private final MeterRegistry meters;
   private final NodeInfo info;
   private final Map<String, Integer> roundsBySession = new LinkedHashMap<>(16, 0.75f, true) {
@@ -51,10 +59,12 @@ public final class NodeGate {
     }
   };
 
-  public NodeGate(NodeSettings settings, AnalysisRunner engine, AuditLog audit, MeterRegistry meters) {
+  public NodeGate(NodeSettings settings, AnalysisRunner engine, AuditLog audit, OverlapAuditor auditor,
+      MeterRegistry meters) {
     this.settings = settings;
     this.engine = engine;
     this.audit = audit;
+    this.auditor = auditor;
     this.meters = meters;
     NodeInfo.Builder b = NodeInfo.newBuilder().setNodeId(settings.nodeId()).setVersion(version());
     for (DatasetDefinition d : settings.datasets()) {
@@ -86,31 +96,79 @@ public final class NodeGate {
     long start = System.nanoTime();
     String analysis = LocalAnalyses.of(request.getAnalysis()).<String>map(LocalAnalysis::id).orElse("none");
     Handled handled = handle(request, caller);
-    long micros = (System.nanoTime() - start) / 1000;
-    try {
-      audit.record(new AuditEntry(Instant.now(), settings.nodeId(), request.getRequestId(), request.getRequester(),
-          peer, request.getDataset(), analysis, describe(request), handled.outcome(), handled.detail(),
-          request.getSessionId(), request.getRound(), micros));
-    } catch (RuntimeException e) {
-      LOG.log(Level.SEVERE, "audit log write failed; request " + Text.echo(request.getRequestId())
-          + " not answered", e);
-      handled = Handled.error(Status.UNAVAILABLE.withDescription("node " + settings.nodeId()
-          + " cannot write its audit log, so it answers no request"), "AUDIT_FAILED", handled.detail());
+    synchronized (auditor) {
+      if (handled.sets().isPresent()) {
+        Optional<Refusal> refusal = auditor.check(handled.sets().get());
+        if (refusal.isPresent()) {
+          handled = Handled.refused(settings.nodeId(), refusal.get());
+        }
+      }
+      try {
+        audit.record(entry(request, peer, analysis, handled, start));
+      } catch (RuntimeException e) {
+        LOG.log(Level.SEVERE, "audit log write failed; request " + Text.echo(request.getRequestId())
+            + " not answered", e);
+        handled = Handled.error(Status.UNAVAILABLE.withDescription("node " + settings.nodeId()
+            + " cannot write its audit log, so it answers no request"), "AUDIT_FAILED", handled.detail());
+      }
+      if (handled.sets().isPresent()) {
+        handled = remember(request, peer, analysis, handled, start);
+      }
     }
     Timer.builder("fedstats.node.requests").tag("analysis", analysis).tag("outcome", handled.outcome())
         .register(meters).record(Duration.ofNanos(System.nanoTime() - start));
     return new Reply(handled.response(), handled.error());
   }
 
-  /** What the node does with a request, and its audit outcome and detail. */
-  private record Handled(NodeAnalysisResponse response, Status error, String outcome, String detail) {
+  private AuditEntry entry(NodeAnalysisRequest request, String peer, String analysis, Handled handled, long start) {
+    return new AuditEntry(Instant.now(), settings.nodeId(), request.getRequestId(), request.getRequester(),
+        peer, request.getDataset(), auditor.version(request.getDataset()).map(DataVersion::digest).orElse(""),
+        analysis, describe(request), handled.outcome(), handled.detail(), request.getSessionId(), request.getRound(),
+        (System.nanoTime() - start) / 1000);
+  }
+
+  /**
+   * Remembers an audited answer's record sets before it leaves; if they cannot be written, the answer is withheld
+   * and a second audit line says so.
+   */
+  private Handled remember(NodeAnalysisRequest request, String peer, String analysis, Handled answered, long start) {
+    try {
+      auditor.remember(answered.sets().get());
+      return answered;
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "node state write failed; request " + Text.echo(request.getRequestId())
+          + " not answered", e);
+      Handled failed = Handled.error(Status.UNAVAILABLE.withDescription("node " + settings.nodeId()
+          + " cannot write its state, so it answers no request"), "STATE_FAILED",
+          "the answer was withheld: the node could not record what it releases");
+      try {
+        audit.record(entry(request, peer, analysis, failed, start));
+      } catch (RuntimeException again) {
+        LOG.log(Level.SEVERE, "audit log write failed too", again);
+      }
+      return failed;
+    }
+  }
+
+  /**
+   * What the node does with a request, its audit outcome and detail, and the record sets an answer would release
+   * (empty for anything else).
+   */
+  private record Handled(NodeAnalysisResponse response, Status error, String outcome, String detail,
+      Optional<ReleasedSets> sets) {
     Handled {
       Objects.requireNonNull(outcome, "outcome");
       Objects.requireNonNull(detail, "detail");
+      Objects.requireNonNull(sets, "sets");
     }
 
     static Handled error(Status status, String outcome, String detail) {
-      return new Handled(null, status, outcome, detail);
+      return new Handled(null, status, outcome, detail, Optional.empty());
+    }
+
+    static Handled refused(String nodeId, Refusal refusal) {
+      return new Handled(NodeAnalysisResponse.newBuilder().setNodeId(nodeId).setRefusal(refusal.toProto()).build(),
+          null, "REFUSED", refusal.rule().id(), Optional.empty());
     }
 
     static Handled of(RequestException e) {
@@ -130,11 +188,10 @@ public final class NodeGate {
           request.getFilter(), request.getAnalysis()), caller.cancellation());
       // The caller may have gone while the analysis ran: then nothing is answered, and the audit log says so.
       requireWaiting(caller);
-      NodeAnalysisResponse.Builder b = NodeAnalysisResponse.newBuilder().setNodeId(settings.nodeId());
       return switch (result) {
-        case NodeOutcome.Answered a -> new Handled(b.setResult(a.result()).build(), null, "ANSWERED", "");
-        case NodeOutcome.Refused r -> new Handled(b.setRefusal(r.refusal().toProto()).build(), null, "REFUSED",
-            r.refusal().rule().id());
+        case NodeOutcome.Answered a -> new Handled(NodeAnalysisResponse.newBuilder().setNodeId(settings.nodeId())
+            .setResult(a.result()).build(), null, "ANSWERED", "", a.sets());
+        case NodeOutcome.Refused r -> Handled.refused(settings.nodeId(), r.refusal());
       };
     } catch (RequestException e) {
       return Handled.of(e);
