@@ -19,7 +19,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.grpc.Status;
+import java.util.logging.Level;
 import org.fedstats.node.Node;
+import org.fedstats.node.audit.AuditLog;
+import org.fedstats.node.gate.AnalysisEngine;
+import org.fedstats.node.gate.Liveness;
+import org.fedstats.node.gate.NodeGate;
+import org.fedstats.node.store.DatasetStore;
+import org.fedstats.node.testing.LogCapture;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.disclosure.DisclosureRule;
 import org.fedstats.node.testing.SharedData;
@@ -250,6 +258,46 @@ class DifferencingAttackTest {
         .addCoefficients(0.2)).build()));
     answered(site.ask(null, Analysis.newBuilder().setGlm(glm.clone().addCoefficients(0.05).setNullModel(true)
         .setNullMean(0.5)).build()));
+  }
+
+  @Test
+  void turnedOffTheRuleLetsTheAttackThroughWithAWarningAtStart() throws Exception {
+    Site site;
+    try (LogCapture log = LogCapture.of(OverlapAuditor.class)) {
+      site = site("overlap-audit: false");
+      assertThat(log.records()).singleElement().satisfies(r -> {
+        assertThat(r.getLevel()).isEqualTo(Level.WARNING);
+        assertThat(r.getMessage()).contains("the overlap audit is off");
+      });
+    }
+    // What the rule is for: 164 - 156 = the 8 patients aged exactly 60.
+    assertThat(answered(site.ask(ageAtLeast60(), COUNT)).getResult().getCount().getCount()
+        - answered(site.ask(ageOver60(), COUNT)).getResult().getCount().getCount()).isEqualTo(8);
+  }
+
+  @Test
+  void anAnswerWhoseSetsCannotBeRememberedIsWithheldAndAuditedSo() throws Exception {
+    NodeSettings settings = settings("");
+    try (DatasetStore store = DatasetStore.open(settings.datasets());
+        AuditLog audit = AuditLog.open(settings.auditLog())) {
+      OverlapAuditor auditor = OverlapAuditor.open(settings.stateDir(), settings.datasets(), store::version);
+      auditor.close(); // the state's disk went away
+      NodeGate gate = new NodeGate(settings, new AnalysisEngine(settings, store), audit, auditor,
+          new SimpleMeterRegistry());
+      NodeGate.Reply reply;
+      try (LogCapture log = LogCapture.of(NodeGate.class)) {
+        reply = gate.handle(NodeAnalysisRequest.newBuilder().setRequestId("r1").setDataset("colon")
+            .setFilter(ageAtLeast60()).setAnalysis(COUNT).build(), "test", Liveness.always());
+        assertThat(log.records()).singleElement().satisfies(r ->
+            assertThat(r.getMessage()).contains("node state write failed"));
+      }
+      assertThat(reply.response()).isNull();
+      assertThat(reply.error().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+      assertThat(reply.error().getDescription()).contains("cannot write its state");
+      ObjectMapper json = new ObjectMapper();
+      assertThat(Files.readAllLines(settings.auditLog()).stream().map(l -> readTree(json, l).get("outcome")
+          .asText())).containsExactly("ANSWERED", "STATE_FAILED");
+    }
   }
 
   @Test
