@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.fedstats.node.config.DatasetDefinition;
 import org.fedstats.node.disclosure.DisclosurePolicy;
@@ -93,8 +94,8 @@ public final class OverlapAuditor implements AutoCloseable {
 
   private static boolean hasOtherVersions(Path stateDir, String dataset, Path current) throws IOException {
     try (Stream<Path> files = Files.list(stateDir)) {
-      return files.anyMatch(f -> !f.equals(current) && f.getFileName().toString().matches(
-          java.util.regex.Pattern.quote(dataset) + "-[0-9a-f]{64}\\.sets"));
+      Pattern name = Pattern.compile(Pattern.quote(dataset) + "-[0-9a-f]{64}\\.sets");
+      return files.anyMatch(f -> !f.equals(current) && name.matcher(f.getFileName().toString()).matches());
     }
   }
 

@@ -5,6 +5,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -23,7 +24,7 @@ import org.roaringbitmap.RoaringBitmap;
  */
 final class SetFile implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(SetFile.class.getName());
-  private static final byte[] MAGIC = "fedstats released sets v1\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] MAGIC = "fedstats released sets v1\n".getBytes(StandardCharsets.US_ASCII);
   private static final int RECORD_HEADER = 8;
 
   private final Path path;
