@@ -27,7 +27,8 @@ import org.roaringbitmap.RoaringBitmap;
  * {@code count(age >= 60)} and then {@code count(age > 60)} would tell how many patients are exactly 60; the second
  * is refused. Identical sets are fine: the same query again, or a model's rounds over one sample.
  *
- * <p>Remembered sets live in the node's state folder, one append-only file per dataset and data version; new data
+ * <p>Remembered sets live in the node's state folder, one append-only file per dataset and data version (memory
+ * holds each set's size and place in the file; a check reads the few sets of a size near its own); new data
  * (another digest) starts a new file, and the sets released from older data no longer apply. A caller checks and
  * then remembers a release while holding this object's monitor, so that two concurrent releases are each checked
  * against the other.
@@ -71,7 +72,7 @@ public final class OverlapAuditor implements AutoCloseable {
         }
         Path file = stateDir.resolve(fileName(d.name(), version));
         boolean fresh = !Files.exists(file);
-        List<RoaringBitmap> sets = new ArrayList<>();
+        List<SetIndex.Stored> sets = new ArrayList<>();
         SetFile setFile = SetFile.open(file, sets);
         SetIndex index = new SetIndex(version.rows(), policy.minDifference());
         sets.forEach(index::add);
@@ -137,24 +138,19 @@ public final class OverlapAuditor implements AutoCloseable {
         fresh.add(set);
       }
     }
+    List<SetIndex.Stored> stored;
     try {
-      a.file().append(fresh);
+      stored = a.file().append(fresh);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the node state file " + a.file().path(), e);
     }
-    fresh.forEach(a.index()::add);
+    stored.forEach(a.index()::add);
   }
 
   /** How many distinct sets a dataset has released (0 when not audited). */
   public synchronized int remembered(String dataset) {
     Audited a = audited.get(dataset);
     return a == null ? 0 : a.index().size();
-  }
-
-  /** Heap taken by a dataset's remembered bitmaps, in bytes (the library's estimate). */
-  public synchronized long rememberedBytes(String dataset) {
-    Audited a = audited.get(dataset);
-    return a == null ? 0 : a.index().bitmapBytes();
   }
 
   private Audited audited(ReleasedSets release) {

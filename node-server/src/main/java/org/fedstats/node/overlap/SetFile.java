@@ -3,6 +3,7 @@ package org.fedstats.node.overlap;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -20,12 +21,25 @@ import org.roaringbitmap.RoaringBitmap;
  * One dataset version's released record sets on disk, append-only: a header, then one record per set, each its
  * length (4 bytes), the CRC-32C of its bytes (4 bytes) and the bitmap in RoaringBitmap's portable format. Appends
  * are forced to disk before they return. A last record cut short by a crash (short, or failing its checksum) is
- * dropped at the next open; a bad record followed by others is damage the node will not guess past.
+ * dropped at the next open; a bad record followed by others is damage the node will not guess past. A set is read
+ * back when a check needs it; only where each one lies, and its size, are kept in memory.
  */
 final class SetFile implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(SetFile.class.getName());
   private static final byte[] MAGIC = "fedstats released sets v1\n".getBytes(StandardCharsets.US_ASCII);
   private static final int RECORD_HEADER = 8;
+
+  /** Where a set's record lies in the file, and the set's size. */
+  private record Record(SetFile file, long offset, int length, long cardinality) implements SetIndex.Stored {
+    @Override
+    public RoaringBitmap load() {
+      try {
+        return file.read(offset, length, null);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the node state file " + file.path, e);
+      }
+    }
+  }
 
   private final Path path;
   private final FileChannel channel;
@@ -40,13 +54,14 @@ final class SetFile implements AutoCloseable {
   }
 
   /**
-   * Opens (or creates) the file and reads the sets it holds, in the order they were written, dropping a torn last
+   * Opens (or creates) the file and lists the sets it holds, in the order they were written, dropping a torn last
    * record.
    */
-  static SetFile open(Path path, List<RoaringBitmap> into) throws IOException {
+  static SetFile open(Path path, List<SetIndex.Stored> into) throws IOException {
     Files.createDirectories(path.toAbsolutePath().getParent());
     FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
         StandardOpenOption.WRITE);
+    SetFile file = new SetFile(path, channel);
     try {
       long size = channel.size();
       if (size < MAGIC.length) {
@@ -60,7 +75,7 @@ final class SetFile implements AutoCloseable {
         if (!Arrays.equals(magic, MAGIC)) {
           throw new IOException(path + " is not a file of released record sets");
         }
-        long end = read(channel, path, size, into);
+        long end = file.readAll(size, into);
         if (end < size) {
           LOG.warning("dropping an incomplete last record of " + path + " (" + (size - end) + " bytes; the node "
               + "stopped while writing it, before answering)");
@@ -68,47 +83,67 @@ final class SetFile implements AutoCloseable {
           channel.force(true);
         }
       }
-      channel.position(channel.size());
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
     }
-    return new SetFile(path, channel);
+    return file;
   }
 
-  /** Reads every whole record; returns where the good records end. */
-  private static long read(FileChannel channel, Path path, long size, List<RoaringBitmap> into) throws IOException {
+  /** Lists every whole record; returns where the good records end. */
+  private long readAll(long size, List<SetIndex.Stored> into) throws IOException {
     long at = MAGIC.length;
     ByteBuffer header = ByteBuffer.allocate(RECORD_HEADER);
-    CRC32C crc = new CRC32C();
     while (at < size) {
       if (size - at < RECORD_HEADER) {
         return at;
       }
       readFully(channel, header.clear(), at);
       int length = header.getInt(0);
-      int checksum = header.getInt(4);
       long next = at + RECORD_HEADER + length;
       if (length < 0 || next > size) {
         return at;
       }
-      ByteBuffer body = ByteBuffer.allocate(length);
-      readFully(channel, body, at + RECORD_HEADER);
-      crc.reset();
-      crc.update(body.array());
-      if ((int) crc.getValue() != checksum) {
+      RoaringBitmap set = read(at, length, header.getInt(4));
+      if (set == null) {
         if (next == size) {
           return at;
         }
         throw new IOException(path + " is damaged at byte " + at + " (a record fails its checksum and others "
             + "follow); restore it from a backup, or move it away to start the dataset's record of releases anew");
       }
-      RoaringBitmap set = new RoaringBitmap();
-      set.deserialize(body.flip());
-      into.add(set);
+      into.add(new Record(this, at, length, set.getLongCardinality()));
       at = next;
     }
     return at;
+  }
+
+  /**
+   * The set of the record at {@code offset}; null if it fails {@code checksum} (null: the checksum in the record's
+   * header, which it must then match, or the file changed under the node).
+   */
+  private RoaringBitmap read(long offset, int length, Integer checksum) throws IOException {
+    ByteBuffer body = ByteBuffer.allocate(length);
+    readFully(channel, body, offset + RECORD_HEADER);
+    CRC32C crc = new CRC32C();
+    crc.update(body.array());
+    int expected;
+    if (checksum != null) {
+      expected = checksum;
+    } else {
+      ByteBuffer header = ByteBuffer.allocate(RECORD_HEADER);
+      readFully(channel, header, offset);
+      expected = header.getInt(4);
+    }
+    if ((int) crc.getValue() != expected) {
+      if (checksum != null) {
+        return null;
+      }
+      throw new IOException(path + " changed under the node at byte " + offset);
+    }
+    RoaringBitmap set = new RoaringBitmap();
+    set.deserialize(body.flip());
+    return set;
   }
 
   private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
@@ -119,25 +154,29 @@ final class SetFile implements AutoCloseable {
     }
   }
 
-  /** Appends {@code sets}, each a record, and forces them to disk. */
-  void append(List<RoaringBitmap> sets) throws IOException {
+  /** Appends {@code sets}, each a record, and forces them to disk; returns where they lie. */
+  List<SetIndex.Stored> append(List<RoaringBitmap> sets) throws IOException {
     if (sets.isEmpty()) {
-      return;
+      return List.of();
     }
+    long start = channel.size();
+    List<SetIndex.Stored> records = new ArrayList<>();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     DataOutputStream out = new DataOutputStream(bytes);
     CRC32C crc = new CRC32C();
     for (RoaringBitmap set : sets) {
-      ByteBuffer body = ByteBuffer.allocate(set.serializedSizeInBytes());
-      set.serialize(body);
+      RoaringBitmap compact = set.clone();
+      compact.runOptimize();
+      ByteBuffer body = ByteBuffer.allocate(compact.serializedSizeInBytes());
+      compact.serialize(body);
       crc.reset();
       crc.update(body.array());
+      records.add(new Record(this, start + bytes.size(), body.capacity(), compact.getLongCardinality()));
       out.writeInt(body.capacity());
       out.writeInt((int) crc.getValue());
       out.write(body.array());
     }
     ByteBuffer buffer = ByteBuffer.wrap(bytes.toByteArray());
-    long start = channel.size();
     try {
       while (buffer.hasRemaining()) {
         channel.write(buffer, start + buffer.position());
@@ -152,6 +191,7 @@ final class SetFile implements AutoCloseable {
       }
       throw e;
     }
+    return records;
   }
 
   @Override

@@ -2,7 +2,6 @@ package org.fedstats.node.overlap;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -10,11 +9,19 @@ import org.roaringbitmap.RoaringBitmap;
  * The distinct record sets released from one dataset's data version, by cardinality: a set S can differ from a set
  * T by fewer than k records only if their sizes differ by less than k (|S Δ T| ≥ ||S| − |T||), so a check compares S
  * with the few sets whose size lies within k − 1 of its own. The whole table (rows 0 to n − 1) counts as released.
+ * Only sizes and handles are held in memory; a candidate's records are read when a check needs them.
  */
 final class SetIndex {
+  /** A remembered set: its size, and its records on demand. */
+  interface Stored {
+    long cardinality();
+
+    RoaringBitmap load();
+  }
+
   private final long rows;
   private final int minDifference;
-  private final TreeMap<Long, List<RoaringBitmap>> bySize = new TreeMap<>();
+  private final TreeMap<Long, List<Stored>> bySize = new TreeMap<>();
   private int size;
 
   SetIndex(long rows, int minDifference) {
@@ -39,10 +46,10 @@ final class SetIndex {
     if (small(rows - n)) {
       return true;
     }
-    for (List<RoaringBitmap> sameSize : bySize.subMap(n - (minDifference - 1), true, n + (minDifference - 1), true)
+    for (List<Stored> sameSize : bySize.subMap(n - (minDifference - 1), true, n + (minDifference - 1), true)
         .values()) {
-      for (RoaringBitmap t : sameSize) {
-        if (small(RoaringBitmap.xorCardinality(set, t))) {
+      for (Stored t : sameSize) {
+        if (small(RoaringBitmap.xorCardinality(set, t.load()))) {
           return true;
         }
       }
@@ -65,29 +72,13 @@ final class SetIndex {
     if (n == rows) {
       return true;
     }
-    List<RoaringBitmap> sameSize = bySize.get(n);
-    return sameSize != null && sameSize.stream().anyMatch(t -> RoaringBitmap.xorCardinality(set, t) == 0);
+    List<Stored> sameSize = bySize.get(n);
+    return sameSize != null && sameSize.stream().anyMatch(t -> RoaringBitmap.xorCardinality(set, t.load()) == 0);
   }
 
-  /** Remembers {@code set} unless it already is; returns whether it was new. */
-  boolean add(RoaringBitmap set) {
-    if (contains(set)) {
-      return false;
-    }
-    set.runOptimize();
-    bySize.computeIfAbsent(set.getLongCardinality(), c -> new ArrayList<>(1)).add(set);
+  /** Remembers a set that {@link #contains} does not hold. */
+  void add(Stored set) {
+    bySize.computeIfAbsent(set.cardinality(), c -> new ArrayList<>(1)).add(set);
     size++;
-    return true;
-  }
-
-  /** Heap taken by the remembered sets' bitmaps, in bytes (an estimate by the library). */
-  long bitmapBytes() {
-    long bytes = 0;
-    for (Map.Entry<Long, List<RoaringBitmap>> e : bySize.entrySet()) {
-      for (RoaringBitmap b : e.getValue()) {
-        bytes += b.getLongSizeInBytes();
-      }
-    }
-    return bytes;
   }
 }

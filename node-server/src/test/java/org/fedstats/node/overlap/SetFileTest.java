@@ -34,9 +34,11 @@ class SetFileTest {
   }
 
   private static List<RoaringBitmap> read(Path path) throws IOException {
-    List<RoaringBitmap> sets = new ArrayList<>();
-    SetFile.open(path, sets).close();
-    return sets;
+    List<SetIndex.Stored> stored = new ArrayList<>();
+    try (SetFile file = SetFile.open(path, stored)) {
+      assertThat(stored).allMatch(s -> s.cardinality() == s.load().getLongCardinality());
+      return stored.stream().map(SetIndex.Stored::load).toList();
+    }
   }
 
   @Test
