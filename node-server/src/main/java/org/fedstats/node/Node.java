@@ -11,6 +11,7 @@ import org.fedstats.node.gate.NodeGate;
 import org.fedstats.node.audit.AuditLog;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.config.StartupException;
+import org.fedstats.node.overlap.OverlapAuditor;
 import org.fedstats.node.store.DatasetStore;
 import org.fedstats.common.grpc.ParseGuard;
 import org.fedstats.node.service.NodeGrpcService;
@@ -23,27 +24,46 @@ import org.fedstats.node.service.PeerInterceptor;
 public final class Node implements AutoCloseable {
   private final DatasetStore store;
   private final AuditLog audit;
+  private final OverlapAuditor auditor;
   private final NodeGrpcService service;
 
-  private Node(DatasetStore store, AuditLog audit, NodeGrpcService service) {
+  private Node(DatasetStore store, AuditLog audit, OverlapAuditor auditor, NodeGrpcService service) {
     this.store = store;
     this.audit = audit;
+    this.auditor = auditor;
     this.service = service;
   }
 
-  /** Loads the datasets and opens the audit log; what stops the node is a {@link StartupException}. */
+  /**
+   * Loads the datasets, opens the audit log and the record sets released before; what stops the node is a
+   * {@link StartupException}.
+   */
   public static Node create(NodeSettings settings, MeterRegistry meters) throws StartupException, SQLException {
     DatasetStore store = DatasetStore.open(settings.datasets());
+    OverlapAuditor auditor;
+    try {
+      auditor = OverlapAuditor.open(settings.stateDir(), settings.datasets(), store::version);
+    } catch (IOException e) {
+      store.close();
+      throw new StartupException("node " + settings.nodeId() + " cannot open its state in " + settings.stateDir()
+          + ": " + e.getMessage(), e);
+    }
     AuditLog audit;
     try {
       audit = AuditLog.open(settings.auditLog());
     } catch (IOException e) {
+      try {
+        auditor.close();
+      } catch (IOException ignored) {
+        // The failure to report is the audit log's.
+      }
       store.close();
       throw new StartupException("node " + settings.nodeId() + " cannot open its audit log " + settings.auditLog()
           + ": " + e.getMessage(), e);
     }
     AnalysisEngine engine = new AnalysisEngine(settings, store);
-    return new Node(store, audit, new NodeGrpcService(new NodeGate(settings, engine, audit, meters)));
+    return new Node(store, audit, auditor, new NodeGrpcService(new NodeGate(settings, engine, audit, auditor,
+        meters)));
   }
 
   public BindableService service() {
@@ -63,7 +83,11 @@ public final class Node implements AutoCloseable {
     try {
       audit.close();
     } finally {
-      store.close();
+      try {
+        auditor.close();
+      } finally {
+        store.close();
+      }
     }
   }
 }

@@ -9,8 +9,9 @@ import org.fedstats.proto.v1.Analysis;
  * One analysis, node side: everything the node needs to know about it, in one class of the analysis's own package.
  * The node's gate calls it in this order: {@link #validate} the request against the dataset's declaration (before
  * any data is touched), then {@link #compute} the site's sufficient statistics on the cohort, returning them with a
- * description of what they release; the gate then applies disclosure control to that description, audits and
- * replies. Implementations are stateless: a multi-round analysis gets everything it needs for a round in the
+ * description of what they release (the counts, and a query for the records behind them); the gate then applies
+ * disclosure control to that description, checks the released record sets against those released before, audits
+ * and replies. Implementations are stateless: a multi-round analysis gets everything it needs for a round in the
  * request.
  *
  * @param <P> the request's parameters once validated (variables resolved against the declaration, and so on)

@@ -56,6 +56,19 @@ public final class LocalData {
     return all;
   }
 
+  /**
+   * The cohort's records where {@code condition} holds (SQL without parameters, e.g. {@code "x" IS NOT NULL};
+   * "TRUE" for all), one set per value of {@code keys} (SQL expressions whose parameters come from
+   * {@code keyParams}; none for a single set): what the gate remembers of a release.
+   */
+  public RecordSets recordSets(List<String> keys, List<Object> keyParams, String condition) {
+    StringBuilder sql = new StringBuilder("SELECT rowid");
+    keys.forEach(k -> sql.append(", ").append(k));
+    sql.append(" FROM ").append(table).append(" WHERE (").append(cohort.sql()).append(") AND (").append(condition)
+        .append(')');
+    return new RecordSets(sql.toString(), withCohortParams(keyParams));
+  }
+
   /** A statement the request's cancellation can stop, with {@code params} bound in order. */
   public PreparedStatement prepare(String sql, List<Object> params) throws SQLException {
     PreparedStatement ps = connection.prepareStatement(sql);

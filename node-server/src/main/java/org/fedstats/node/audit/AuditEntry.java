@@ -6,8 +6,12 @@ import java.util.Objects;
 /**
  * One line of a node's audit log: who asked what of which dataset, and what the node did.
  *
+ * @param dataVersion the digest of the data the dataset held when the node handled the request (empty for a dataset
+ *     the node does not hold): a new digest means new data, whose releases the overlap audit tracks afresh
  * @param outcome ANSWERED, REFUSED, or the gRPC status code of an error (INVALID_ARGUMENT, INTERNAL, ...), including
- *     DEADLINE_EXCEEDED and CANCELLED for a request whose caller stopped waiting (it was not answered)
+ *     DEADLINE_EXCEEDED and CANCELLED for a request whose caller stopped waiting (it was not answered); a second
+ *     line STATE_FAILED follows an ANSWERED one whose answer was withheld because the node could not record what
+ *     it released
  * @param detail the refusal's rule or the error message; empty when answered
  * @param released the SHA-256 of what left the node (the answer's bytes, before its audit head is added); empty when
  *     nothing did
@@ -21,6 +25,7 @@ public record AuditEntry(
     String requester,
     String peer,
     String dataset,
+    String dataVersion,
     String analysis,
     String request,
     String outcome,

@@ -10,6 +10,7 @@ public record NodeConfig(
     String nodeId,
     String listen,
     String auditLog,
+    String stateDir,
     ServerLimits.Config server,
     Integer maxRoundsPerSession,
     DisclosurePolicy.Overrides disclosure,

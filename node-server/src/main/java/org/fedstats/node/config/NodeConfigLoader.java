@@ -49,7 +49,9 @@ public final class NodeConfigLoader {
       datasets.add(dataset(d, base, nodePolicy, nodeLimits));
     }
     String audit = config.auditLog() == null ? "audit.jsonl" : config.auditLog();
-    return new NodeSettings(config.nodeId(), listen.host(), listen.port(), base.resolve(audit),
+    Path auditLog = base.resolve(audit);
+    return new NodeSettings(config.nodeId(), listen.host(), listen.port(), auditLog,
+        config.stateDir() == null ? NodeSettings.defaultStateDir(auditLog) : base.resolve(config.stateDir()),
         ServerLimits.DEFAULT.with(config.server()), config.maxRoundsPerSession() == null
             ? NodeSettings.DEFAULT_MAX_ROUNDS_PER_SESSION : config.maxRoundsPerSession(), datasets);
   }

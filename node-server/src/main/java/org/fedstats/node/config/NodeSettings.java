@@ -10,9 +10,10 @@ import org.fedstats.common.grpc.ServerLimits;
 /**
  * A node's validated configuration.
  *
+ * @param stateDir the folder of what the node remembers across restarts: the record sets it has released
  * @param maxRoundsPerSession how many rounds of one multi-round analysis (one coordinator session) the node answers
  */
-public record NodeSettings(String nodeId, String host, int port, Path auditLog, ServerLimits server,
+public record NodeSettings(String nodeId, String host, int port, Path auditLog, Path stateDir, ServerLimits server,
     int maxRoundsPerSession, List<DatasetDefinition> datasets) {
   /** Rounds of one session a node answers unless configured otherwise: R's glm needs at most 25, plus the null model. */
   public static final int DEFAULT_MAX_ROUNDS_PER_SESSION = 30;
@@ -26,6 +27,7 @@ public record NodeSettings(String nodeId, String host, int port, Path auditLog, 
       throw new IllegalArgumentException("port must be 0-65535, not " + port);
     }
     Objects.requireNonNull(auditLog, "audit-log is required");
+    Objects.requireNonNull(stateDir, "state-dir is required");
     Objects.requireNonNull(server, "server limits");
     if (maxRoundsPerSession < 1) {
       throw new IllegalArgumentException("max-rounds-per-session must be at least 1, not " + maxRoundsPerSession);
@@ -39,17 +41,30 @@ public record NodeSettings(String nodeId, String host, int port, Path auditLog, 
     }
   }
 
+  /** Settings whose node state lies in the default folder beside the audit log. */
+  public NodeSettings(String nodeId, String host, int port, Path auditLog, ServerLimits server,
+      int maxRoundsPerSession, List<DatasetDefinition> datasets) {
+    this(nodeId, host, port, auditLog, defaultStateDir(auditLog), server, maxRoundsPerSession, datasets);
+  }
+
+  /** The state folder unless configured: beside the audit log, named after it ({@code audit.jsonl}: {@code audit.state}). */
+  public static Path defaultStateDir(Path auditLog) {
+    String name = auditLog.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return auditLog.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".state");
+  }
+
   public Optional<DatasetDefinition> dataset(String name) {
     return datasets.stream().filter(d -> d.name().equals(name)).findFirst();
   }
 
   /** The same settings listening elsewhere (the node's --port option). */
   public NodeSettings withListen(String newHost, int newPort) {
-    return new NodeSettings(nodeId, newHost, newPort, auditLog, server, maxRoundsPerSession, datasets);
+    return new NodeSettings(nodeId, newHost, newPort, auditLog, stateDir, server, maxRoundsPerSession, datasets);
   }
 
   /** The same settings with other connection limits. */
   public NodeSettings withServer(ServerLimits limits) {
-    return new NodeSettings(nodeId, host, port, auditLog, limits, maxRoundsPerSession, datasets);
+    return new NodeSettings(nodeId, host, port, auditLog, stateDir, limits, maxRoundsPerSession, datasets);
   }
 }

@@ -6,11 +6,19 @@ import java.util.Objects;
  * Thresholds of statistical disclosure control for one dataset. Defaults follow common practice for aggregate
  * outputs: cohorts, their complements, summaries and every non-zero table cell must count at least 10 records.
  * Models may have at most 33 parameters per 100 records at a site (DataSHIELD's nfilter.glm) and at least 10
- * residual degrees of freedom (ACRO's rule), and the coefficients a round is sent are bounded. A dataset's
- * site-level results are shown to researchers unless it says they are for pooling only ({@link SiteResults}).
+ * residual degrees of freedom (ACRO's rule), and the coefficients a round is sent are bounded. Every set of records
+ * a release counts must differ from each set released before on the same data by none or at least
+ * {@code overlap-min-difference} records (the dataset's {@code min-cell-count} unless set): two releases that differ
+ * by a few records let their difference tell those records apart. A dataset's site-level results are shown to
+ * researchers unless it says they are for pooling only ({@link SiteResults}).
+ *
+ * @param overlapMinDifference the fewest records by which a released set may differ from an earlier one; null to
+ *     follow {@code minCellCount}
+ * @param overlapAudit whether released record sets are audited for overlap; off only by an explicit, unsafe choice
  */
 public record DisclosurePolicy(int minCohortSize, int minComplementSize, int minCellCount, int minSummaryN,
-    int maxParameterPercent, int minResidualDf, double maxAbsCoefficient, SiteResults siteResults) {
+    int maxParameterPercent, int minResidualDf, double maxAbsCoefficient, Integer overlapMinDifference,
+    boolean overlapAudit, SiteResults siteResults) {
   public static final int DEFAULT_THRESHOLD = 10;
   public static final int DEFAULT_MAX_PARAMETER_PERCENT = 33;
   public static final double DEFAULT_MAX_ABS_COEFFICIENT = 1e6;
@@ -20,7 +28,15 @@ public record DisclosurePolicy(int minCohortSize, int minComplementSize, int min
   /** The four count thresholds, with the model rules at their defaults. */
   public DisclosurePolicy(int minCohortSize, int minComplementSize, int minCellCount, int minSummaryN) {
     this(minCohortSize, minComplementSize, minCellCount, minSummaryN, DEFAULT_MAX_PARAMETER_PERCENT,
-        DEFAULT_THRESHOLD, DEFAULT_MAX_ABS_COEFFICIENT, SiteResults.SHOWN);
+        DEFAULT_THRESHOLD, DEFAULT_MAX_ABS_COEFFICIENT, null, true, SiteResults.SHOWN);
+  }
+
+  /**
+   * The fewest records by which a released set may differ from an earlier one of the same data: sets differing by
+   * 1 to this minus one records are refused.
+   */
+  public int minDifference() {
+    return overlapMinDifference != null ? overlapMinDifference : minCellCount;
   }
 
   public DisclosurePolicy {
@@ -36,6 +52,9 @@ public record DisclosurePolicy(int minCohortSize, int minComplementSize, int min
     requirePositive("min-complement-size", minComplementSize);
     requirePositive("min-cell-count", minCellCount);
     requirePositive("min-summary-n", minSummaryN);
+    if (overlapMinDifference != null) {
+      requirePositive("overlap-min-difference", overlapMinDifference);
+    }
   }
 
   private static void requirePositive(String rule, int value) {
@@ -57,6 +76,8 @@ public record DisclosurePolicy(int minCohortSize, int minComplementSize, int min
         overrides.maxParameterPercent() != null ? overrides.maxParameterPercent() : maxParameterPercent,
         overrides.minResidualDf() != null ? overrides.minResidualDf() : minResidualDf,
         overrides.maxAbsCoefficient() != null ? overrides.maxAbsCoefficient() : maxAbsCoefficient,
+        overrides.overlapMinDifference() != null ? overrides.overlapMinDifference() : overlapMinDifference,
+        overrides.overlapAudit() != null ? overrides.overlapAudit() : overlapAudit,
         overrides.siteResults() != null ? SiteResults.parse(overrides.siteResults()) : siteResults);
   }
 
@@ -65,10 +86,11 @@ public record DisclosurePolicy(int minCohortSize, int minComplementSize, int min
    * {@code shown} or {@code pooled-only} ({@link SiteResults}).
    */
   public record Overrides(Integer minCohortSize, Integer minComplementSize, Integer minCellCount, Integer minSummaryN,
-      Integer maxParameterPercent, Integer minResidualDf, Double maxAbsCoefficient, String siteResults) {
+      Integer maxParameterPercent, Integer minResidualDf, Double maxAbsCoefficient, Integer overlapMinDifference,
+      Boolean overlapAudit, String siteResults) {
     /** The four count thresholds only. */
     public Overrides(Integer minCohortSize, Integer minComplementSize, Integer minCellCount, Integer minSummaryN) {
-      this(minCohortSize, minComplementSize, minCellCount, minSummaryN, null, null, null, null);
+      this(minCohortSize, minComplementSize, minCellCount, minSummaryN, null, null, null, null, null, null);
     }
   }
 }

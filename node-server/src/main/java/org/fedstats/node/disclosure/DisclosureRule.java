@@ -7,7 +7,8 @@ public enum DisclosureRule {
   MIN_CELL_COUNT("min-cell-count"),
   MIN_SUMMARY_N("min-summary-n"),
   MAX_PARAMETER_PERCENT("max-parameter-percent"),
-  MIN_RESIDUAL_DF("min-residual-df");
+  MIN_RESIDUAL_DF("min-residual-df"),
+  OVERLAP_MIN_DIFFERENCE("overlap-min-difference");
 
   private final String id;
 

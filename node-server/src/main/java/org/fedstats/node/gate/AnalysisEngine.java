@@ -4,13 +4,20 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.fedstats.common.Text;
 import org.fedstats.node.analysis.Cancellation;
 import org.fedstats.node.analysis.registry.LocalAnalyses;
 import org.fedstats.node.analysis.LocalAnalysis;
 import org.fedstats.node.analysis.LocalData;
+import org.fedstats.node.analysis.RecordSets;
 import org.fedstats.node.analysis.Release;
 import org.fedstats.node.config.DatasetDefinition;
 import org.fedstats.node.config.NodeSettings;
@@ -20,9 +27,11 @@ import org.fedstats.node.disclosure.DisclosurePolicy;
 import org.fedstats.node.disclosure.Refusal;
 import org.fedstats.node.request.FilterCompiler;
 import org.fedstats.node.error.RequestException;
+import org.fedstats.node.overlap.ReleasedSets;
 import org.fedstats.node.request.SqlFragment;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.Filter;
+import org.roaringbitmap.RoaringBitmap;
 
 /**
  * The node's analysis pipeline, the same for every analysis and every transport: the allow-list, the request's
@@ -81,8 +90,47 @@ public final class AnalysisEngine implements AnalysisRunner {
       if (refusal.isPresent()) {
         return new NodeOutcome.Refused(refusal.get());
       }
-      return new NodeOutcome.Answered(release.result());
+      Optional<ReleasedSets> sets = Optional.empty();
+      if (policy.overlapAudit()) {
+        sets = Optional.of(new ReleasedSets(dataset.name(), store.version(dataset.name()),
+            recordSets(data, release.recordSets())));
+      }
+      return new NodeOutcome.Answered(release.result(), sets);
     }
+  }
+
+  /** The cohort's records, then each set {@code described} selects: the row ids a release counts. */
+  private static List<RoaringBitmap> recordSets(LocalData data, List<RecordSets> described) throws SQLException {
+    List<RoaringBitmap> sets = new ArrayList<>();
+    sets.addAll(rows(data, data.recordSets(List.of(), List.of(), "TRUE")));
+    for (RecordSets d : described) {
+      sets.addAll(rows(data, d));
+    }
+    return sets;
+  }
+
+  /** The sets one query selects, one per key, in the order the keys first appear. */
+  private static Collection<RoaringBitmap> rows(LocalData data, RecordSets query) throws SQLException {
+    Map<List<Object>, RoaringBitmap> byKey = new LinkedHashMap<>();
+    try (PreparedStatement ps = data.prepare(query.sql(), query.params()); ResultSet rs = ps.executeQuery()) {
+      int keys = rs.getMetaData().getColumnCount() - 1;
+      List<Object> none = List.of();
+      RoaringBitmap single = keys == 0 ? byKey.computeIfAbsent(none, k -> new RoaringBitmap()) : null;
+      Object[] key = new Object[keys];
+      while (rs.next()) {
+        int row = Math.toIntExact(rs.getLong(1));
+        if (single != null) {
+          single.add(row);
+          continue;
+        }
+        for (int i = 0; i < keys; i++) {
+          key[i] = rs.getObject(i + 2);
+        }
+        byKey.computeIfAbsent(Arrays.asList(key.clone()), k -> new RoaringBitmap()).add(row);
+      }
+    }
+    byKey.values().removeIf(RoaringBitmap::isEmpty);
+    return byKey.values();
   }
 
   /** {cohort size, dataset size}. */

@@ -23,10 +23,14 @@ import org.fedstats.node.audit.AuditEntry;
 import org.fedstats.node.audit.AuditLog;
 import org.fedstats.node.config.DatasetDefinition;
 import org.fedstats.node.config.NodeSettings;
+import org.fedstats.node.disclosure.Refusal;
 import org.fedstats.node.disclosure.SiteResults;
 import org.fedstats.node.error.RequestException;
 import org.fedstats.node.limits.QueryBudget;
 import org.fedstats.node.limits.QueryLimits;
+import org.fedstats.node.overlap.OverlapAuditor;
+import org.fedstats.node.overlap.ReleasedSets;
+import org.fedstats.node.store.DataVersion;
 import org.fedstats.proto.v1.DatasetInfo;
 import org.fedstats.proto.v1.NodeAnalysisRequest;
 import org.fedstats.proto.v1.NodeAnalysisResponse;
@@ -34,9 +38,13 @@ import org.fedstats.proto.v1.NodeInfo;
 
 /**
  * The node's gate, which every transport calls: request limits, the session's round limit and the researcher's
- * query budget, then the {@link AnalysisEngine} (allow-list, validation, cohort, local step, disclosure), then the
- * audit log, then the reply. Nothing leaves the node without passing here, and nothing passes without an audit line; if the audit log
- * cannot be written, the node answers nothing.
+ * query budget, then the {@link AnalysisEngine} (allow-list, validation, cohort, local step, disclosure), then the overlap audit of the
+ * record sets an answer would release, the audit log, then the reply. Nothing leaves the node without passing here,
+ * and nothing passes without an audit line (a hash chain; the reply carries its head); if the audit log cannot be
+ * written, the node answers nothing. An
+ * answer's record sets are checked against those released before, and remembered once its audit line is written,
+ * before the reply leaves, all under the {@link OverlapAuditor}'s lock: two concurrent releases cannot both pass
+ * against each other.
  */
 public final class NodeGate {
   private static final Logger LOG = Logger.getLogger(NodeGate.class.getName());
@@ -47,6 +55,7 @@ public final class NodeGate {
   private final NodeSettings settings;
   private final AnalysisRunner engine;
   private final AuditLog audit;
+  private final OverlapAuditor auditor;
   private final MeterRegistry meters;
   private final NodeInfo info;
   private final QueryBudget budget;
@@ -57,16 +66,19 @@ public final class NodeGate {
     }
   };
 
-  public NodeGate(NodeSettings settings, AnalysisRunner engine, AuditLog audit, MeterRegistry meters) {
-    this(settings, engine, audit, meters, Clock.systemUTC());
+  public NodeGate(NodeSettings settings, AnalysisRunner engine, AuditLog audit, OverlapAuditor auditor,
+      MeterRegistry meters) {
+    this(settings, engine, audit, auditor, meters, Clock.systemUTC());
   }
 
   /** A gate whose query budgets ({@code limits} of the datasets) run on {@code clock}. */
-  public NodeGate(NodeSettings settings, AnalysisRunner engine, AuditLog audit, MeterRegistry meters, Clock clock) {
+  public NodeGate(NodeSettings settings, AnalysisRunner engine, AuditLog audit, OverlapAuditor auditor,
+      MeterRegistry meters, Clock clock) {
     this.budget = new QueryBudget(clock);
     this.settings = settings;
     this.engine = engine;
     this.audit = audit;
+    this.auditor = auditor;
     this.meters = meters;
     NodeInfo.Builder b = NodeInfo.newBuilder().setNodeId(settings.nodeId()).setVersion(version());
     for (DatasetDefinition d : settings.datasets()) {
@@ -99,42 +111,98 @@ public final class NodeGate {
     long start = System.nanoTime();
     String analysis = LocalAnalyses.of(request.getAnalysis()).<String>map(LocalAnalysis::id).orElse("none");
     Handled handled = handle(request, caller);
-    long micros = (System.nanoTime() - start) / 1000;
-    try {
-      String released = handled.response() == null ? "" : ChainedLog.sha256(handled.response().toByteArray());
-      String head = audit.record(new AuditEntry(Instant.now(), settings.nodeId(), request.getRequestId(),
-          request.getRequester(), peer, request.getDataset(), analysis, describe(request), handled.outcome(),
-          handled.detail(), released, request.getSessionId(), request.getRound(), micros));
-      if (handled.response() != null) {
-        // The coordinator keeps the head with the answer, so the log's end is recorded outside this node.
-        handled = new Handled(handled.response().toBuilder().setAuditHead(head).build(), null, handled.outcome(),
-            handled.detail());
+    synchronized (auditor) {
+      if (handled.sets().isPresent()) {
+        Optional<Refusal> refusal = auditor.check(handled.sets().get());
+        if (refusal.isPresent()) {
+          handled = Handled.refused(answer(request), refusal.get());
+        }
       }
-    } catch (RuntimeException e) {
-      LOG.log(Level.SEVERE, "audit log write failed; request " + Text.echo(request.getRequestId())
-          + " not answered", e);
-      handled = Handled.error(Status.UNAVAILABLE.withDescription("node " + settings.nodeId()
-          + " cannot write its audit log, so it answers no request"), "AUDIT_FAILED", handled.detail());
+      try {
+        String head = audit.record(entry(request, peer, analysis, handled, start));
+        if (handled.response() != null) {
+          // The coordinator keeps the head with the answer, so the log's end is recorded outside this node.
+          handled = handled.withResponse(handled.response().toBuilder().setAuditHead(head).build());
+        }
+      } catch (RuntimeException e) {
+        LOG.log(Level.SEVERE, "audit log write failed; request " + Text.echo(request.getRequestId())
+            + " not answered", e);
+        handled = Handled.error(Status.UNAVAILABLE.withDescription("node " + settings.nodeId()
+            + " cannot write its audit log, so it answers no request"), "AUDIT_FAILED", handled.detail());
+      }
+      if (handled.sets().isPresent()) {
+        handled = remember(request, peer, analysis, handled, start);
+      }
     }
     Timer.builder("fedstats.node.requests").tag("analysis", analysis).tag("outcome", handled.outcome())
         .register(meters).record(Duration.ofNanos(System.nanoTime() - start));
     return new Reply(handled.response(), handled.error());
   }
 
-  /** What the node does with a request, and its audit outcome and detail. */
-  private record Handled(NodeAnalysisResponse response, Status error, String outcome, String detail) {
+  private AuditEntry entry(NodeAnalysisRequest request, String peer, String analysis, Handled handled, long start) {
+    String released = handled.response() == null ? "" : ChainedLog.sha256(handled.response().toByteArray());
+    return new AuditEntry(Instant.now(), settings.nodeId(), request.getRequestId(), request.getRequester(),
+        peer, request.getDataset(), auditor.version(request.getDataset()).map(DataVersion::digest).orElse(""),
+        analysis, describe(request), handled.outcome(), handled.detail(), released, request.getSessionId(),
+        request.getRound(), (System.nanoTime() - start) / 1000);
+  }
+
+  /**
+   * Remembers an audited answer's record sets before it leaves; if they cannot be written, the answer is withheld
+   * and a second audit line says so.
+   */
+  private Handled remember(NodeAnalysisRequest request, String peer, String analysis, Handled answered, long start) {
+    try {
+      auditor.remember(answered.sets().get());
+      return answered;
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "node state write failed; request " + Text.echo(request.getRequestId())
+          + " not answered", e);
+      Handled failed = Handled.error(Status.UNAVAILABLE.withDescription("node " + settings.nodeId()
+          + " cannot write its state, so it answers no request"), "STATE_FAILED",
+          "the answer was withheld: the node could not record what it releases");
+      try {
+        audit.record(entry(request, peer, analysis, failed, start));
+      } catch (RuntimeException again) {
+        LOG.log(Level.SEVERE, "audit log write failed too", again);
+      }
+      return failed;
+    }
+  }
+
+  /**
+   * What the node does with a request, its audit outcome and detail, and the record sets an answer would release
+   * (empty for anything else).
+   */
+  private record Handled(NodeAnalysisResponse response, Status error, String outcome, String detail,
+      Optional<ReleasedSets> sets) {
     Handled {
       Objects.requireNonNull(outcome, "outcome");
       Objects.requireNonNull(detail, "detail");
+      Objects.requireNonNull(sets, "sets");
     }
 
     static Handled error(Status status, String outcome, String detail) {
-      return new Handled(null, status, outcome, detail);
+      return new Handled(null, status, outcome, detail, Optional.empty());
+    }
+
+    static Handled refused(NodeAnalysisResponse.Builder answer, Refusal refusal) {
+      return new Handled(answer.setRefusal(refusal.toProto()).build(), null, "REFUSED", refusal.rule().id(),
+          Optional.empty());
+    }
+
+    Handled withResponse(NodeAnalysisResponse changed) {
+      return new Handled(changed, error, outcome, detail, sets);
     }
 
     static Handled of(RequestException e) {
       return error(e.toStatus(), e.code().name(), e.getMessage());
     }
+  }
+
+  /** The start of the node's answer to {@code request}: its id, and whether its values are for pooling only. */
+  private NodeAnalysisResponse.Builder answer(NodeAnalysisRequest request) {
+    return NodeAnalysisResponse.newBuilder().setNodeId(settings.nodeId()).setPooledOnly(pooledOnly(request.getDataset()));
   }
 
   private Handled handle(NodeAnalysisRequest request, Liveness caller) {
@@ -153,12 +221,10 @@ public final class NodeGate {
           request.getFilter(), request.getAnalysis()), caller.cancellation());
       // The caller may have gone while the analysis ran: then nothing is answered, and the audit log says so.
       requireWaiting(caller);
-      NodeAnalysisResponse.Builder b = NodeAnalysisResponse.newBuilder().setNodeId(settings.nodeId())
-          .setPooledOnly(pooledOnly(request.getDataset()));
       return switch (result) {
-        case NodeOutcome.Answered a -> new Handled(b.setResult(a.result()).build(), null, "ANSWERED", "");
-        case NodeOutcome.Refused r -> new Handled(b.setRefusal(r.refusal().toProto()).build(), null, "REFUSED",
-            r.refusal().rule().id());
+        case NodeOutcome.Answered a -> new Handled(answer(request).setResult(a.result()).build(), null, "ANSWERED",
+            "", a.sets());
+        case NodeOutcome.Refused r -> Handled.refused(answer(request), r.refusal());
       };
     } catch (RequestException e) {
       budget.refund(charge);

@@ -3,8 +3,12 @@ package org.fedstats.node.store;
 import org.fedstats.node.dataset.Variable;
 import org.fedstats.node.dataset.VariableType;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,6 +16,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -56,6 +61,49 @@ final class DatasetLoader {
     DatasetLoader loader = new DatasetLoader(root, dataset);
     loader.run();
     return loader.problems;
+  }
+
+  /**
+   * The loaded table's version: a SHA-256 digest of the declared variables (name and type) and of every value, row
+   * by row in rowid order (each value as text, length-prefixed, NULL marked apart from any text).
+   */
+  static DataVersion version(Connection root, DatasetDefinition dataset) throws SQLException {
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
+    }
+    List<Variable> variables = dataset.schema().variables();
+    ByteBuffer length = ByteBuffer.allocate(Integer.BYTES);
+    for (Variable v : variables) {
+      digestText(digest, length, v.name());
+      digestText(digest, length, v.type().name());
+    }
+    long rows = 0;
+    String sql = "SELECT " + variables.stream().map(v -> "CAST(" + v.sqlIdentifier() + " AS VARCHAR)")
+        .collect(Collectors.joining(", ")) + " FROM " + DatasetStore.tableName(dataset.name()) + " ORDER BY rowid";
+    try (Statement s = root.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        rows++;
+        for (int c = 1; c <= variables.size(); c++) {
+          String value = rs.getString(c);
+          if (value == null) {
+            digest.update((byte) 0);
+          } else {
+            digest.update((byte) 1);
+            digestText(digest, length, value);
+          }
+        }
+      }
+    }
+    return new DataVersion(HexFormat.of().formatHex(digest.digest()), rows);
+  }
+
+  private static void digestText(MessageDigest digest, ByteBuffer length, String text) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    digest.update(length.clear().putInt(bytes.length).flip());
+    digest.update(bytes);
   }
 
   private void problem(String text) {

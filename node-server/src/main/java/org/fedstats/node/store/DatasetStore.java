@@ -6,17 +6,21 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.duckdb.DuckDBConnection;
 import org.fedstats.node.config.DatasetDefinition;
 import org.fedstats.node.config.StartupException;
 
 /**
  * The node's embedded DuckDB database. At start it loads each dataset's declared variables (and nothing else)
- * into a typed table, checking that the records fit the declaration; queries then run on their own connection.
+ * into a typed table, checking that the records fit the declaration, and notes the {@link DataVersion} of what it
+ * loaded; queries then run on their own connection.
  */
 public final class DatasetStore implements AutoCloseable {
   private final DuckDBConnection root;
+  private final Map<String, DataVersion> versions = new HashMap<>();
 
   private DatasetStore(DuckDBConnection root) {
     this.root = root;
@@ -32,7 +36,11 @@ public final class DatasetStore implements AutoCloseable {
     List<String> problems = new ArrayList<>();
     try {
       for (DatasetDefinition d : datasets) {
-        problems.addAll(DatasetLoader.load(root, d));
+        List<String> found = DatasetLoader.load(root, d);
+        problems.addAll(found);
+        if (found.isEmpty()) {
+          store.versions.put(d.name(), DatasetLoader.version(root, d));
+        }
       }
     } catch (SQLException | RuntimeException e) {
       store.close();
@@ -48,6 +56,15 @@ public final class DatasetStore implements AutoCloseable {
   /** The quoted name of the table holding a dataset. */
   public static String tableName(String dataset) {
     return Variable.quoteIdentifier("ds_" + dataset);
+  }
+
+  /** The version of the data a loaded dataset holds. */
+  public DataVersion version(String dataset) {
+    DataVersion v = versions.get(dataset);
+    if (v == null) {
+      throw new IllegalArgumentException("dataset " + dataset + " is not loaded");
+    }
+    return v;
   }
 
   /** A new connection for one request; DuckDB connections must not be shared between threads. */

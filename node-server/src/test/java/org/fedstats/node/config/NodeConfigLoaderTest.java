@@ -36,6 +36,37 @@ class NodeConfigLoaderTest {
     assertThat(settings.server()).isEqualTo(new ServerLimits(Duration.ofMinutes(5), Duration.ofMinutes(5),
         Duration.ofSeconds(20), Duration.ofSeconds(30), 64, null));
     assertThat(CsvOptions.DEFAULT).isEqualTo(new CsvOptions(List.of("", "NA"), ",", true, null));
+    assertThat(settings.stateDir()).isEqualTo(tmp.resolve("audit.state"));
+  }
+
+  @Test
+  void theOverlapRuleFollowsTheCellCountUnlessSetAndIsOnUnlessTurnedOff() throws Exception {
+    String variables = "    variables: [{name: a, type: integer}]\n";
+    NodeSettings settings = load("""
+        node-id: site1
+        audit-log: logs/audit-site1.jsonl
+        disclosure: {min-cell-count: 5}
+        datasets:
+          - name: inherits
+            files: [t.csv]
+        """ + variables + """
+          - name: own
+            files: [t.csv]
+            disclosure: {overlap-min-difference: 20}
+        """ + variables + """
+          - name: off
+            files: [t.csv]
+            disclosure: {overlap-audit: false}
+        """ + variables);
+    assertThat(settings.stateDir()).isEqualTo(tmp.resolve("logs").resolve("audit-site1.state"));
+    assertThat(settings.dataset("inherits").orElseThrow().policy().minDifference()).isEqualTo(5);
+    assertThat(settings.dataset("inherits").orElseThrow().policy().overlapAudit()).isTrue();
+    assertThat(settings.dataset("own").orElseThrow().policy().minDifference()).isEqualTo(20);
+    assertThat(settings.dataset("off").orElseThrow().policy().overlapAudit()).isFalse();
+    assertThat(load("node-id: site1\nstate-dir: /var/lib/fedstats/state\n").stateDir())
+        .isEqualTo(Path.of("/var/lib/fedstats/state"));
+    assertThatThrownBy(() -> load("node-id: site1\ndisclosure: {overlap-min-difference: 0}\n"))
+        .hasMessageEndingWith("overlap-min-difference must be at least 1, not 0");
   }
 
   @Test

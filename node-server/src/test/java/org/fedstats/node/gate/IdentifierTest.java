@@ -13,6 +13,7 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.fedstats.node.audit.AuditLog;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.error.RequestException;
+import org.fedstats.node.overlap.OverlapAuditor;
 import org.fedstats.node.store.DatasetStore;
 import org.fedstats.node.testing.SharedData;
 import org.fedstats.proto.v1.Analysis;
@@ -135,7 +136,8 @@ class IdentifierTest {
     NodeSettings settings = settings(SharedData.colonDataset(1, EVERY_ANALYSIS, ""));
     store = DatasetStore.open(settings.datasets());
     try (AuditLog audit = AuditLog.open(settings.auditLog())) {
-      NodeGate gate = new NodeGate(settings, new AnalysisEngine(settings, store), audit, new SimpleMeterRegistry());
+      NodeGate gate = new NodeGate(settings, new AnalysisEngine(settings, store), audit,
+          OverlapAuditor.open(settings.stateDir(), settings.datasets(), store::version), new SimpleMeterRegistry());
       List<String> announced = gate.info().getDatasets(0).getVariablesList().stream().map(VariableInfo::getName)
           .toList();
       assertThat(announced).contains("rx", "age", "status").doesNotContain("id");

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.fedstats.node.audit.AuditLog;
+import org.fedstats.node.overlap.OverlapAuditor;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.store.DatasetStore;
 import org.fedstats.node.testing.SharedData;
@@ -29,6 +30,7 @@ class NodeGateTest {
   Path tmp;
   private DatasetStore store;
   private AuditLog audit;
+  private OverlapAuditor auditor;
   private NodeGate gate;
 
   @BeforeEach
@@ -39,12 +41,14 @@ class NodeGateTest {
         loaded.server(), 3, loaded.datasets());
     store = DatasetStore.open(settings.datasets());
     audit = AuditLog.open(settings.auditLog());
-    gate = new NodeGate(settings, new AnalysisEngine(settings, store), audit, new SimpleMeterRegistry());
+    auditor = OverlapAuditor.open(settings.stateDir(), settings.datasets(), store::version);
+    gate = new NodeGate(settings, new AnalysisEngine(settings, store), audit, auditor, new SimpleMeterRegistry());
   }
 
   @AfterEach
   void stop() throws Exception {
     audit.close();
+    auditor.close();
     store.close();
   }
 

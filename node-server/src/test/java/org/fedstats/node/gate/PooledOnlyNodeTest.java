@@ -9,6 +9,7 @@ import org.fedstats.common.Contract;
 import org.fedstats.node.audit.AuditLog;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.disclosure.SiteResults;
+import org.fedstats.node.overlap.OverlapAuditor;
 import org.fedstats.node.store.DatasetStore;
 import org.fedstats.node.testing.SharedData;
 import org.fedstats.proto.v1.Analysis;
@@ -42,7 +43,8 @@ class PooledOnlyNodeTest {
     assertThat(SiteResults.POOLED_ONLY.label()).isEqualTo(Contract.POOLED_ONLY);
     try (DatasetStore store = DatasetStore.open(settings.datasets());
         AuditLog audit = AuditLog.open(settings.auditLog())) {
-      NodeGate gate = new NodeGate(settings, new AnalysisEngine(settings, store), audit, new SimpleMeterRegistry());
+      NodeGate gate = new NodeGate(settings, new AnalysisEngine(settings, store), audit,
+          OverlapAuditor.open(settings.stateDir(), settings.datasets(), store::version), new SimpleMeterRegistry());
       NodeGate.Reply answered = gate.handle(count("colon", null), "test", Liveness.always());
       assertThat(answered.response().getResult().getCount().getCount()).isEqualTo(309);
       assertThat(answered.response().getPooledOnly()).isTrue();

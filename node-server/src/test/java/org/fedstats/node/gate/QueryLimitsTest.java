@@ -14,6 +14,7 @@ import java.util.List;
 import org.fedstats.node.audit.AuditLog;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.limits.QueryLimits;
+import org.fedstats.node.overlap.OverlapAuditor;
 import org.fedstats.node.store.DatasetStore;
 import org.fedstats.node.testing.SharedData;
 import org.fedstats.node.testing.TestClock;
@@ -40,6 +41,7 @@ class QueryLimitsTest {
   private NodeSettings settings;
   private DatasetStore store;
   private AuditLog audit;
+  private OverlapAuditor auditor;
   private NodeGate gate;
 
   @BeforeEach
@@ -49,11 +51,14 @@ class QueryLimitsTest {
         "    limits: {queries-per-hour: 3}\n    analyses: ["));
     store = DatasetStore.open(settings.datasets());
     audit = AuditLog.open(settings.auditLog());
-    gate = new NodeGate(settings, new AnalysisEngine(settings, store), audit, new SimpleMeterRegistry(), clock);
+    auditor = OverlapAuditor.open(settings.stateDir(), settings.datasets(), store::version);
+    gate = new NodeGate(settings, new AnalysisEngine(settings, store), audit, auditor, new SimpleMeterRegistry(),
+        clock);
   }
 
   @AfterEach
   void stop() throws Exception {
+    auditor.close();
     audit.close();
     store.close();
   }

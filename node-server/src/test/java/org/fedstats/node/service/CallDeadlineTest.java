@@ -23,6 +23,7 @@ import org.fedstats.node.gate.AnalysisEngine;
 import org.fedstats.node.gate.AnalysisRunner;
 import org.fedstats.node.gate.NodeGate;
 import org.fedstats.node.audit.AuditLog;
+import org.fedstats.node.overlap.OverlapAuditor;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.store.DatasetStore;
 import org.fedstats.node.testing.LogCapture;
@@ -51,6 +52,7 @@ class CallDeadlineTest {
   private NodeSettings settings;
   private DatasetStore store;
   private AuditLog audit;
+  private OverlapAuditor auditor;
   private AnalysisEngine engine;
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
 
@@ -59,6 +61,7 @@ class CallDeadlineTest {
     settings = SharedData.node(tmp, "site1", SharedData.colonDataset(1, "count", ""));
     store = DatasetStore.open(settings.datasets());
     audit = AuditLog.open(settings.auditLog());
+    auditor = OverlapAuditor.open(settings.stateDir(), settings.datasets(), store::version);
     engine = new AnalysisEngine(settings, store);
   }
 
@@ -68,13 +71,16 @@ class CallDeadlineTest {
     if (audit != null) {
       audit.close();
     }
+    if (auditor != null) {
+      auditor.close();
+    }
     if (store != null) {
       store.close();
     }
   }
 
   private NodeGrpcService service(AnalysisRunner runner) {
-    return new NodeGrpcService(new NodeGate(settings, runner, audit, new SimpleMeterRegistry()));
+    return new NodeGrpcService(new NodeGate(settings, runner, audit, auditor, new SimpleMeterRegistry()));
   }
 
   private List<String> auditedOutcomes() throws Exception {

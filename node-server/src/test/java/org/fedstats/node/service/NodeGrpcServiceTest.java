@@ -28,6 +28,7 @@ import org.fedstats.node.NodeServer;
 import org.fedstats.node.gate.AnalysisEngine;
 import org.fedstats.node.gate.NodeGate;
 import org.fedstats.node.audit.AuditLog;
+import org.fedstats.node.overlap.OverlapAuditor;
 import org.fedstats.node.store.DatasetStore;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.testing.LogCapture;
@@ -226,11 +227,12 @@ class NodeGrpcServiceTest {
   @Test
   void withoutAWorkingAuditLogTheNodeAnswersNothing() throws Exception {
     NodeSettings settings = SharedData.node(tmp.resolve("broken"), "site1", SharedData.colonDataset(1, "count", ""));
-    try (DatasetStore store = DatasetStore.open(settings.datasets())) {
+    try (DatasetStore store = DatasetStore.open(settings.datasets());
+        OverlapAuditor auditor = OverlapAuditor.open(settings.stateDir(), settings.datasets(), store::version)) {
       AuditLog audit = AuditLog.open(settings.auditLog());
       audit.close(); // the disk went away
       NodeGrpcService service = new NodeGrpcService(new NodeGate(settings,
-          new AnalysisEngine(settings, store), audit, new SimpleMeterRegistry()));
+          new AnalysisEngine(settings, store), audit, auditor, new SimpleMeterRegistry()));
       String name = InProcessServerBuilder.generateName();
       Server broken = InProcessServerBuilder.forName(name).directExecutor().addService(service).build().start();
       ManagedChannel ch = InProcessChannelBuilder.forName(name).directExecutor().build();

@@ -38,6 +38,6 @@ public final class ChiSquaredStep implements LocalAnalysis<TableStep.Params> {
 
   @Override
   public Release compute(TableStep.Params params, LocalData data) throws SQLException {
-    return TableStep.release(TableStep.tabulate(params, data));
+    return TableStep.release(params, data, TableStep.tabulate(params, data));
   }
 }

@@ -83,9 +83,10 @@ public final class CorrelationStep implements LocalAnalysis<List<Variable>> {
       }
     }
     stats.addAllComoment(comoment);
-    return Release.of(AnalysisResult.newBuilder().setCorrelationStats(stats).build(),
-        new Released.SummaryN(m.n()),
-        new Released.Cells("count of records left out for a missing value",
-            new long[] {data.cohortSize() - m.n()}));
+    return new Release(AnalysisResult.newBuilder().setCorrelationStats(stats).build(),
+        List.of(new Released.SummaryN(m.n()),
+            new Released.Cells("count of records left out for a missing value",
+                new long[] {data.cohortSize() - m.n()})),
+        List.of(data.recordSets(List.of(), List.of(), complete)));
   }
 }

@@ -130,6 +130,7 @@ public final class GlmStep implements LocalAnalysis<GlmStep.Params> {
     for (double v : s.xtwz()) {
       b.addXtwz(v);
     }
-    return new Release(AnalysisResult.newBuilder().setGlmRound(b).build(), released);
+    return new Release(AnalysisResult.newBuilder().setGlmRound(b).build(), released,
+        List.of(p.spec().estimationSample(data)));
   }
 }

@@ -67,18 +67,9 @@ public final class HistogramStep implements LocalAnalysis<HistogramStep.Params> 
   public Release compute(Params p, LocalData data) throws SQLException {
     List<Double> breaks = p.breaks();
     int bins = breaks.size() - 1;
-    // Bin index: -2 missing, -1 below the first break, i for [b_i, b_i+1) (the last bin closed), bins for above.
-    StringBuilder caseExpr = new StringBuilder("CASE WHEN v IS NULL THEN -2 WHEN v < ? THEN -1");
-    List<Object> params = new ArrayList<>();
-    params.add(breaks.get(0));
-    for (int i = 1; i < bins; i++) {
-      caseExpr.append(" WHEN v < ? THEN ").append(i - 1);
-      params.add(breaks.get(i));
-    }
-    caseExpr.append(" WHEN v <= ? THEN ").append(bins - 1).append(" ELSE ").append(bins).append(" END");
-    params.add(breaks.get(bins));
-    String sql = "SELECT " + caseExpr + " AS bin, count(*) FROM (SELECT CAST(" + p.variable().sqlIdentifier()
-        + " AS DOUBLE) AS v FROM " + data.table() + " WHERE " + data.cohortSql() + ") GROUP BY bin";
+    List<Object> params = new ArrayList<>(breaks);
+    String sql = "SELECT " + bin("v", bins) + " AS bin, count(*) FROM (SELECT " + value(p) + " AS v FROM "
+        + data.table() + " WHERE " + data.cohortSql() + ") GROUP BY bin";
     long[] counts = new long[bins];
     long below = 0;
     long above = 0;
@@ -101,7 +92,27 @@ public final class HistogramStep implements LocalAnalysis<HistogramStep.Params> 
     HistogramResult.Builder result = HistogramResult.newBuilder().addAllBreaks(breaks)
         .setBelow(below).setAbove(above).setMissing(missing);
     LongStream.of(counts).forEach(result::addCounts);
-    return Release.of(AnalysisResult.newBuilder().setHistogram(result).build(), new Released.Cells("histogram bin",
-        LongStream.concat(LongStream.of(counts), LongStream.of(below, above, missing)).toArray()));
+    return new Release(AnalysisResult.newBuilder().setHistogram(result).build(),
+        List.of(new Released.Cells("histogram bin",
+            LongStream.concat(LongStream.of(counts), LongStream.of(below, above, missing)).toArray())),
+        List.of(data.recordSets(List.of(bin(value(p), bins)), params, "TRUE")));
+  }
+
+  private static String value(Params p) {
+    return "CAST(" + p.variable().sqlIdentifier() + " AS DOUBLE)";
+  }
+
+  /**
+   * The bin of {@code v} (SQL) among {@code bins} bins, the breaks bound in order: -2 missing, -1 below the first
+   * break, i for [b_i, b_i+1) (the last bin closed), bins for above.
+   */
+  private static String bin(String v, int bins) {
+    StringBuilder caseExpr = new StringBuilder("CASE WHEN " + v + " IS NULL THEN -2 WHEN " + v + " < ? THEN -1");
+    for (int i = 1; i < bins; i++) {
+      caseExpr.append(" WHEN ").append(v).append(" < ? THEN ").append(i - 1);
+    }
+    caseExpr.append(" WHEN ").append(v).append(" <= ? THEN ").append(bins - 1).append(" ELSE ").append(bins)
+        .append(" END");
+    return caseExpr.toString();
   }
 }

@@ -48,6 +48,7 @@ public final class LinearModelStep implements LocalAnalysis<ModelSpec> {
     for (double v : s.xty()) {
       b.addXty(v);
     }
-    return new Release(AnalysisResult.newBuilder().setLmStats(b).build(), released);
+    return new Release(AnalysisResult.newBuilder().setLmStats(b).build(), released,
+        List.of(spec.estimationSample(data)));
   }
 }

@@ -74,6 +74,7 @@ public final class MetaStep implements LocalAnalysis<MetaStep.Params> {
       b.addCoefficients(Coefficient.newBuilder().setTerm(fit.columns().get(i)).setEstimate(fit.estimates().get(i))
           .setStdError(fit.stdErrors().get(i)).setStatistic(fit.statistics().get(i)).setPValue(fit.pValues().get(i)));
     }
-    return new Release(AnalysisResult.newBuilder().setModelFit(b).build(), released);
+    return new Release(AnalysisResult.newBuilder().setModelFit(b).build(), released,
+        List.of(p.spec().estimationSample(data)));
   }
 }

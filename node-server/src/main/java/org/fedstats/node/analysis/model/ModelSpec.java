@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.fedstats.common.Text;
 import org.fedstats.node.analysis.LocalData;
+import org.fedstats.node.analysis.RecordSets;
 import org.fedstats.node.analysis.Variables;
 import org.fedstats.node.dataset.DatasetSchema;
 import org.fedstats.node.dataset.Variable;
@@ -101,6 +102,28 @@ public final class ModelSpec {
     return offset != null;
   }
 
+  /** The declared variables a fit reads: the formula's, then the weights and offset. */
+  private List<Variable> read() {
+    List<Variable> read = new ArrayList<>(variables.values());
+    if (weights != null && !read.contains(weights)) {
+      read.add(weights);
+    }
+    if (offset != null && !read.contains(offset)) {
+      read.add(offset);
+    }
+    return read;
+  }
+
+  /** SQL: a record is a complete case (as R's na.omit): none of {@code read} is missing. */
+  private static String complete(List<Variable> read) {
+    return read.stream().map(v -> v.sqlIdentifier() + " IS NOT NULL").collect(Collectors.joining(" AND "));
+  }
+
+  /** The model's estimation sample, the cohort's complete cases, as the records its release rests on. */
+  public RecordSets estimationSample(LocalData data) {
+    return data.recordSets(List.of(), List.of(), complete(read()));
+  }
+
   /** One complete row, as the model sees it; {@code x} is reused for the next row, so copy it to keep it. */
   public interface RowSink {
     void accept(double[] x, double y, double weight, double offset);
@@ -116,13 +139,7 @@ public final class ModelSpec {
    * R refuses it, without telling which record or value.
    */
   public List<Released> read(LocalData data, RowSink sink) throws SQLException {
-    List<Variable> read = new ArrayList<>(variables.values());
-    if (weights != null && !read.contains(weights)) {
-      read.add(weights);
-    }
-    if (offset != null && !read.contains(offset)) {
-      read.add(offset);
-    }
+    List<Variable> read = read();
     // Numeric variables as doubles; categorical ones as the index of their declared level (bound parameters), so
     // that a row becomes design columns without a string, a map or a boxed value.
     List<Object> params = new ArrayList<>();
@@ -142,8 +159,8 @@ public final class ModelSpec {
         columns.append(" END");
       }
     }
-    String complete = read.stream().map(v -> v.sqlIdentifier() + " IS NOT NULL").collect(Collectors.joining(" AND "));
-    String sql = "SELECT " + columns + " FROM " + data.table() + " WHERE (" + data.cohortSql() + ") AND " + complete;
+    String sql = "SELECT " + columns + " FROM " + data.table() + " WHERE (" + data.cohortSql() + ") AND "
+        + complete(read);
     List<String> order = read.stream().map(Variable::name).toList();
     Design.Encoder encoder = design.encoder(order);
     int weightAt = weights == null ? -1 : order.indexOf(weights.name());

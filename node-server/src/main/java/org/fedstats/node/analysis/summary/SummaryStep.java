@@ -3,6 +3,7 @@ package org.fedstats.node.analysis.summary;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import org.fedstats.node.analysis.LocalAnalysis;
 import org.fedstats.node.analysis.LocalData;
 import org.fedstats.node.analysis.Release;
@@ -54,9 +55,10 @@ public final class SummaryStep implements LocalAnalysis<Variable> {
       mean = rs.getDouble(3);
       m2 = rs.getDouble(4);
     }
-    return Release.of(AnalysisResult.newBuilder().setSummary(SummaryResult.newBuilder()
+    return new Release(AnalysisResult.newBuilder().setSummary(SummaryResult.newBuilder()
             .setN(n).setMissing(missing).setMean(mean).setM2(m2)
             .setVariance(n > 1 ? m2 / (n - 1) : Double.NaN)).build(),
-        new Released.SummaryN(n), new Released.Cells("missing-value count", new long[] {missing}));
+        List.of(new Released.SummaryN(n), new Released.Cells("missing-value count", new long[] {missing})),
+        List.of(data.recordSets(List.of(), List.of(), v.sqlIdentifier() + " IS NOT NULL")));
   }
 }

@@ -67,13 +67,19 @@ public final class TableStep implements LocalAnalysis<TableStep.Params> {
 
   @Override
   public Release compute(Params p, LocalData data) throws SQLException {
-    return release(tabulate(p, data));
+    return release(p, data, tabulate(p, data));
   }
 
-  /** A table as a site's result: every cell is released. */
-  public static Release release(TableResult table) {
-    return Release.of(AnalysisResult.newBuilder().setTable(table).build(),
-        new Released.Cells("table cell", table.getCellsList().stream().mapToLong(TableCell::getCount).toArray()));
+  /** A table of {@code p}'s variables as a site's result: every cell, and the records each counts, are released. */
+  public static Release release(Params p, LocalData data, TableResult table) {
+    List<String> keys = new ArrayList<>(List.of(p.row().sqlIdentifier()));
+    if (p.column() != null) {
+      keys.add(p.column().sqlIdentifier());
+    }
+    return new Release(AnalysisResult.newBuilder().setTable(table).build(),
+        List.of(new Released.Cells("table cell", table.getCellsList().stream().mapToLong(TableCell::getCount)
+            .toArray())),
+        List.of(data.recordSets(keys, List.of(), "TRUE")));
   }
 
   /** The cohort's table of {@code p}'s variables: every pair of levels, zeros included. */
