@@ -7,6 +7,7 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
@@ -96,6 +97,7 @@ public final class FederationCa {
     if (Files.exists(dir.resolve("ca.key")) || Files.exists(dir.resolve("ca.crt"))) {
       throw new PkiException(dir + " holds a CA already (ca.key or ca.crt): a CA is never overwritten");
     }
+    createPrivateFolder(dir);
     KeyPair keys = Crypto.newKeyPair();
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     X500Name subject = Subjects.authority(name);
@@ -119,6 +121,27 @@ public final class FederationCa {
       return null;
     });
     return ca;
+  }
+
+  /** Creates {@code dir}, if it does not exist, readable by its owner only (rwx------). */
+  private static void createPrivateFolder(Path dir) {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    try {
+      Path parent = dir.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      if (Files.getFileStore(parent == null ? dir.toAbsolutePath().getRoot() : parent)
+          .supportsFileAttributeView("posix")) {
+        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } else {
+        Files.createDirectory(dir);
+      }
+    } catch (IOException e) {
+      throw new PkiException("cannot create the CA folder " + dir + ": " + e.getMessage(), e);
+    }
   }
 
   /** The CA in {@code dir}. */

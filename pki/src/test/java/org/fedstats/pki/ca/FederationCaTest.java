@@ -36,6 +36,8 @@ class FederationCaTest {
   void initMakesAnOwnerOnlyKeyACaCertificateAnEmptyIndexAndAnEmptyCrl() throws Exception {
     FederationCa ca = Issuing.newCa(tmp.resolve("ca"), "Example Federation CA");
     assertThat(Files.getPosixFilePermissions(tmp.resolve("ca/ca.key"))).isEqualTo(Pem.OWNER_ONLY);
+    assertThat(Files.getPosixFilePermissions(tmp.resolve("ca")))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
     X509Certificate cert = Pem.readCertificate(tmp.resolve("ca/ca.crt"));
     assertThat(cert.getSubjectX500Principal().getName()).isEqualTo("CN=Example Federation CA");
     assertThat(cert.getBasicConstraints()).isEqualTo(0);
