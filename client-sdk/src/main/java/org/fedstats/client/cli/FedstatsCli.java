@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -19,7 +20,9 @@ import org.fedstats.client.analysis.AnalysisOptions;
 import org.fedstats.client.analysis.AnalysisSpec;
 import org.fedstats.client.analysis.Render;
 import org.fedstats.client.analysis.Unit;
+import org.fedstats.client.pki.PkiCommand;
 import org.fedstats.common.Text;
+import org.fedstats.pki.PkiException;
 import org.fedstats.proto.v1.DatasetInfo;
 import org.fedstats.proto.v1.FederatedDataset;
 import org.fedstats.proto.v1.ListDatasetsResponse;
@@ -91,7 +94,7 @@ public final class FedstatsCli implements Callable<Integer> {
     System.exit(commandLine().execute(args));
   }
 
-  /** The command line: the listings, a subcommand for each analysis in the registry, then help. */
+  /** The command line: the listings, a subcommand for each analysis in the registry, the PKI, then help. */
   public static CommandLine commandLine() {
     return commandLine(Analyses.all());
   }
@@ -101,6 +104,9 @@ public final class FedstatsCli implements Callable<Integer> {
     FedstatsCli cli = new FedstatsCli();
     CommandLine cl = new CommandLine(cli);
     units.forEach(unit -> cl.addSubcommand(unit.command()));
+    cl.addSubcommand(PkiCommand.class);
+    PkiCommand.dropInheritedOptions(cl.getSubcommands().get("pki"),
+        Set.of("--coordinator", "--format", "--user", "--timeout"));
     cl.addSubcommand(CommandLine.HelpCommand.class);
     cl.setExecutionStrategy(parsed -> {
       Integer help = CommandLine.executeHelpRequest(parsed);
@@ -123,7 +129,7 @@ public final class FedstatsCli implements Callable<Integer> {
     });
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       String message = e instanceof FedstatsException || e instanceof IllegalArgumentException
-          ? e.getMessage() : e.toString();
+          || e instanceof PkiException ? e.getMessage() : e.toString();
       cmd.getErr().println("fedstats: " + message);
       cmd.getErr().flush();
       return 1;

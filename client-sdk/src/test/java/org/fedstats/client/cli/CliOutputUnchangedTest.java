@@ -125,7 +125,7 @@ class CliOutputUnchangedTest {
         }
       }
     }
-    for (String command : List.of("count", "summary", "table", "histogram")) {
+    for (String command : List.of("count", "summary", "table", "histogram", "pki")) {
       cases.add("help " + command);
     }
     cases.add("help");

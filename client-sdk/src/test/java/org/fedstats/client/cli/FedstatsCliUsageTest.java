@@ -11,14 +11,15 @@ import org.junit.jupiter.api.Test;
 class FedstatsCliUsageTest {
   @Test
   void everyCommandHasHelp() {
-    for (String command : List.of("nodes", "datasets", "variables", "count", "summary", "table", "histogram")) {
+    for (String command : List.of("nodes", "datasets", "variables", "count", "summary", "table", "histogram",
+        "pki")) {
       Run help = run(command, "--help");
       assertThat(help.exit()).as(command).isZero();
       assertThat(help.out()).startsWith("Usage: fedstats " + command);
       assertThat(run("help", command).out()).isEqualTo(help.out());
     }
     assertThat(run("count", "-h").out()).contains("--where").contains("--coordinator").contains("--format");
-    assertThat(run("help").out()).contains("Commands:").contains("histogram");
+    assertThat(run("help").out()).contains("Commands:").contains("histogram").contains("pki");
   }
 
   @Test
