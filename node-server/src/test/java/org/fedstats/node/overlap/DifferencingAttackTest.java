@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import io.grpc.Status;
 import java.util.logging.Level;
-import org.fedstats.node.Node;
+import org.fedstats.node.NodeServer;
 import org.fedstats.node.audit.AuditLog;
 import org.fedstats.node.gate.AnalysisEngine;
 import org.fedstats.node.gate.Liveness;
@@ -54,7 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A hostile researcher against one site under the default rules (site 2 of colon: 310 patients, 8 of them aged
  * exactly 60, one aged 85): pairs of queries that each pass every other rule and whose difference is a few
  * patients. Each attack is refused at the query that would complete it; legitimate sequences still pass. Through
- * the node's gRPC service, in process.
+ * the node's gRPC service over real Netty on 127.0.0.1.
  */
 class DifferencingAttackTest {
   private static final Analysis COUNT = Analysis.newBuilder().setCount(CountAnalysis.getDefaultInstance()).build();
@@ -72,20 +70,17 @@ class DifferencingAttackTest {
     }
   }
 
-  /** A node over {@code settings}, served in process; closed after the test (or earlier, to restart it). */
+  /** A node over {@code settings}, served over gRPC/Netty on 127.0.0.1; closed after the test (or earlier, to restart it). */
   private final class Site implements AutoCloseable {
-    private final Node node;
-    private final Server server;
+    private final NodeServer server;
     private final ManagedChannel channel;
     private final NodeServiceGrpc.NodeServiceBlockingStub stub;
     private final AtomicInteger requests = new AtomicInteger();
 
     Site(NodeSettings settings) throws Exception {
-      node = Node.create(settings, new SimpleMeterRegistry());
-      String name = InProcessServerBuilder.generateName();
-      server = InProcessServerBuilder.forName(name).addService(node.serviceDefinition()).build().start();
-      channel = InProcessChannelBuilder.forName(name).build();
-      stub = NodeServiceGrpc.newBlockingStub(channel);
+      server = NodeServer.start(settings.withListen("127.0.0.1", 0), new SimpleMeterRegistry());
+      channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+      stub = NodeServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
       open.add(this);
     }
 
@@ -101,9 +96,8 @@ class DifferencingAttackTest {
     @Override
     public void close() throws Exception {
       open.remove(this);
-      channel.shutdownNow();
-      server.shutdownNow();
-      node.close();
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      server.close();
     }
   }
 
