@@ -21,6 +21,7 @@ import org.fedstats.node.analysis.RecordSets;
 import org.fedstats.node.analysis.Release;
 import org.fedstats.node.config.DatasetDefinition;
 import org.fedstats.node.config.NodeSettings;
+import org.fedstats.node.store.DataVersion;
 import org.fedstats.node.store.DatasetStore;
 import org.fedstats.node.disclosure.DisclosureControl;
 import org.fedstats.node.disclosure.DisclosurePolicy;
@@ -42,6 +43,7 @@ import org.roaringbitmap.RoaringBitmap;
 public final class AnalysisEngine implements AnalysisRunner {
   private final NodeSettings settings;
   private final DatasetStore store;
+  private final RecordSetCache recordSetCache = new RecordSetCache(RecordSetCache.MAX_BYTES);
 
   public AnalysisEngine(NodeSettings settings, DatasetStore store) {
     this.settings = settings;
@@ -93,19 +95,31 @@ public final class AnalysisEngine implements AnalysisRunner {
       Optional<ReleasedSets> sets = Optional.empty();
       if (policy.overlapAudit()) {
         sets = Optional.of(new ReleasedSets(dataset.name(), store.version(dataset.name()),
-            recordSets(data, release.recordSets())));
+            recordSets(data, dataset.name(), store.version(dataset.name()), release.recordSets())));
       }
       return new NodeOutcome.Answered(release.result(), sets);
     }
   }
 
-  /** The cohort's records, then each set {@code described} selects: the row ids a release counts. */
-  private static List<RoaringBitmap> recordSets(LocalData data, List<RecordSets> described) throws SQLException {
-    List<RoaringBitmap> sets = new ArrayList<>();
-    sets.addAll(rows(data, data.recordSets(List.of(), List.of(), "TRUE")));
-    for (RecordSets d : described) {
-      sets.addAll(rows(data, d));
+  /**
+   * The cohort's records, then each set {@code described} selects: the row ids a release counts (read once per data
+   * version and queries: a model's rounds share them).
+   */
+  private List<RoaringBitmap> recordSets(LocalData data, String dataset, DataVersion version,
+      List<RecordSets> described) throws SQLException {
+    List<RecordSets> queries = new ArrayList<>();
+    queries.add(data.recordSets(List.of(), List.of(), "TRUE"));
+    queries.addAll(described);
+    RecordSetCache.Key key = new RecordSetCache.Key(dataset, version, queries);
+    Optional<List<RoaringBitmap>> cached = recordSetCache.get(key);
+    if (cached.isPresent()) {
+      return cached.get();
     }
+    List<RoaringBitmap> sets = new ArrayList<>();
+    for (RecordSets query : queries) {
+      sets.addAll(rows(data, query));
+    }
+    recordSetCache.put(key, sets);
     return sets;
   }
 
