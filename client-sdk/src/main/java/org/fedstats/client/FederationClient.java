@@ -21,6 +21,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.fedstats.common.HostPort;
+import org.fedstats.pki.tls.FederationTls;
+import org.fedstats.pki.tls.TlsFiles;
 import org.fedstats.proto.v1.AnalysisEvent;
 import org.fedstats.proto.v1.AnalysisRequest;
 import org.fedstats.proto.v1.AnalysisResponse;
@@ -71,6 +73,21 @@ public final class FederationClient implements AutoCloseable {
   public static FederationClient connect(String address, String user, Duration timeout) {
     HostPort target = parseAddress(address);
     ManagedChannel channel = NettyChannelBuilder.forAddress(target.host(), target.port()).usePlaintext().build();
+    return new FederationClient(channel, channel, target.toString(), target.host(), user, timeout);
+  }
+
+  /**
+   * Connects over mutual TLS to a coordinator at host:port with the researcher's certificate in {@code tls}; the
+   * nodes' audit logs record the certificate's name, and the coordinator's certificate must name the host dialled.
+   * Throws {@link org.fedstats.pki.PkiException} if the files cannot be read or do not belong together.
+   */
+  public static FederationClient connect(String address, TlsFiles tls, Duration timeout) {
+    HostPort target = parseAddress(address);
+    FederationTls setup = FederationTls.load(tls);
+    ManagedChannel channel = NettyChannelBuilder.forAddress(target.host(), target.port())
+        .sslContext(setup.clientContext()).build();
+    String user = org.fedstats.pki.tls.PeerIdentity.of(setup.certificate())
+        .map(org.fedstats.pki.tls.PeerIdentity::commonName).orElse("anonymous");
     return new FederationClient(channel, channel, target.toString(), target.host(), user, timeout);
   }
 

@@ -9,7 +9,9 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Stream;
+import org.fedstats.pki.tls.HandshakeFailures;
 
 /**
  * The federation rejected a request or could not be reached. {@link #code()} is the gRPC status code; the message
@@ -45,6 +47,11 @@ public final class FedstatsException extends RuntimeException {
   /** One sentence for a failure of the connection rather than of the request, or null. */
   private static String connectionProblem(Status s, String coordinator, String host, Duration timeout) {
     String check = "; check the address (--coordinator)";
+    Optional<String> tls = s.getCause() == null ? Optional.empty()
+        : HandshakeFailures.explain(s.getCause(), "the coordinator at " + coordinator);
+    if (tls.isPresent()) {
+      return tls.get();
+    }
     switch (s.getCode()) {
       case UNAVAILABLE -> {
         if (find(s.getCause(), UnknownHostException.class) != null
@@ -61,6 +68,10 @@ public final class FedstatsException extends RuntimeException {
               : "the connection failed (" + connect.getMessage() + ")";
           return "cannot reach the coordinator at " + coordinator + ": " + why + check
               + " and that the coordinator is running";
+        }
+        if (String.valueOf(s.getDescription()).startsWith("Network closed for unknown reason")) {
+          return "the coordinator at " + coordinator + " closed the connection at once: it may take calls over "
+              + "mutual TLS only (give your certificate with --tls-dir and --tls-name)";
         }
         if (s.getCause() != null) { // the transport failed; a status the coordinator sent has no cause here
           return "lost the connection to the coordinator at " + coordinator + " (" + s.getDescription() + ": "

@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,6 +28,11 @@ import org.fedstats.coordinator.federation.Federation;
 import org.fedstats.coordinator.federation.NodeClient;
 import org.fedstats.coordinator.service.FederationGrpcService;
 import org.fedstats.coordinator.service.RequesterInterceptor;
+import org.fedstats.pki.PkiException;
+import org.fedstats.pki.Role;
+import org.fedstats.pki.tls.FederationTls;
+import org.fedstats.pki.tls.PeerIdentityInterceptor;
+import org.fedstats.pki.tls.TlsConfig;
 
 /** A running coordinator: its node connections, periodic health checks and the researcher-facing gRPC server. */
 public final class Coordinator implements AutoCloseable {
@@ -48,24 +55,42 @@ public final class Coordinator implements AutoCloseable {
   }
 
   /**
-   * Starts over Netty, connecting to each node over plaintext gRPC at its configured address, with keep-alive
-   * pings while calls are in flight so a dead link is noticed.
+   * Starts over Netty, connecting to each node at its configured address, with keep-alive pings while calls are in
+   * flight so a dead link is noticed. With TLS files in the settings, researchers are served over mutual TLS (their
+   * certificates must have the researcher role) and nodes are dialled over mutual TLS with the coordinator's
+   * certificate; without, both are plaintext (with a warning).
    */
   public static Coordinator start(CoordinatorSettings settings, MeterRegistry meters) throws IOException {
+    TlsConfig.logTransport("coordinator", settings.tls());
+    Optional<FederationTls> tls;
+    try {
+      tls = settings.tls().map(FederationTls::load);
+    } catch (PkiException e) {
+      throw new IOException("coordinator cannot set up mutual TLS: " + e.getMessage(), e);
+    }
     ExecutorService work = workers();
-    return start(settings, meters, work, listener(settings), address -> NettyChannelBuilder.forTarget(address)
-        .usePlaintext()
-        .executor(work)
-        .keepAliveTime(settings.nodeKeepalive().toMillis(), TimeUnit.MILLISECONDS)
-        .keepAliveTimeout(settings.healthTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .build(), Analyses.builtIn(), listenFailure(settings));
+    NettyServerBuilder listener = listener(settings);
+    tls.ifPresent(t -> listener.sslContext(t.serverContext()));
+    return start(settings, meters, work, listener, address -> {
+      NettyChannelBuilder channel = NettyChannelBuilder.forTarget(address);
+      if (tls.isPresent()) {
+        channel.sslContext(tls.get().clientContext());
+      } else {
+        channel.usePlaintext();
+      }
+      return channel
+          .executor(work)
+          .keepAliveTime(settings.nodeKeepalive().toMillis(), TimeUnit.MILLISECONDS)
+          .keepAliveTimeout(settings.healthTimeout().toMillis(), TimeUnit.MILLISECONDS)
+          .build();
+    }, Analyses.builtIn(), listenFailure(settings), tls.map(t -> t.interceptor(Set.of(Role.RESEARCHER))));
   }
 
   /** Serves researchers over Netty at the configured address, with node channels made by {@code channels}. */
   public static Coordinator start(CoordinatorSettings settings, MeterRegistry meters,
       Function<String, ManagedChannel> channels) throws IOException {
     return start(settings, meters, workers(), listener(settings), channels, Analyses.builtIn(),
-        listenFailure(settings));
+        listenFailure(settings), Optional.empty());
   }
 
   /**
@@ -82,7 +107,7 @@ public final class Coordinator implements AutoCloseable {
   public static Coordinator start(CoordinatorSettings settings, MeterRegistry meters, ServerBuilder<?> server,
       Function<String, ManagedChannel> channels, Analyses analyses) throws IOException {
     return start(settings, meters, workers(), server, channels, analyses,
-        e -> new IOException("coordinator cannot start serving: " + e.getMessage(), e));
+        e -> new IOException("coordinator cannot start serving: " + e.getMessage(), e), Optional.empty());
   }
 
   /** The Netty server at the configured address, with the configured connection limits. */
@@ -111,7 +136,8 @@ public final class Coordinator implements AutoCloseable {
 
   private static Coordinator start(CoordinatorSettings settings, MeterRegistry meters, ExecutorService work,
       ServerBuilder<?> transport, Function<String, ManagedChannel> channels, Analyses analyses,
-      Function<IOException, IOException> cannotStart) throws IOException {
+      Function<IOException, IOException> cannotStart, Optional<PeerIdentityInterceptor> identities)
+      throws IOException {
     List<NodeClient> clients = new ArrayList<>();
     Federation federation;
     Server server = null;
@@ -124,11 +150,13 @@ public final class Coordinator implements AutoCloseable {
         clients.add(new NodeClient(n.id(), n.address(), channels.apply(n.address()), meters));
       }
       federation = new Federation(clients, settings.nodeDeadline(), settings.maxConcurrentRequests(), analyses);
+      var service = ServerInterceptors.intercept(
+          ParseGuard.guard(new FederationGrpcService(federation, audit).bindService()), new RequesterInterceptor());
+      // Over mutual TLS the verified identity goes first: RequesterInterceptor finds it in the context.
       server = transport
           .executor(work)
           .maxInboundMessageSize(MAX_INBOUND_BYTES)
-          .addService(ServerInterceptors.intercept(
-              ParseGuard.guard(new FederationGrpcService(federation, audit).bindService()), new RequesterInterceptor()))
+          .addService(identities.map(i -> ServerInterceptors.intercept(service, i)).orElse(service))
           .build();
       server.start();
     } catch (IOException | RuntimeException e) {

@@ -16,6 +16,7 @@ import org.fedstats.node.store.DatasetStore;
 import org.fedstats.common.grpc.ParseGuard;
 import org.fedstats.node.service.NodeGrpcService;
 import org.fedstats.node.service.PeerInterceptor;
+import org.fedstats.pki.tls.PeerIdentityInterceptor;
 
 /**
  * A node's parts, wired: its database, engine, audit log, the gate every request passes, and the gRPC service in
@@ -76,6 +77,12 @@ public final class Node implements AutoCloseable {
    */
   public ServerServiceDefinition serviceDefinition() {
     return ServerInterceptors.intercept(ParseGuard.guard(service.bindService()), new PeerInterceptor());
+  }
+
+  /** {@link #serviceDefinition()} behind {@code identities}: only callers it lets through reach the service. */
+  public ServerServiceDefinition serviceDefinition(PeerIdentityInterceptor identities) {
+    // The last interceptor runs first: the identity is in the context when PeerInterceptor names the caller.
+    return ServerInterceptors.intercept(ParseGuard.guard(service.bindService()), new PeerInterceptor(), identities);
   }
 
   @Override

@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.sql.SQLException;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +17,11 @@ import java.util.function.Function;
 import org.fedstats.common.HostPort;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.config.StartupException;
+import org.fedstats.pki.PkiException;
+import org.fedstats.pki.Role;
+import org.fedstats.pki.tls.FederationTls;
+import org.fedstats.pki.tls.PeerIdentityInterceptor;
+import org.fedstats.pki.tls.TlsConfig;
 
 /** A node served over gRPC: over Netty at its configured address, or over a transport the caller gives. */
 public final class NodeServer implements AutoCloseable {
@@ -32,8 +39,9 @@ public final class NodeServer implements AutoCloseable {
   }
 
   /**
-   * Starts a node over Netty at its configured address, with the connection limits of its settings; every problem
-   * that stops it (data, audit log, address) is a {@link StartupException}.
+   * Starts a node over Netty at its configured address, with the connection limits of its settings, over mutual TLS
+   * taking calls from the coordinator's role only if the settings have TLS files (plaintext, with a warning, if not);
+   * every problem that stops it (data, audit log, address, TLS files) is a {@link StartupException}.
    */
   public static NodeServer start(NodeSettings settings, MeterRegistry meters)
       throws StartupException, IOException, SQLException {
@@ -41,8 +49,19 @@ public final class NodeServer implements AutoCloseable {
         new InetSocketAddress(settings.host(), settings.port()));
     // Idle and dead connections are closed, and one connection cannot take every worker.
     settings.server().applyTo(transport);
+    TlsConfig.logTransport("node " + settings.nodeId(), settings.tls());
+    Optional<PeerIdentityInterceptor> identities = Optional.empty();
+    if (settings.tls().isPresent()) {
+      try {
+        FederationTls tls = FederationTls.load(settings.tls().get());
+        transport.sslContext(tls.serverContext());
+        identities = Optional.of(tls.interceptor(Set.of(Role.COORDINATOR)));
+      } catch (PkiException e) {
+        throw new StartupException("node " + settings.nodeId() + " cannot set up mutual TLS: " + e.getMessage(), e);
+      }
+    }
     HostPort address = new HostPort(settings.host(), settings.port());
-    return start(settings, meters, transport, e -> "cannot listen on " + address + ": "
+    return start(settings, meters, transport, identities, e -> "cannot listen on " + address + ": "
         + (HostPort.inUse(e) ? "the address is already in use (another node or program listens there)"
             : String.valueOf(e.getMessage())));
   }
@@ -54,11 +73,11 @@ public final class NodeServer implements AutoCloseable {
    */
   public static NodeServer start(NodeSettings settings, MeterRegistry meters, ServerBuilder<?> transport)
       throws StartupException, IOException, SQLException {
-    return start(settings, meters, transport, e -> "cannot start serving: " + e.getMessage());
+    return start(settings, meters, transport, Optional.empty(), e -> "cannot start serving: " + e.getMessage());
   }
 
   private static NodeServer start(NodeSettings settings, MeterRegistry meters, ServerBuilder<?> transport,
-      Function<IOException, String> cannotStart) throws StartupException, IOException, SQLException {
+      Optional<PeerIdentityInterceptor> identities, Function<IOException, String> cannotStart) throws StartupException, IOException, SQLException {
     Node node = Node.create(settings, meters);
     HealthStatusManager health = new HealthStatusManager();
     // A bounded pool: a flood of requests queues instead of opening unbounded database connections.
@@ -73,7 +92,7 @@ public final class NodeServer implements AutoCloseable {
       server = transport
           .executor(workers)
           .maxInboundMessageSize(MAX_INBOUND_BYTES)
-          .addService(node.serviceDefinition())
+          .addService(identities.map(node::serviceDefinition).orElseGet(node::serviceDefinition))
           .addService(health.getHealthService())
           .build();
       server.start();

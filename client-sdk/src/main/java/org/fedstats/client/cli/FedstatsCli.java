@@ -2,6 +2,9 @@ package org.fedstats.client.cli;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.nio.file.Path;
+import java.nio.file.Files;
+import org.fedstats.pki.tls.TlsFiles;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -64,18 +67,39 @@ public final class FedstatsCli implements Callable<Integer> {
 
   @Option(names = {"-u", "--user"}, scope = ScopeType.INHERIT,
       defaultValue = "${env:FEDSTATS_USER:-${sys:user.name}}",
-      description = "Name recorded in the nodes' audit logs (default: $FEDSTATS_USER or your login).")
+      description = "Name recorded in the nodes' audit logs over plaintext (default: $FEDSTATS_USER or your login).")
   String user;
 
   @Option(names = "--timeout", scope = ScopeType.INHERIT, defaultValue = "60", paramLabel = "<seconds>",
       description = "Seconds to wait for the federation (default: ${DEFAULT-VALUE}).")
   long timeoutSeconds;
 
+  @Option(names = "--tls-dir", scope = ScopeType.INHERIT, defaultValue = "${env:FEDSTATS_TLS_DIR}",
+      paramLabel = "<dir>", description = "Folder of your certificate from 'fedstats pki' (NAME.key, NAME.crt, ca.crt):"
+      + " talk to the coordinator over mutual TLS (default: $FEDSTATS_TLS_DIR; without: plaintext).")
+  Path tlsDir;
+
+  @Option(names = "--tls-name", scope = ScopeType.INHERIT, defaultValue = "${env:FEDSTATS_TLS_NAME}",
+      paramLabel = "<name>", description = "File name of your key and certificate in --tls-dir (default: "
+      + "$FEDSTATS_TLS_NAME). The coordinator records the certificate's name, not --user.")
+  String tlsName;
+
   @Spec
   CommandLine.Model.CommandSpec spec;
 
   FederationClient connect() {
-    return FederationClient.connect(coordinator, user, Duration.ofSeconds(timeoutSeconds));
+    Duration timeout = Duration.ofSeconds(timeoutSeconds);
+    if (tlsDir == null && tlsName == null) {
+      return FederationClient.connect(coordinator, user, timeout);
+    }
+    if (tlsDir == null || tlsName == null) {
+      throw new IllegalArgumentException("--tls-dir and --tls-name go together (or $FEDSTATS_TLS_DIR and "
+          + "$FEDSTATS_TLS_NAME): the folder and the name of your key and certificate");
+    }
+    TlsFiles files = TlsFiles.inFolder(tlsDir, tlsName);
+    // A researcher's folder need not hold the revocation list: the coordinator checks researchers.
+    return FederationClient.connect(coordinator,
+        files.crl().filter(Files::isRegularFile).isPresent() ? files : files.withoutCrl(), timeout);
   }
 
   PrintWriter out() {
@@ -106,7 +130,7 @@ public final class FedstatsCli implements Callable<Integer> {
     units.forEach(unit -> cl.addSubcommand(unit.command()));
     cl.addSubcommand(PkiCommand.class);
     PkiCommand.dropInheritedOptions(cl.getSubcommands().get("pki"),
-        Set.of("--coordinator", "--format", "--user", "--timeout"));
+        Set.of("--coordinator", "--format", "--user", "--timeout", "--tls-dir", "--tls-name"));
     cl.addSubcommand(CommandLine.HelpCommand.class);
     cl.setExecutionStrategy(parsed -> {
       Integer help = CommandLine.executeHelpRequest(parsed);

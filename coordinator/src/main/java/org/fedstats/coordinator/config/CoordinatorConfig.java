@@ -2,6 +2,7 @@ package org.fedstats.coordinator.config;
 
 import java.util.List;
 import org.fedstats.common.grpc.ServerLimits;
+import org.fedstats.pki.tls.TlsConfig;
 
 /** A coordinator's configuration file, as written (kebab-case YAML keys); absent keys take their defaults. */
 public record CoordinatorConfig(
@@ -14,11 +15,21 @@ public record CoordinatorConfig(
     Long nodeKeepaliveMs,
     ServerLimits.Config server,
     String auditLog,
-    List<NodeEntry> nodes) {
+    List<NodeEntry> nodes,
+    TlsConfig tls,
+    Boolean insecure) {
+
+  /** Without the transport keys: plaintext. */
+  public CoordinatorConfig(String listen, Long nodeDeadlineMs, Long healthIntervalMs, Long probeIntervalMs,
+      Long healthTimeoutMs, Integer maxConcurrentRequests, Long nodeKeepaliveMs, ServerLimits.Config server,
+      String auditLog, List<NodeEntry> nodes) {
+    this(listen, nodeDeadlineMs, healthIntervalMs, probeIntervalMs, healthTimeoutMs, maxConcurrentRequests,
+        nodeKeepaliveMs, server, auditLog, nodes, null, null);
+  }
 
   /** The common settings only; the rest take their defaults. */
   public CoordinatorConfig(String listen, Long nodeDeadlineMs, Long healthIntervalMs, List<NodeEntry> nodes) {
-    this(listen, nodeDeadlineMs, healthIntervalMs, null, null, null, null, null, null, nodes);
+    this(listen, nodeDeadlineMs, healthIntervalMs, null, null, null, null, null, null, nodes, null, null);
   }
 
   public record NodeEntry(String id, String address) {}

@@ -6,9 +6,12 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.fedstats.common.HostPort;
 import org.fedstats.common.config.Yaml;
 import org.fedstats.common.grpc.ServerLimits;
+import org.fedstats.pki.tls.TlsConfig;
+import org.fedstats.pki.tls.TlsFiles;
 
 /**
  * A coordinator's validated configuration: where it listens, its nodes, how long it waits for them, how it watches
@@ -22,10 +25,12 @@ import org.fedstats.common.grpc.ServerLimits;
  * @param nodeKeepalive interval of HTTP/2 pings on node links while calls are in flight
  * @param auditLog the hash-chained log of research requests; null for none (settings made in code; a configuration
  *     file always has one, by default {@value #DEFAULT_AUDIT_LOG} beside it)
+ * @param tls the coordinator's mutual-TLS files, for its researcher-facing server and as its client identity towards
+ *     the nodes; empty: plaintext on both
  */
 public record CoordinatorSettings(String host, int port, Duration nodeDeadline, Duration healthInterval,
     Duration probeInterval, Duration healthTimeout, int maxConcurrentRequests, Duration nodeKeepalive,
-    ServerLimits server, List<NodeAddress> nodes, Path auditLog) {
+    ServerLimits server, List<NodeAddress> nodes, Path auditLog, Optional<TlsFiles> tls) {
   public static final String DEFAULT_AUDIT_LOG = "coordinator-audit.jsonl";
   public static final Duration DEFAULT_NODE_DEADLINE = Duration.ofSeconds(30);
   public static final Duration DEFAULT_HEALTH_INTERVAL = Duration.ofSeconds(10);
@@ -46,6 +51,7 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
       throw new IllegalArgumentException("max-concurrent-requests must be at least 1, not " + maxConcurrentRequests);
     }
     Objects.requireNonNull(server, "server");
+    Objects.requireNonNull(tls, "tls");
     nodes = List.copyOf(nodes);
     if (nodes.isEmpty()) {
       throw new IllegalArgumentException("a coordinator needs at least one node");
@@ -60,6 +66,14 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
         throw new IllegalArgumentException("address " + n.address() + " is listed for two nodes");
       }
     }
+  }
+
+  /** Plaintext settings. */
+  public CoordinatorSettings(String host, int port, Duration nodeDeadline, Duration healthInterval,
+      Duration probeInterval, Duration healthTimeout, int maxConcurrentRequests, Duration nodeKeepalive,
+      ServerLimits server, List<NodeAddress> nodes, Path auditLog) {
+    this(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout, maxConcurrentRequests, nodeKeepalive,
+        server, nodes, auditLog, Optional.empty());
   }
 
   static void positive(Duration d, String key) {
@@ -83,7 +97,8 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
     try {
       CoordinatorSettings settings = of(c);
       Path base = file.toAbsolutePath().getParent();
-      return settings.withAuditLog(base.resolve(c.auditLog() == null ? DEFAULT_AUDIT_LOG : c.auditLog()));
+      return settings.withAuditLog(base.resolve(c.auditLog() == null ? DEFAULT_AUDIT_LOG : c.auditLog()))
+          .withTls(TlsConfig.choose(c.tls(), c.insecure(), base));
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new IOException("invalid coordinator configuration " + file + ": " + e.getMessage(), e);
     }
@@ -109,11 +124,17 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
 
   public CoordinatorSettings withListen(String newHost, int newPort) {
     return new CoordinatorSettings(newHost, newPort, nodeDeadline, healthInterval, probeInterval, healthTimeout,
-        maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog);
+        maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, tls);
   }
 
   public CoordinatorSettings withAuditLog(Path path) {
     return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
-        maxConcurrentRequests, nodeKeepalive, server, nodes, path);
+        maxConcurrentRequests, nodeKeepalive, server, nodes, path, tls);
+  }
+
+  /** The same settings over mutual TLS with {@code files}, or plaintext if empty. */
+  public CoordinatorSettings withTls(Optional<TlsFiles> files) {
+    return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
+        maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, files);
   }
 }

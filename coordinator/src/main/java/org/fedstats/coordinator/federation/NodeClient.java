@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.fedstats.pki.tls.HandshakeFailures;
 import org.fedstats.proto.v1.GetNodeInfoRequest;
 import org.fedstats.proto.v1.NodeAnalysisRequest;
 import org.fedstats.proto.v1.NodeAnalysisResponse;
@@ -103,9 +104,15 @@ public final class NodeClient implements AutoCloseable {
 
   /**
    * Why a call failed, for the node list and logs: a missed deadline says how long the node had (gRPC's own text
-   * lists its internal connection states), anything else gives the status's description.
+   * lists its internal connection states), a failed TLS handshake which side refused and why, anything else gives
+   * the status's description.
    */
   static String reason(Status status, Duration deadline) {
+    Optional<String> tls = status.getCause() == null ? Optional.empty()
+        : HandshakeFailures.explain(status.getCause(), "the node");
+    if (tls.isPresent()) {
+      return status.getCode() + ": " + tls.get();
+    }
     if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
       return "DEADLINE_EXCEEDED: no answer within " + deadline.toMillis() + " ms";
     }

@@ -4,6 +4,7 @@ import java.util.List;
 import org.fedstats.common.grpc.ServerLimits;
 import org.fedstats.node.disclosure.DisclosurePolicy;
 import org.fedstats.node.limits.QueryLimits;
+import org.fedstats.pki.tls.TlsConfig;
 
 /** A node's configuration file, as written (kebab-case YAML keys). Checked by {@link NodeConfigLoader}. */
 public record NodeConfig(
@@ -15,7 +16,9 @@ public record NodeConfig(
     Integer maxRoundsPerSession,
     DisclosurePolicy.Overrides disclosure,
     QueryLimits.Config limits,
-    List<DatasetConfig> datasets) {
+    List<DatasetConfig> datasets,
+    TlsConfig tls,
+    Boolean insecure) {
 
   /** One dataset: CSV or Parquet files (or a table of an embedded database file) with declared variables. */
   public record DatasetConfig(

@@ -17,6 +17,7 @@ import org.fedstats.node.dataset.Variable;
 import org.fedstats.node.dataset.VariableType;
 import org.fedstats.node.disclosure.DisclosurePolicy;
 import org.fedstats.node.limits.QueryLimits;
+import org.fedstats.pki.tls.TlsConfig;
 
 /** Reads a node's YAML configuration and checks it; relative paths are taken from the file's folder. */
 public final class NodeConfigLoader {
@@ -53,7 +54,8 @@ public final class NodeConfigLoader {
     return new NodeSettings(config.nodeId(), listen.host(), listen.port(), auditLog,
         config.stateDir() == null ? NodeSettings.defaultStateDir(auditLog) : base.resolve(config.stateDir()),
         ServerLimits.DEFAULT.with(config.server()), config.maxRoundsPerSession() == null
-            ? NodeSettings.DEFAULT_MAX_ROUNDS_PER_SESSION : config.maxRoundsPerSession(), datasets);
+            ? NodeSettings.DEFAULT_MAX_ROUNDS_PER_SESSION : config.maxRoundsPerSession(), datasets,
+        TlsConfig.choose(config.tls(), config.insecure(), base));
   }
 
   private static DatasetDefinition dataset(NodeConfig.DatasetConfig d, Path base, DisclosurePolicy nodePolicy,

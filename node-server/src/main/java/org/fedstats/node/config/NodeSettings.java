@@ -6,15 +6,17 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.fedstats.common.grpc.ServerLimits;
+import org.fedstats.pki.tls.TlsFiles;
 
 /**
  * A node's validated configuration.
  *
  * @param stateDir the folder of what the node remembers across restarts: the record sets it has released
  * @param maxRoundsPerSession how many rounds of one multi-round analysis (one coordinator session) the node answers
+ * @param tls the node's mutual-TLS files; empty: plaintext
  */
 public record NodeSettings(String nodeId, String host, int port, Path auditLog, Path stateDir, ServerLimits server,
-    int maxRoundsPerSession, List<DatasetDefinition> datasets) {
+    int maxRoundsPerSession, List<DatasetDefinition> datasets, Optional<TlsFiles> tls) {
   /** Rounds of one session a node answers unless configured otherwise: R's glm needs at most 25, plus the null model. */
   public static final int DEFAULT_MAX_ROUNDS_PER_SESSION = 30;
 
@@ -32,6 +34,7 @@ public record NodeSettings(String nodeId, String host, int port, Path auditLog, 
     if (maxRoundsPerSession < 1) {
       throw new IllegalArgumentException("max-rounds-per-session must be at least 1, not " + maxRoundsPerSession);
     }
+    Objects.requireNonNull(tls, "tls");
     datasets = List.copyOf(datasets);
     var names = new HashSet<String>();
     for (DatasetDefinition d : datasets) {
@@ -39,6 +42,12 @@ public record NodeSettings(String nodeId, String host, int port, Path auditLog, 
         throw new IllegalArgumentException("dataset " + d.name() + " is declared twice");
       }
     }
+  }
+
+  /** Plaintext settings. */
+  public NodeSettings(String nodeId, String host, int port, Path auditLog, Path stateDir, ServerLimits server,
+      int maxRoundsPerSession, List<DatasetDefinition> datasets) {
+    this(nodeId, host, port, auditLog, stateDir, server, maxRoundsPerSession, datasets, Optional.empty());
   }
 
   /** Settings whose node state lies in the default folder beside the audit log. */
@@ -60,11 +69,16 @@ public record NodeSettings(String nodeId, String host, int port, Path auditLog, 
 
   /** The same settings listening elsewhere (the node's --port option). */
   public NodeSettings withListen(String newHost, int newPort) {
-    return new NodeSettings(nodeId, newHost, newPort, auditLog, stateDir, server, maxRoundsPerSession, datasets);
+    return new NodeSettings(nodeId, newHost, newPort, auditLog, stateDir, server, maxRoundsPerSession, datasets, tls);
   }
 
   /** The same settings with other connection limits. */
   public NodeSettings withServer(ServerLimits limits) {
-    return new NodeSettings(nodeId, host, port, auditLog, stateDir, limits, maxRoundsPerSession, datasets);
+    return new NodeSettings(nodeId, host, port, auditLog, stateDir, limits, maxRoundsPerSession, datasets, tls);
+  }
+
+  /** The same settings serving over mutual TLS with {@code files}, or plaintext if empty. */
+  public NodeSettings withTls(Optional<TlsFiles> files) {
+    return new NodeSettings(nodeId, host, port, auditLog, stateDir, server, maxRoundsPerSession, datasets, files);
   }
 }

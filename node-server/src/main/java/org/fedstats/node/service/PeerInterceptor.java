@@ -8,8 +8,13 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import java.net.SocketAddress;
+import org.fedstats.pki.tls.PeerIdentity;
 
-/** Makes the caller's network address available to the service for the audit log. */
+/**
+ * Names the caller for the audit log: over mutual TLS, the verified identity of its certificate (name, role, serial,
+ * put in the context by the {@link org.fedstats.pki.tls.PeerIdentityInterceptor} in front); over plaintext, its
+ * network address.
+ */
 public final class PeerInterceptor implements ServerInterceptor {
   static final Context.Key<String> PEER = Context.key("fedstats-peer");
 
@@ -17,7 +22,8 @@ public final class PeerInterceptor implements ServerInterceptor {
   public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
       ServerCallHandler<Q, R> next) {
     SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
-    return Contexts.interceptCall(Context.current().withValue(PEER, remote == null ? "unknown" : remote.toString()),
-        call, headers, next);
+    String address = remote == null ? "unknown" : remote.toString();
+    String peer = PeerIdentity.current().map(p -> p.describe() + " at " + address).orElse(address);
+    return Contexts.interceptCall(Context.current().withValue(PEER, peer), call, headers, next);
   }
 }

@@ -40,6 +40,16 @@ class NodeConfigLoaderTest {
   }
 
   @Test
+  void tlsNamesTheFilesRelativeToTheConfigurationAndInsecureIsPlaintext() throws Exception {
+    assertThat(load("node-id: site1\ntls: {dir: tls, name: site1}\n").tls())
+        .contains(org.fedstats.pki.tls.TlsFiles.inFolder(tmp.resolve("tls"), "site1"));
+    assertThat(load("node-id: site1\ninsecure: true\n").tls()).isEmpty();
+    assertThat(load("node-id: site1\n").tls()).isEmpty();
+    assertThatThrownBy(() -> load("node-id: site1\ninsecure: true\ntls: {dir: tls, name: site1}\n"))
+        .isInstanceOf(StartupException.class).hasMessageContaining("not both");
+  }
+
+  @Test
   void theOverlapRuleFollowsTheCellCountUnlessSetAndIsOnUnlessTurnedOff() throws Exception {
     String variables = "    variables: [{name: a, type: integer}]\n";
     NodeSettings settings = load("""

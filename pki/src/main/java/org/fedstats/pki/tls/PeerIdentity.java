@@ -38,6 +38,11 @@ public record PeerIdentity(String commonName, Role role, String serial, Instant 
     return Optional.ofNullable(CONTEXT_KEY.get());
   }
 
+  /** How logs name this peer: {@code alice (researcher, serial 1F)}. */
+  public String describe() {
+    return commonName + " (" + role.label() + ", serial " + serial + ")";
+  }
+
   /** The identity in a federation certificate; empty if it names no holder or no role. */
   public static Optional<PeerIdentity> of(X509Certificate certificate) {
     X500Name subject = Subjects.of(certificate.getSubjectX500Principal());
