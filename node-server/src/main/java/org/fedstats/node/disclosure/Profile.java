@@ -50,9 +50,17 @@ public enum Profile {
           OutputRules.DEFAULT);
       case SACRO -> thresholds(base, t, t, t, t, DisclosurePolicy.DEFAULT_MAX_PARAMETER_PERCENT, t,
           new OutputRules(id, 2, 90, 10, false, 0, 0, 1, 0));
-      // Cells are redacted and rounded, not refused: min-cell-count 1 lets them through to the rounding.
-      case OPENSAFELY -> thresholds(base, t, t, 1, t, DisclosurePolicy.DEFAULT_MAX_PARAMETER_PERCENT, t,
-          new OutputRules(id, 0, 0, 0, false, 0, 0, 5, 7));
+      // Cells are redacted and rounded, not refused: min-cell-count 1 lets them through to the rounding. The
+      // overlap rule, which follows min-cell-count unless set, keeps the default threshold: rounded counts can
+      // still be differenced.
+      case OPENSAFELY -> {
+        DisclosurePolicy p = thresholds(base, t, t, 1, t, DisclosurePolicy.DEFAULT_MAX_PARAMETER_PERCENT, t,
+            new OutputRules(id, 0, 0, 0, false, 0, 0, 5, 7));
+        yield new DisclosurePolicy(p.minCohortSize(), p.minComplementSize(), p.minCellCount(), p.minSummaryN(),
+            p.maxParameterPercent(), p.minResidualDf(), p.maxAbsCoefficient(),
+            base.overlapMinDifference() != null ? base.overlapMinDifference() : t, p.overlapAudit(),
+            p.siteResults(), p.rules());
+      }
       case DATASHIELD -> thresholds(base, 3, 3, 3, 3, 33, t,
           new OutputRules(id, 0, 0, 0, false, 40, 0.33, 1, 0));
     };

@@ -26,6 +26,9 @@ class ProfileTest {
     DisclosurePolicy os = profile("opensafely");
     assertThat(os.rules().roundTo()).isEqualTo(5);
     assertThat(os.rules().redactAtOrBelow()).isEqualTo(7);
+    // Small cells pass to the rounding, but the overlap rule keeps its threshold of 10.
+    assertThat(os.minCellCount()).isEqualTo(1);
+    assertThat(os.minDifference()).isEqualTo(10);
     assertThatThrownBy(() -> profile("acro")).hasMessageContaining("unknown disclosure profile 'acro'")
         .hasMessageContaining("sacro, opensafely");
   }
