@@ -153,7 +153,8 @@ final class Session {
             .map(SiteOutcome::getNodeId).collect(Collectors.toSet());
         AnalysisResponse.Builder b = response(round, shown).setPooledAvailable(true)
             .setPooled(withheld.isEmpty() ? d.pooled() : unit.withholding(d.pooled(), withheld))
-            .setPooledNote(pooledNote(round, sites, answered) + (d.note().isEmpty() ? "" : "; " + d.note()));
+            .setPooledNote(pooledNote(round, sites, answered) + rounded(answered)
+                + (d.note().isEmpty() ? "" : "; " + d.note()));
         answered.forEach(s -> b.addPooledNodeIds(s.getNodeId()));
         result.complete(b.build());
       }
@@ -204,6 +205,17 @@ final class Session {
       return note + "; a multi-round analysis needs every site in every round, so partial results are not pooled";
     }
     return answered.isEmpty() ? note : note + "; allow partial results to pool over the sites that answered";
+  }
+
+  /** What the pooled value rests on when sites' disclosure profiles rounded or redacted their counts. */
+  private static String rounded(List<SiteOutcome> answered) {
+    List<String> rounded = answered.stream().filter(s -> s.getResult().hasRounding()).map(s -> {
+      var r = s.getResult().getRounding();
+      return s.getNodeId() + ": rounded to " + r.getRoundedTo() + ", " + r.getRedactedCells()
+          + " redacted (counts 1-" + r.getRedactedAtOrBelow() + ", profile " + r.getProfile() + ")";
+    }).toList();
+    return rounded.isEmpty() ? "" : "; ROUNDED: the pooled value rests on rounded site values ("
+        + String.join("; ", rounded) + ")";
   }
 
   private String pooledNote(int round, List<SiteOutcome> sites, List<SiteOutcome> answered) {

@@ -70,6 +70,20 @@ class FederationTest {
   }
 
   @Test
+  void aPooledValueOverRoundedSiteCountsSaysSo() throws Exception {
+    Federation f = federation("profile: opensafely");
+    AnalysisResponse r = f.run(request(COUNT).setFilter(female()).build(), "alice");
+    assertThat(r.getPooledAvailable()).isTrue();
+    SiteOutcome site2 = r.getSitesList().stream().filter(s -> s.getNodeId().equals("site2")).findFirst().orElseThrow();
+    assertThat(site2.getResult().getRounding().getRoundedTo()).isEqualTo(5);
+    assertThat(site2.getResult().getCount().getCount() % 5).isZero();
+    assertThat(r.getSitesList()).filteredOn(s -> !s.getNodeId().equals("site2"))
+        .allSatisfy(s -> assertThat(s.getResult().hasRounding()).isFalse());
+    assertThat(r.getPooledNote()).startsWith("pooled over all 3 sites; ROUNDED: the pooled value rests on rounded "
+        + "site values (site2: rounded to 5, 0 redacted (counts 1-7, profile opensafely))");
+  }
+
+  @Test
   void aSiteDownIsReportedAndNothingIsPooledSilently() throws Exception {
     Federation f = federation("", "site3");
     AnalysisResponse r = f.run(request(COUNT).build(), "alice");

@@ -15,6 +15,10 @@ public final class DisclosureControl {
    * none) at least {@code min-complement-size}: a small complement lets two queries difference out individuals.
    */
   public static Optional<Refusal> checkCohort(DisclosurePolicy policy, long cohort, long total) {
+    return cohortRule(policy, cohort, total).map(r -> Rules.named(policy, r));
+  }
+
+  private static Optional<Refusal> cohortRule(DisclosurePolicy policy, long cohort, long total) {
     if (cohort < policy.minCohortSize()) {
       return Optional.of(new Refusal(DisclosureRule.MIN_COHORT_SIZE, policy.minCohortSize(),
           "the cohort has fewer than " + policy.minCohortSize() + " records"));
@@ -45,9 +49,14 @@ public final class DisclosureControl {
         case Released.Cells c -> checkCells(policy, c.what(), LongStream.of(c.counts()));
         case Released.SummaryN s -> checkSummaryN(policy, s.n());
         case Released.Model m -> checkModel(policy, m.n(), m.parameters());
+        case Released.Magnitude m -> Rules.checkMagnitude(policy.rules(), m);
+        case Released.Levels l -> Rules.checkLevels(policy.rules(), l);
       };
+      if (refusal.isEmpty() && r instanceof Released.Cells c) {
+        refusal = Rules.checkZeros(policy.rules(), c);
+      }
       if (refusal.isPresent()) {
-        return refusal;
+        return refusal.map(x -> Rules.named(policy, x));
       }
     }
     return Optional.empty();

@@ -15,10 +15,11 @@ import java.util.Objects;
  * @param overlapMinDifference the fewest records by which a released set may differ from an earlier one; null to
  *     follow {@code minCellCount}
  * @param overlapAudit whether released record sets are audited for overlap; off only by an explicit, unsafe choice
+ * @param rules the output rules of the dataset's {@link Profile} (magnitudes, levels, zeros, rounding)
  */
 public record DisclosurePolicy(int minCohortSize, int minComplementSize, int minCellCount, int minSummaryN,
     int maxParameterPercent, int minResidualDf, double maxAbsCoefficient, Integer overlapMinDifference,
-    boolean overlapAudit, SiteResults siteResults) {
+    boolean overlapAudit, SiteResults siteResults, OutputRules rules) {
   public static final int DEFAULT_THRESHOLD = 10;
   public static final int DEFAULT_MAX_PARAMETER_PERCENT = 33;
   public static final double DEFAULT_MAX_ABS_COEFFICIENT = 1e6;
@@ -31,6 +32,14 @@ public record DisclosurePolicy(int minCohortSize, int minComplementSize, int min
         DEFAULT_THRESHOLD, DEFAULT_MAX_ABS_COEFFICIENT, null, true, SiteResults.SHOWN);
   }
 
+  /** Thresholds and model rules, with the default profile's output rules. */
+  public DisclosurePolicy(int minCohortSize, int minComplementSize, int minCellCount, int minSummaryN,
+      int maxParameterPercent, int minResidualDf, double maxAbsCoefficient, Integer overlapMinDifference,
+      boolean overlapAudit, SiteResults siteResults) {
+    this(minCohortSize, minComplementSize, minCellCount, minSummaryN, maxParameterPercent, minResidualDf,
+        maxAbsCoefficient, overlapMinDifference, overlapAudit, siteResults, OutputRules.DEFAULT);
+  }
+
   /**
    * The fewest records by which a released set may differ from an earlier one of the same data: sets differing by
    * 1 to this minus one records are refused.
@@ -41,6 +50,7 @@ public record DisclosurePolicy(int minCohortSize, int minComplementSize, int min
 
   public DisclosurePolicy {
     Objects.requireNonNull(siteResults, "site-results");
+    Objects.requireNonNull(rules, "output rules");
     if (maxParameterPercent < 1 || maxParameterPercent > 100) {
       throw new IllegalArgumentException("max-parameter-percent must be 1-100, not " + maxParameterPercent);
     }
@@ -63,11 +73,19 @@ public record DisclosurePolicy(int minCohortSize, int minComplementSize, int min
     }
   }
 
-  /** This policy with the thresholds that {@code overrides} sets replaced. */
+  /**
+   * This policy with the thresholds that {@code overrides} sets replaced: first those of the profile it names, if
+   * any, then each key it sets.
+   */
   public DisclosurePolicy with(Overrides overrides) {
     if (overrides == null) {
       return this;
     }
+    DisclosurePolicy base = overrides.profile() == null ? this : Profile.parse(overrides.profile()).applyTo(this);
+    return base.withKeys(overrides);
+  }
+
+  private DisclosurePolicy withKeys(Overrides overrides) {
     return new DisclosurePolicy(
         overrides.minCohortSize() != null ? overrides.minCohortSize() : minCohortSize,
         overrides.minComplementSize() != null ? overrides.minComplementSize() : minComplementSize,
@@ -78,7 +96,8 @@ public record DisclosurePolicy(int minCohortSize, int minComplementSize, int min
         overrides.maxAbsCoefficient() != null ? overrides.maxAbsCoefficient() : maxAbsCoefficient,
         overrides.overlapMinDifference() != null ? overrides.overlapMinDifference() : overlapMinDifference,
         overrides.overlapAudit() != null ? overrides.overlapAudit() : overlapAudit,
-        overrides.siteResults() != null ? SiteResults.parse(overrides.siteResults()) : siteResults);
+        overrides.siteResults() != null ? SiteResults.parse(overrides.siteResults()) : siteResults,
+        Profile.withKeys(rules, overrides));
   }
 
   /**
@@ -87,10 +106,27 @@ public record DisclosurePolicy(int minCohortSize, int minComplementSize, int min
    */
   public record Overrides(Integer minCohortSize, Integer minComplementSize, Integer minCellCount, Integer minSummaryN,
       Integer maxParameterPercent, Integer minResidualDf, Double maxAbsCoefficient, Integer overlapMinDifference,
-      Boolean overlapAudit, String siteResults) {
+      Boolean overlapAudit, String siteResults, String profile, Integer dominanceN, Double dominanceK,
+      Double pRatio, Boolean zerosDisclosive, Integer maxLevels, Double maxLevelDensity, Integer roundTo,
+      Integer redactAtOrBelow) {
     /** The four count thresholds only. */
     public Overrides(Integer minCohortSize, Integer minComplementSize, Integer minCellCount, Integer minSummaryN) {
       this(minCohortSize, minComplementSize, minCellCount, minSummaryN, null, null, null, null, null, null);
+    }
+
+    /** Thresholds, model and overlap rules, without a profile or output rules. */
+    public Overrides(Integer minCohortSize, Integer minComplementSize, Integer minCellCount, Integer minSummaryN,
+        Integer maxParameterPercent, Integer minResidualDf, Double maxAbsCoefficient, Integer overlapMinDifference,
+        Boolean overlapAudit, String siteResults) {
+      this(minCohortSize, minComplementSize, minCellCount, minSummaryN, maxParameterPercent, minResidualDf,
+          maxAbsCoefficient, overlapMinDifference, overlapAudit, siteResults, null, null, null, null, null, null,
+          null, null, null);
+    }
+
+    /** A profile alone. */
+    public static Overrides profile(String profile) {
+      return new Overrides(null, null, null, null, null, null, null, null, null, null, profile, null, null, null,
+          null, null, null, null, null);
     }
   }
 }

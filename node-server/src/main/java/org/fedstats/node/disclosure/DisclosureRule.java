@@ -8,7 +8,12 @@ public enum DisclosureRule {
   MIN_SUMMARY_N("min-summary-n"),
   MAX_PARAMETER_PERCENT("max-parameter-percent"),
   MIN_RESIDUAL_DF("min-residual-df"),
-  OVERLAP_MIN_DIFFERENCE("overlap-min-difference");
+  OVERLAP_MIN_DIFFERENCE("overlap-min-difference"),
+  DOMINANCE("dominance"),
+  P_RATIO("p-ratio"),
+  ZEROS_DISCLOSIVE("zeros-disclosive"),
+  MAX_LEVELS("max-levels"),
+  MAX_LEVEL_DENSITY("max-level-density");
 
   private final String id;
 

@@ -37,4 +37,19 @@ public sealed interface Released {
 
   /** A model with {@code parameters} coefficients fitted (or a round of a fit computed) on {@code n} records. */
   record Model(long n, int parameters) implements Released {}
+
+  /**
+   * A magnitude (a sum, or a mean that gives it away with n): its total over the records' absolute values and the
+   * two largest of them, for the dominance and p% rules.
+   */
+  record Magnitude(double total, double largest, double second) implements Released {
+    public Magnitude {
+      if (!(total >= 0 && largest >= 0 && second >= 0 && second <= largest)) {
+        throw new IllegalArgumentException("a magnitude's contributions are non-negative, largest first");
+      }
+    }
+  }
+
+  /** A categorical variable with {@code levels} levels used in a table or model over {@code records} records. */
+  record Levels(int levels, long records) implements Released {}
 }

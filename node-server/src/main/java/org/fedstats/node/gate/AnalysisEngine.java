@@ -24,6 +24,7 @@ import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.store.DataVersion;
 import org.fedstats.node.store.DatasetStore;
 import org.fedstats.node.disclosure.DisclosureControl;
+import org.fedstats.node.disclosure.CountRounding;
 import org.fedstats.node.disclosure.DisclosurePolicy;
 import org.fedstats.node.disclosure.Refusal;
 import org.fedstats.node.request.FilterCompiler;
@@ -97,7 +98,7 @@ public final class AnalysisEngine implements AnalysisRunner {
         sets = Optional.of(new ReleasedSets(dataset.name(), store.version(dataset.name()),
             recordSets(data, dataset.name(), store.version(dataset.name()), release.recordSets())));
       }
-      return new NodeOutcome.Answered(release.result(), sets);
+      return new NodeOutcome.Answered(CountRounding.apply(policy.rules(), release.result()), sets);
     }
   }
 

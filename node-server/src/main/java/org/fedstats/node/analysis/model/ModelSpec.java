@@ -218,6 +218,11 @@ public final class ModelSpec {
     }
     List<Released> released = new ArrayList<>();
     released.add(new Released.Model(n, p));
+    for (Variable v : variables.values()) {
+      if (v.type() == VariableType.CATEGORICAL) {
+        released.add(new Released.Levels(v.levels().size(), n));
+      }
+    }
     // The model's n and the cohort's count together tell how many records had a missing value: a cell like any.
     released.add(new Released.Cells("count of records left out for a missing value",
         new long[] {data.cohortSize() - completeCases}));

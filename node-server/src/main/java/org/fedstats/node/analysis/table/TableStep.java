@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.LongStream;
 import java.util.TreeSet;
 import org.fedstats.common.Contract;
 import org.fedstats.node.analysis.LocalAnalysis;
@@ -76,9 +77,15 @@ public final class TableStep implements LocalAnalysis<TableStep.Params> {
     if (p.column() != null) {
       keys.add(p.column().sqlIdentifier());
     }
-    return new Release(AnalysisResult.newBuilder().setTable(table).build(),
-        List.of(new Released.Cells("table cell", table.getCellsList().stream().mapToLong(TableCell::getCount)
-            .toArray())),
+    long[] cells = table.getCellsList().stream().mapToLong(TableCell::getCount).toArray();
+    long records = LongStream.of(cells).sum();
+    // The table's shape first: a refusal for too many levels says more than one for a small cell.
+    List<Released> released = new ArrayList<>(List.of(new Released.Levels(table.getRowLevelsCount(), records)));
+    if (p.column() != null) {
+      released.add(new Released.Levels(table.getColumnLevelsCount(), records));
+    }
+    released.add(new Released.Cells("table cell", cells));
+    return new Release(AnalysisResult.newBuilder().setTable(table).build(), released,
         List.of(data.recordSets(keys, List.of(), "TRUE")));
   }
 
