@@ -4,6 +4,7 @@ import java.util.List;
 import org.fedstats.common.grpc.ServerLimits;
 import org.fedstats.node.disclosure.DisclosurePolicy;
 import org.fedstats.node.limits.QueryLimits;
+import org.fedstats.node.noise.NoisePolicy;
 
 /** A node's configuration file, as written (kebab-case YAML keys). Checked by {@link NodeConfigLoader}. */
 public record NodeConfig(
@@ -15,6 +16,7 @@ public record NodeConfig(
     Integer maxRoundsPerSession,
     DisclosurePolicy.Overrides disclosure,
     QueryLimits.Config limits,
+    String noiseSecretFile,
     List<DatasetConfig> datasets) {
 
   /** One dataset: CSV or Parquet files (or a table of an embedded database file) with declared variables. */
@@ -28,7 +30,8 @@ public record NodeConfig(
       List<String> analyses,
       DisclosurePolicy.Overrides disclosure,
       QueryLimits.Config limits,
-      List<VariableConfig> variables) {}
+      List<VariableConfig> variables,
+      NoisePolicy.Config noise) {}
 
   /** How CSV files are written; unset keys keep {@link CsvOptions#DEFAULT}. */
   public record CsvConfig(List<String> missing, String delimiter, Boolean header, String dateFormat) {}

@@ -12,9 +12,11 @@ import org.fedstats.common.grpc.ServerLimits;
  *
  * @param stateDir the folder of what the node remembers across restarts: the record sets it has released
  * @param maxRoundsPerSession how many rounds of one multi-round analysis (one coordinator session) the node answers
+ * @param noiseSecretFile the secret behind cell keys; null for {@code noise-secret} in the state folder, created on
+ *     first start when a dataset uses cell-key noise
  */
 public record NodeSettings(String nodeId, String host, int port, Path auditLog, Path stateDir, ServerLimits server,
-    int maxRoundsPerSession, List<DatasetDefinition> datasets) {
+    int maxRoundsPerSession, List<DatasetDefinition> datasets, Path noiseSecretFile) {
   /** Rounds of one session a node answers unless configured otherwise: R's glm needs at most 25, plus the null model. */
   public static final int DEFAULT_MAX_ROUNDS_PER_SESSION = 30;
 
@@ -41,6 +43,12 @@ public record NodeSettings(String nodeId, String host, int port, Path auditLog, 
     }
   }
 
+  /** Settings whose cell-key secret, if one is needed, is kept in the state folder. */
+  public NodeSettings(String nodeId, String host, int port, Path auditLog, Path stateDir, ServerLimits server,
+      int maxRoundsPerSession, List<DatasetDefinition> datasets) {
+    this(nodeId, host, port, auditLog, stateDir, server, maxRoundsPerSession, datasets, null);
+  }
+
   /** Settings whose node state lies in the default folder beside the audit log. */
   public NodeSettings(String nodeId, String host, int port, Path auditLog, ServerLimits server,
       int maxRoundsPerSession, List<DatasetDefinition> datasets) {
@@ -60,11 +68,13 @@ public record NodeSettings(String nodeId, String host, int port, Path auditLog, 
 
   /** The same settings listening elsewhere (the node's --port option). */
   public NodeSettings withListen(String newHost, int newPort) {
-    return new NodeSettings(nodeId, newHost, newPort, auditLog, stateDir, server, maxRoundsPerSession, datasets);
+    return new NodeSettings(nodeId, newHost, newPort, auditLog, stateDir, server, maxRoundsPerSession, datasets,
+        noiseSecretFile);
   }
 
   /** The same settings with other connection limits. */
   public NodeSettings withServer(ServerLimits limits) {
-    return new NodeSettings(nodeId, host, port, auditLog, stateDir, limits, maxRoundsPerSession, datasets);
+    return new NodeSettings(nodeId, host, port, auditLog, stateDir, limits, maxRoundsPerSession, datasets,
+        noiseSecretFile);
   }
 }

@@ -8,7 +8,10 @@ public enum DisclosureRule {
   MIN_SUMMARY_N("min-summary-n"),
   MAX_PARAMETER_PERCENT("max-parameter-percent"),
   MIN_RESIDUAL_DF("min-residual-df"),
-  OVERLAP_MIN_DIFFERENCE("overlap-min-difference");
+  OVERLAP_MIN_DIFFERENCE("overlap-min-difference"),
+  PRIVACY_BUDGET("privacy-budget"),
+  PRIVACY_BOUNDS("privacy-bounds"),
+  NO_DP_RELEASE("no-dp-release");
 
   private final String id;
 
