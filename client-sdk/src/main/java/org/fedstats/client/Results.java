@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.fedstats.client.analysis.View;
 import org.fedstats.proto.v1.AnalysisResponse;
+import org.fedstats.proto.v1.Perturbation;
 import org.fedstats.proto.v1.SiteOutcome;
 
 /**
@@ -21,13 +22,27 @@ public final class Results {
   /**
    * What one site did with the request. {@code valuesWithheld}: for a site that answered without its result being
    * shown, why (e.g. {@code pooled-only}: its node keeps its values for pooling only); empty otherwise.
+   * {@code perturbation}: the noise its node added to its result, when its dataset's policy adds any.
    */
   public record Site<T>(String nodeId, SiteOutcome.Status status, Optional<T> result, Optional<Refusal> refusal,
-      String errorCode, String error, double latencyMs, String valuesWithheld) {
+      String errorCode, String error, double latencyMs, String valuesWithheld, Optional<Perturbation> perturbation) {
     public Site {
       Objects.requireNonNull(nodeId, "nodeId");
       Objects.requireNonNull(status, "status");
       Objects.requireNonNull(valuesWithheld, "valuesWithheld");
+      Objects.requireNonNull(perturbation, "perturbation");
+    }
+
+    /**
+     * One line saying what noise the site's values carry, e.g. "perturbed: cell-key, each count by at most 3" or
+     * "perturbed: dp-laplace, spent epsilon 0.1 delta 0, left epsilon 0.9 delta 0"; empty for exact values.
+     */
+    public Optional<String> perturbationNote() {
+      return perturbation.map(p -> "perturbed: " + p.getMethod() + (p.getMethod().equals("cell-key")
+          ? ", each count by at most " + p.getMaxNoise() + " (the same records always give the same count)"
+          : ", spent epsilon " + p.getEpsilonSpent() + " delta " + p.getDeltaSpent() + ", left epsilon "
+              + p.getEpsilonRemaining() + " delta " + p.getDeltaRemaining())
+          + (p.getNote().isEmpty() ? "" : "; " + p.getNote()));
     }
 
     /** "site values withheld: pooled-only", or empty when the site's values are shown. */
@@ -64,7 +79,8 @@ public final class Results {
               s.getRefusal().getReason()))
           : Optional.empty();
       sites.add(new Site<>(s.getNodeId(), s.getStatus(), result, refusal, s.getErrorCode(), s.getError(),
-          s.getLatencyMs(), s.getValuesWithheld()));
+          s.getLatencyMs(), s.getValuesWithheld(),
+          s.hasPerturbation() ? Optional.of(s.getPerturbation()) : Optional.empty()));
     }
     Optional<T> pooled = response.getPooledAvailable()
         ? Optional.of(view.decode(response.getPooled())) : Optional.empty();

@@ -20,6 +20,16 @@ public final class Contract {
 
   private Contract() {}
 
+  /**
+   * The researcher's name in a requester as the coordinator reports it to nodes, {@code <user>@<address>}: the part
+   * before the last {@code @} (the address changes with every connection; the name does not); the whole when it has
+   * no {@code @}.
+   */
+  public static String researcher(String requester) {
+    int at = requester.lastIndexOf('@');
+    return at < 0 ? requester : requester.substring(0, at);
+  }
+
   /** The build's version of the jar holding {@code type}, from its manifest ("dev" when run from classes). */
   public static String version(Class<?> type) {
     String v = type.getPackage().getImplementationVersion();

@@ -6,11 +6,16 @@ import io.grpc.ServerServiceDefinition;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import org.fedstats.node.gate.AnalysisEngine;
 import org.fedstats.node.gate.NodeGate;
 import org.fedstats.node.audit.AuditLog;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.config.StartupException;
+import org.fedstats.node.noise.NodeNoise;
+import org.fedstats.node.noise.NoisePolicy;
 import org.fedstats.node.overlap.OverlapAuditor;
 import org.fedstats.node.store.DatasetStore;
 import org.fedstats.common.grpc.ParseGuard;
@@ -26,12 +31,15 @@ public final class Node implements AutoCloseable {
   private final DatasetStore store;
   private final AuditLog audit;
   private final OverlapAuditor auditor;
+  private final NodeNoise noise;
   private final NodeGrpcService service;
 
-  private Node(DatasetStore store, AuditLog audit, OverlapAuditor auditor, NodeGrpcService service) {
+  private Node(DatasetStore store, AuditLog audit, OverlapAuditor auditor, NodeNoise noise,
+      NodeGrpcService service) {
     this.store = store;
     this.audit = audit;
     this.auditor = auditor;
+    this.noise = noise;
     this.service = service;
   }
 
@@ -62,9 +70,28 @@ public final class Node implements AutoCloseable {
       throw new StartupException("node " + settings.nodeId() + " cannot open its audit log " + settings.auditLog()
           + ": " + e.getMessage(), e);
     }
-    AnalysisEngine engine = new AnalysisEngine(settings, store);
-    return new Node(store, audit, auditor, new NodeGrpcService(new NodeGate(settings, engine, audit, auditor,
+    NodeNoise noise;
+    try {
+      Map<String, NoisePolicy> policies = new HashMap<>();
+      settings.datasets().forEach(d -> policies.put(d.name(), d.noise()));
+      noise = NodeNoise.open(settings.stateDir(), settings.noiseSecretFile(), policies);
+    } catch (IOException | RuntimeException e) {
+      try (store; auditor; audit) {
+        // closed in reverse order
+      } catch (Exception ignored) {
+        // the failure to report is the noise state's
+      }
+      throw new StartupException("node " + settings.nodeId() + " cannot open its noise state in "
+          + settings.stateDir() + ": " + e.getMessage(), e);
+    }
+    AnalysisEngine engine = new AnalysisEngine(settings, store, noise);
+    return new Node(store, audit, auditor, noise, new NodeGrpcService(new NodeGate(settings, engine, audit, auditor,
         meters)));
+  }
+
+  /** What the node says about its noise state at start (e.g. that it created its cell-key secret). */
+  public Optional<String> noiseNote() {
+    return noise.note();
   }
 
   public BindableService service() {
@@ -91,9 +118,13 @@ public final class Node implements AutoCloseable {
       audit.close();
     } finally {
       try {
-        auditor.close();
+        noise.close();
       } finally {
-        store.close();
+        try {
+          auditor.close();
+        } finally {
+          store.close();
+        }
       }
     }
   }

@@ -62,9 +62,9 @@ public final class NodeMain implements Callable<Integer> {
         System.err.println("node shutdown: " + e.getMessage());
       }
     }, "node-shutdown"));
-    out.printf("node %s %s listening on %s:%d with %d dataset(s); audit log %s; state %s%n", settings.nodeId(),
+    out.printf("node %s %s listening on %s:%d with %d dataset(s); audit log %s; state %s%s%n", settings.nodeId(),
         NodeGate.version(), settings.host(), server.port(), settings.datasets().size(), settings.auditLog(),
-        settings.stateDir());
+        settings.stateDir(), server.node().noiseNote().map(n -> "; " + n).orElse(""));
     out.flush();
     server.awaitTermination();
     return 0;

@@ -154,6 +154,7 @@ final class Output {
         default -> s.status().name();
       };
       out.printf("  %-8s %s  [%s ms]%n", s.nodeId(), line, Render.number(s.latencyMs()));
+      s.perturbationNote().ifPresent(n -> out.printf("  %-8s %s%n", "", n));
     }
     result.pooled().ifPresent(pooled -> {
       List<String> detail = view.detail(pooled);

@@ -219,11 +219,23 @@ final class Session {
   }
 
   private String pooledNote(int round, List<SiteOutcome> sites, List<SiteOutcome> answered) {
+    String perturbed = perturbed(answered);
     if (answered.size() < sites.size()) {
       return "PARTIAL: pooled over " + answered.size() + " of " + sites.size() + " sites; left out: "
-          + explain(sites.stream().filter(s -> s.getStatus() != SiteOutcome.Status.ANSWERED).toList());
+          + explain(sites.stream().filter(s -> s.getStatus() != SiteOutcome.Status.ANSWERED).toList()) + perturbed;
     }
-    return "pooled over all " + sites.size() + " sites" + (driver.multiRound() ? " in " + (round + 1) + " rounds" : "");
+    return "pooled over all " + sites.size() + " sites" + (driver.multiRound() ? " in " + (round + 1) + " rounds" : "")
+        + perturbed;
+  }
+
+  /** "; it rests on perturbed site values (site1: cell-key, ...)" when a node added noise; nothing otherwise. */
+  private static String perturbed(List<SiteOutcome> answered) {
+    List<SiteOutcome> noisy = answered.stream().filter(SiteOutcome::hasPerturbation).toList();
+    if (noisy.isEmpty()) {
+      return "";
+    }
+    return "; it rests on perturbed site values (" + noisy.stream()
+        .map(s -> s.getNodeId() + ": " + s.getPerturbation().getMethod()).collect(Collectors.joining(", ")) + ")";
   }
 
   private SiteOutcome outcome(Target target, Analysis requested, NodeAnalysisResponse response, Throwable failure,
@@ -253,6 +265,9 @@ final class Session {
           .build();
     }
     // A pooled-only site's result is pooled, but left out of the response (see response()).
+    if (response.hasPerturbation()) {
+      b.setPerturbation(response.getPerturbation());
+    }
     return b.setStatus(SiteOutcome.Status.ANSWERED).setResult(response.getResult())
         .setValuesWithheld(response.getPooledOnly() ? Contract.POOLED_ONLY : "").build();
   }

@@ -8,10 +8,11 @@ import java.util.regex.Pattern;
 import org.fedstats.node.dataset.DatasetSchema;
 import org.fedstats.node.disclosure.DisclosurePolicy;
 import org.fedstats.node.limits.QueryLimits;
+import org.fedstats.node.noise.NoisePolicy;
 
 /**
  * A dataset as the node serves it: where its records are, what may run on it (the ids of its allowed analyses),
- * under which disclosure policy, and how many queries each researcher may make of it.
+ * under which disclosure policy, how many queries each researcher may make of it, and the noise its results get.
  */
 public record DatasetDefinition(
     String name,
@@ -20,7 +21,8 @@ public record DatasetDefinition(
     Set<String> analyses,
     DisclosurePolicy policy,
     DatasetSchema schema,
-    QueryLimits limits) {
+    QueryLimits limits,
+    NoisePolicy noise) {
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,62}");
 
   public DatasetDefinition {
@@ -35,6 +37,13 @@ public record DatasetDefinition(
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(schema, "schema");
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(noise, "noise");
+  }
+
+  /** A dataset without noise. */
+  public DatasetDefinition(String name, String description, Source source, Set<String> analyses,
+      DisclosurePolicy policy, DatasetSchema schema, QueryLimits limits) {
+    this(name, description, source, analyses, policy, schema, limits, NoisePolicy.NONE);
   }
 
   /** Where a dataset's records come from. */

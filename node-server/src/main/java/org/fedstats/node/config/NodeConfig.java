@@ -5,6 +5,7 @@ import org.fedstats.common.grpc.ServerLimits;
 import org.fedstats.node.disclosure.DisclosurePolicy;
 import org.fedstats.node.limits.QueryLimits;
 import org.fedstats.pki.tls.TlsConfig;
+import org.fedstats.node.noise.NoisePolicy;
 
 /** A node's configuration file, as written (kebab-case YAML keys). Checked by {@link NodeConfigLoader}. */
 public record NodeConfig(
@@ -16,6 +17,7 @@ public record NodeConfig(
     Integer maxRoundsPerSession,
     DisclosurePolicy.Overrides disclosure,
     QueryLimits.Config limits,
+    String noiseSecretFile,
     List<DatasetConfig> datasets,
     TlsConfig tls,
     Boolean insecure) {
@@ -31,7 +33,8 @@ public record NodeConfig(
       List<String> analyses,
       DisclosurePolicy.Overrides disclosure,
       QueryLimits.Config limits,
-      List<VariableConfig> variables) {}
+      List<VariableConfig> variables,
+      NoisePolicy.Config noise) {}
 
   /** How CSV files are written; unset keys keep {@link CsvOptions#DEFAULT}. */
   public record CsvConfig(List<String> missing, String delimiter, Boolean header, String dateFormat) {}

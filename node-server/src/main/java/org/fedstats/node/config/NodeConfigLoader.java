@@ -18,6 +18,7 @@ import org.fedstats.node.dataset.VariableType;
 import org.fedstats.node.disclosure.DisclosurePolicy;
 import org.fedstats.node.limits.QueryLimits;
 import org.fedstats.pki.tls.TlsConfig;
+import org.fedstats.node.noise.NoisePolicy;
 
 /** Reads a node's YAML configuration and checks it; relative paths are taken from the file's folder. */
 public final class NodeConfigLoader {
@@ -55,7 +56,8 @@ public final class NodeConfigLoader {
         config.stateDir() == null ? NodeSettings.defaultStateDir(auditLog) : base.resolve(config.stateDir()),
         ServerLimits.DEFAULT.with(config.server()), config.maxRoundsPerSession() == null
             ? NodeSettings.DEFAULT_MAX_ROUNDS_PER_SESSION : config.maxRoundsPerSession(), datasets,
-        TlsConfig.choose(config.tls(), config.insecure(), base));
+        TlsConfig.choose(config.tls(), config.insecure(), base),
+        config.noiseSecretFile() == null ? null : base.resolve(config.noiseSecretFile()));
   }
 
   private static DatasetDefinition dataset(NodeConfig.DatasetConfig d, Path base, DisclosurePolicy nodePolicy,
@@ -95,7 +97,15 @@ public final class NodeConfigLoader {
         .map(v -> new Variable(v.name(), v.type() == null ? null : VariableType.parse(v.type()),
             v.description(), v.levels()))
         .toList();
+    DatasetSchema schema = new DatasetSchema(d.name(), variables);
+    NoisePolicy noise;
+    try {
+      noise = NoisePolicy.of(d.noise(), name -> variables.stream()
+          .anyMatch(v -> v.name().equals(name) && !v.isIdentifier() && v.type().isNumeric()));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("dataset " + d.name() + " noise: " + e.getMessage(), e);
+    }
     return new DatasetDefinition(d.name(), d.description(), source, analyses, nodePolicy.with(d.disclosure()),
-        new DatasetSchema(d.name(), variables), nodeLimits.with(d.limits()));
+        schema, nodeLimits.with(d.limits()), noise);
   }
 }

@@ -14,9 +14,11 @@ import org.fedstats.pki.tls.TlsFiles;
  * @param stateDir the folder of what the node remembers across restarts: the record sets it has released
  * @param maxRoundsPerSession how many rounds of one multi-round analysis (one coordinator session) the node answers
  * @param tls the node's mutual-TLS files; empty: plaintext
+ * @param noiseSecretFile the secret behind cell keys; null for {@code noise-secret} in the state folder, created on
+ *     first start when a dataset uses cell-key noise
  */
 public record NodeSettings(String nodeId, String host, int port, Path auditLog, Path stateDir, ServerLimits server,
-    int maxRoundsPerSession, List<DatasetDefinition> datasets, Optional<TlsFiles> tls) {
+    int maxRoundsPerSession, List<DatasetDefinition> datasets, Optional<TlsFiles> tls, Path noiseSecretFile) {
   /** Rounds of one session a node answers unless configured otherwise: R's glm needs at most 25, plus the null model. */
   public static final int DEFAULT_MAX_ROUNDS_PER_SESSION = 30;
 
@@ -44,10 +46,10 @@ public record NodeSettings(String nodeId, String host, int port, Path auditLog, 
     }
   }
 
-  /** Plaintext settings. */
+  /** Plaintext settings whose cell-key secret, if one is needed, is kept in the state folder. */
   public NodeSettings(String nodeId, String host, int port, Path auditLog, Path stateDir, ServerLimits server,
       int maxRoundsPerSession, List<DatasetDefinition> datasets) {
-    this(nodeId, host, port, auditLog, stateDir, server, maxRoundsPerSession, datasets, Optional.empty());
+    this(nodeId, host, port, auditLog, stateDir, server, maxRoundsPerSession, datasets, Optional.empty(), null);
   }
 
   /** Settings whose node state lies in the default folder beside the audit log. */
@@ -69,16 +71,19 @@ public record NodeSettings(String nodeId, String host, int port, Path auditLog, 
 
   /** The same settings listening elsewhere (the node's --port option). */
   public NodeSettings withListen(String newHost, int newPort) {
-    return new NodeSettings(nodeId, newHost, newPort, auditLog, stateDir, server, maxRoundsPerSession, datasets, tls);
+    return new NodeSettings(nodeId, newHost, newPort, auditLog, stateDir, server, maxRoundsPerSession, datasets, tls,
+        noiseSecretFile);
   }
 
   /** The same settings with other connection limits. */
   public NodeSettings withServer(ServerLimits limits) {
-    return new NodeSettings(nodeId, host, port, auditLog, stateDir, limits, maxRoundsPerSession, datasets, tls);
+    return new NodeSettings(nodeId, host, port, auditLog, stateDir, limits, maxRoundsPerSession, datasets, tls,
+        noiseSecretFile);
   }
 
   /** The same settings serving over mutual TLS with {@code files}, or plaintext if empty. */
   public NodeSettings withTls(Optional<TlsFiles> files) {
-    return new NodeSettings(nodeId, host, port, auditLog, stateDir, server, maxRoundsPerSession, datasets, files);
+    return new NodeSettings(nodeId, host, port, auditLog, stateDir, server, maxRoundsPerSession, datasets, files,
+        noiseSecretFile);
   }
 }

@@ -13,7 +13,10 @@ public enum DisclosureRule {
   P_RATIO("p-ratio"),
   ZEROS_DISCLOSIVE("zeros-disclosive"),
   MAX_LEVELS("max-levels"),
-  MAX_LEVEL_DENSITY("max-level-density");
+  MAX_LEVEL_DENSITY("max-level-density"),
+  PRIVACY_BUDGET("privacy-budget"),
+  PRIVACY_BOUNDS("privacy-bounds"),
+  NO_DP_RELEASE("no-dp-release");
 
   private final String id;
 

@@ -29,6 +29,9 @@ import org.fedstats.node.disclosure.DisclosurePolicy;
 import org.fedstats.node.disclosure.Refusal;
 import org.fedstats.node.request.FilterCompiler;
 import org.fedstats.node.error.RequestException;
+import org.fedstats.node.noise.NodeNoise;
+import org.fedstats.node.noise.NoisePolicy;
+import org.fedstats.node.noise.NoiseStep;
 import org.fedstats.node.overlap.ReleasedSets;
 import org.fedstats.node.request.SqlFragment;
 import org.fedstats.proto.v1.Analysis;
@@ -45,14 +48,36 @@ public final class AnalysisEngine implements AnalysisRunner {
   private final NodeSettings settings;
   private final DatasetStore store;
   private final RecordSetCache recordSetCache = new RecordSetCache(RecordSetCache.MAX_BYTES);
+  private final NoiseStep noise;
 
+  /** An engine for datasets without noise. */
   public AnalysisEngine(NodeSettings settings, DatasetStore store) {
-    this.settings = settings;
-    this.store = store;
+    this(settings, store, NodeNoise.none());
   }
 
-  /** A request, parsed: the dataset it targets, its cohort filter and the analysis it asks for. */
-  public record Request(String dataset, boolean hasFilter, Filter filter, Analysis analysis) {}
+  /** An engine adding the noise of the datasets' policies, with the node's noise state. */
+  public AnalysisEngine(NodeSettings settings, DatasetStore store, NodeNoise noise) {
+    this.settings = settings;
+    this.store = store;
+    this.noise = new NoiseStep(noise);
+  }
+
+  /**
+   * A request, parsed: the dataset it targets, its cohort filter, the analysis it asks for, and who asks under
+   * which request id (the privacy budget a noisy release spends is the researcher's).
+   */
+  public record Request(String dataset, boolean hasFilter, Filter filter, Analysis analysis, String researcher,
+      String requestId) {
+    public Request {
+      researcher = researcher == null ? "" : researcher;
+      requestId = requestId == null ? "" : requestId;
+    }
+
+    /** A request of no named researcher. */
+    public Request(String dataset, boolean hasFilter, Filter filter, Analysis analysis) {
+      this(dataset, hasFilter, filter, analysis, "", "");
+    }
+  }
 
   /** Runs a request to its end (nothing can cancel it). */
   public NodeOutcome run(Request request) throws SQLException {
@@ -80,6 +105,10 @@ public final class AnalysisEngine implements AnalysisRunner {
     // Validate the analysis itself before touching any data.
     DisclosurePolicy policy = dataset.policy();
     P params = analysis.validate(request.analysis(), dataset.schema(), policy);
+    Optional<Refusal> noRelease = NoiseStep.precheck(dataset.noise(), analysis.id(), request.analysis());
+    if (noRelease.isPresent()) {
+      return new NodeOutcome.Refused(noRelease.get());
+    }
     String table = DatasetStore.tableName(dataset.name());
     try (Connection connection = store.connection()) {
       LocalData data = new LocalData(connection, cancellation, table, cohort, 0);
@@ -98,7 +127,16 @@ public final class AnalysisEngine implements AnalysisRunner {
         sets = Optional.of(new ReleasedSets(dataset.name(), store.version(dataset.name()),
             recordSets(data, dataset.name(), store.version(dataset.name()), release.recordSets())));
       }
-      return new NodeOutcome.Answered(CountRounding.apply(policy.rules(), release.result()), sets);
+      if (dataset.noise().mode() == NoisePolicy.Mode.NONE) {
+        return new NodeOutcome.Answered(CountRounding.apply(policy.rules(), release.result()), sets);
+      }
+      // Rounding a perturbed count is post-processing: it discloses nothing the perturbed count did not.
+      return switch (noise.apply(dataset.noise(), dataset.name(), dataset.schema(), request.researcher(),
+          request.requestId(), analysis.id(), request.analysis(), release, data)) {
+        case NoiseStep.Withheld w -> new NodeOutcome.Refused(w.refusal());
+        case NoiseStep.Noised n -> new NodeOutcome.Answered(CountRounding.apply(policy.rules(), n.result()), sets,
+            n.perturbation());
+      };
     }
   }
 

@@ -218,12 +218,16 @@ public final class NodeGate {
           settings.dataset(request.getDataset()).map(DatasetDefinition::limits).orElse(QueryLimits.NONE));
       requireWaiting(caller);
       NodeOutcome result = engine.run(new AnalysisEngine.Request(request.getDataset(), request.hasFilter(),
-          request.getFilter(), request.getAnalysis()), caller.cancellation());
+          request.getFilter(), request.getAnalysis(), request.getRequester(), request.getRequestId()),
+          caller.cancellation());
       // The caller may have gone while the analysis ran: then nothing is answered, and the audit log says so.
       requireWaiting(caller);
       return switch (result) {
-        case NodeOutcome.Answered a -> new Handled(answer(request).setResult(a.result()).build(), null, "ANSWERED",
-            "", a.sets());
+        case NodeOutcome.Answered a -> {
+          NodeAnalysisResponse.Builder answer = answer(request).setResult(a.result());
+          a.perturbation().ifPresent(answer::setPerturbation);
+          yield new Handled(answer.build(), null, "ANSWERED", "", a.sets());
+        }
         case NodeOutcome.Refused r -> Handled.refused(answer(request), r.refusal());
       };
     } catch (RequestException e) {

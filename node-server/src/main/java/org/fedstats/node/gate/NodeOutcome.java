@@ -5,17 +5,26 @@ import java.util.Optional;
 import org.fedstats.node.disclosure.Refusal;
 import org.fedstats.node.overlap.ReleasedSets;
 import org.fedstats.proto.v1.AnalysisResult;
+import org.fedstats.proto.v1.Perturbation;
 
 /** What a node's analysis produced: a disclosure-checked result, or the refusal that kept it in. */
 public sealed interface NodeOutcome {
   /**
    * A result that passed every rule of its own, and the record sets it would release, which the gate checks against
-   * those released before (empty when the dataset's overlap audit is off).
+   * those released before (empty when the dataset's overlap audit is off), and the noise added to it (empty when
+   * none).
    */
-  record Answered(AnalysisResult result, Optional<ReleasedSets> sets) implements NodeOutcome {
+  record Answered(AnalysisResult result, Optional<ReleasedSets> sets, Optional<Perturbation> perturbation)
+      implements NodeOutcome {
     public Answered {
       Objects.requireNonNull(result, "result");
       Objects.requireNonNull(sets, "sets");
+      Objects.requireNonNull(perturbation, "perturbation");
+    }
+
+    /** An exact result. */
+    public Answered(AnalysisResult result, Optional<ReleasedSets> sets) {
+      this(result, sets, Optional.empty());
     }
 
     /** A result without record sets to audit. */

@@ -90,6 +90,9 @@ class NodeConfigLoaderTest {
         Duration.ofSeconds(20), Duration.ofSeconds(30), 64, Duration.ofHours(1)));
     assertThat(settings.datasets().getFirst().limits()).isEqualTo(new QueryLimits(60, 500));
     assertThat(settings.datasets().getFirst().policy().siteResults()).isEqualTo(SiteResults.POOLED_ONLY);
+    assertThat(settings.datasets().getFirst().noise().budget())
+        .isEqualTo(org.fedstats.node.disclosure.noise.PrivacyCost.of("1", "0"));
+    assertThat(settings.datasets().getFirst().noise().bounds()).containsOnlyKeys("age");
     assertThat(settings.datasets().getFirst().schema().usable()).extracting(Variable::name)
         .containsExactly("age", "ward", "admitted");
     assertThat(settings.datasets().getFirst().source()).isEqualTo(new DatasetDefinition.Files(
