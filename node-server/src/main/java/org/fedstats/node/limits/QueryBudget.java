@@ -1,5 +1,7 @@
 package org.fedstats.node.limits;
 
+import org.fedstats.common.Contract;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,7 +59,8 @@ public final class QueryBudget {
       return null;
     }
     Instant now = clock.instant();
-    Key key = new Key(requester, dataset);
+    // Keyed by the researcher's name, not the connection the coordinator names with it: reconnecting is no new budget.
+    Key key = new Key(Contract.researcher(requester), dataset);
     Deque<Charge> past = charges.computeIfAbsent(key, k -> new ArrayDeque<>());
     expire(past, now);
     if (!session.isEmpty() && past.stream().anyMatch(c -> c.session.equals(session))) {
@@ -131,7 +134,7 @@ public final class QueryBudget {
 
   /** Queries charged to {@code requester} on {@code dataset} in the last 24 hours. */
   synchronized int charged(String requester, String dataset) {
-    Deque<Charge> past = charges.get(new Key(requester, dataset));
+    Deque<Charge> past = charges.get(new Key(Contract.researcher(requester), dataset));
     if (past == null) {
       return 0;
     }

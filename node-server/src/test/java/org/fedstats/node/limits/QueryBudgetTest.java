@@ -94,4 +94,13 @@ class QueryBudgetTest {
         .hasMessage("limits.queries-per-hour must be at least 1, not 0");
     assertThat(new QueryLimits(5, 100).with(new QueryLimits.Config(null, 50))).isEqualTo(new QueryLimits(5, 50));
   }
+
+  @Test
+  void aNewConnectionIsNoNewBudget() {
+    QueryLimits two = new QueryLimits(2, QueryLimits.UNLIMITED);
+    charge("alice@/127.0.0.1:40001", "colon", "", two);
+    charge("alice@/127.0.0.1:40002", "colon", "", two);
+    assertExhausted(() -> charge("alice@/10.0.0.9:51234", "colon", "", two), "rule queries-per-hour = 2");
+    assertThat(charge("bob@/127.0.0.1:40001", "colon", "", two)).isNotNull();
+  }
 }
