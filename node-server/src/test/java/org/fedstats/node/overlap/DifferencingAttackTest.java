@@ -1,6 +1,13 @@
 package org.fedstats.node.overlap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.fedstats.node.testing.Requests.and;
+import static org.fedstats.node.testing.Requests.cmp;
+import static org.fedstats.node.testing.Requests.histogram;
+import static org.fedstats.node.testing.Requests.not;
+import static org.fedstats.node.testing.Requests.or;
+import static org.fedstats.node.testing.Requests.summary;
+import static org.fedstats.node.testing.Requests.table;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.ManagedChannel;
@@ -30,20 +37,14 @@ import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.disclosure.DisclosureRule;
 import org.fedstats.node.testing.SharedData;
 import org.fedstats.proto.v1.Analysis;
-import org.fedstats.proto.v1.Comparison;
 import org.fedstats.proto.v1.ComparisonOperator;
 import org.fedstats.proto.v1.CountAnalysis;
 import org.fedstats.proto.v1.Filter;
-import org.fedstats.proto.v1.FilterList;
 import org.fedstats.proto.v1.GlmAnalysis;
 import org.fedstats.proto.v1.GlmFamily;
-import org.fedstats.proto.v1.HistogramAnalysis;
 import org.fedstats.proto.v1.NodeAnalysisRequest;
 import org.fedstats.proto.v1.NodeAnalysisResponse;
 import org.fedstats.proto.v1.NodeServiceGrpc;
-import org.fedstats.proto.v1.SummaryAnalysis;
-import org.fedstats.proto.v1.TableAnalysis;
-import org.fedstats.proto.v1.Value;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -122,37 +123,6 @@ class DifferencingAttackTest {
     // The reason names the rule's threshold and nothing about the records, their number or the earlier query.
     assertThat(r.getRefusal().getReason())
         .isEqualTo("the release would differ from an earlier release of this dataset by fewer than 10 records");
-  }
-
-  private static Filter cmp(String variable, ComparisonOperator op, double value) {
-    return Filter.newBuilder().setComparison(Comparison.newBuilder().setVariable(variable).setOp(op)
-        .setValue(Value.newBuilder().setNumber(value))).build();
-  }
-
-  private static Filter and(Filter... filters) {
-    return Filter.newBuilder().setAnd(FilterList.newBuilder().addAllFilters(List.of(filters))).build();
-  }
-
-  private static Filter or(Filter... filters) {
-    return Filter.newBuilder().setOr(FilterList.newBuilder().addAllFilters(List.of(filters))).build();
-  }
-
-  private static Filter not(Filter filter) {
-    return Filter.newBuilder().setNot(filter).build();
-  }
-
-  private static Analysis summary(String variable) {
-    return Analysis.newBuilder().setSummary(SummaryAnalysis.newBuilder().setVariable(variable)).build();
-  }
-
-  private static Analysis histogram(String variable, Double... breaks) {
-    return Analysis.newBuilder().setHistogram(HistogramAnalysis.newBuilder().setVariable(variable)
-        .addAllBreaks(List.of(breaks))).build();
-  }
-
-  private static Analysis table(String row, String column) {
-    return Analysis.newBuilder().setTable(TableAnalysis.newBuilder().setRowVariable(row).setColumnVariable(column))
-        .build();
   }
 
   private static Filter ageAtLeast60() {
