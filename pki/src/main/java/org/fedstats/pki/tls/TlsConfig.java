@@ -13,8 +13,8 @@ import java.util.logging.Logger;
 public record TlsConfig(String key, String certificate, String ca, String crl, String dir, String name) {
   /** What a server logs when it starts without mutual TLS. */
   public static final String PLAINTEXT_WARNING = "serving over PLAINTEXT gRPC, without mutual TLS: anyone who can "
-      + "reach this port can call it and read the traffic. Configure 'tls' (see 'Federation PKI' in deploy/README.md)"
-      + " or set 'insecure: true' to say this is intended";
+      + "reach this port can call it and read the traffic (configure 'tls': see 'Federation PKI' in deploy/README.md;"
+      + " 'insecure: true' says plaintext is intended, as on a test machine)";
 
   /** The files this section names, relative to {@code base}. */
   public TlsFiles files(Path base) {
