@@ -19,6 +19,7 @@ import org.fedstats.pki.ca.FederationCa;
 import org.fedstats.pki.ca.IssuedCertificate;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
@@ -68,6 +69,17 @@ public final class PkiCommand implements Callable<Integer> {
     pki.getSubcommands().values().forEach(sub -> dropInheritedOptions(sub, names));
   }
 
+  /** {@code --ca-dir}, the CA's folder, for the commands run on the CA's machine. */
+  static final class CaFolder {
+    @Option(names = "--ca-dir", defaultValue = DEFAULT_CA_DIR, paramLabel = "<dir>", description = CA_DIR_HELP)
+    Path dir;
+
+    /** The CA in this folder. */
+    FederationCa open() {
+      return FederationCa.open(dir, Clock.systemUTC());
+    }
+  }
+
   private static PrintWriter out(CommandSpec spec) {
     return spec.commandLine().getOut();
   }
@@ -81,8 +93,8 @@ public final class PkiCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--ca-dir", defaultValue = DEFAULT_CA_DIR, paramLabel = "<dir>", description = CA_DIR_HELP)
-    Path caDir;
+    @Mixin
+    CaFolder caFolder;
 
     @Option(names = "--name", required = true, description = "The CA's name (its certificate's CN).")
     String name;
@@ -93,12 +105,12 @@ public final class PkiCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      FederationCa ca = FederationCa.init(caDir, name, Duration.ofDays(365L * years + years / 4),
+      FederationCa ca = FederationCa.init(caFolder.dir, name, Duration.ofDays(365L * years + years / 4),
           Clock.systemUTC());
       PrintWriter out = out(spec);
-      out.printf("created CA '%s' in %s, valid until %s%n", name, caDir,
+      out.printf("created CA '%s' in %s, valid until %s%n", name, caFolder.dir,
           DAY.format(ca.certificate().getNotAfter().toInstant()));
-      out.printf("  secret, stays here:         %s (owner-only)%n", caDir.resolve("ca.key"));
+      out.printf("  secret, stays here:         %s (owner-only)%n", caFolder.dir.resolve("ca.key"));
       out.printf("  give to every member:       %s%n", ca.certificateFile());
       out.printf("  copy to every node/coordinator: %s (after each revoke)%n", ca.crlFile());
       out.flush();
@@ -168,8 +180,8 @@ public final class PkiCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--ca-dir", defaultValue = DEFAULT_CA_DIR, paramLabel = "<dir>", description = CA_DIR_HELP)
-    Path caDir;
+    @Mixin
+    CaFolder caFolder;
 
     @Option(names = "--role", converter = RoleConverter.class, description = "The role you expect the request to "
         + "ask for (node, coordinator or researcher); signing is refused if it asks for another.")
@@ -188,7 +200,7 @@ public final class PkiCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      FederationCa ca = FederationCa.open(caDir, Clock.systemUTC());
+      FederationCa ca = caFolder.open();
       FederationCa.Issued issued = ca.sign(Pem.readRequest(csr), Optional.ofNullable(role),
           Optional.ofNullable(days).map(Duration::ofDays));
       Path file = certificate != null ? certificate
@@ -212,12 +224,12 @@ public final class PkiCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--ca-dir", defaultValue = DEFAULT_CA_DIR, paramLabel = "<dir>", description = CA_DIR_HELP)
-    Path caDir;
+    @Mixin
+    CaFolder caFolder;
 
     @Override
     public Integer call() {
-      List<IssuedCertificate> issued = FederationCa.open(caDir, Clock.systemUTC()).list();
+      List<IssuedCertificate> issued = caFolder.open().list();
       Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
       PrintWriter out = out(spec);
       out.printf("%-32s  %-8s  %-11s  %-10s  %s%n", "serial", "status", "role", "not-after", "subject");
@@ -240,8 +252,8 @@ public final class PkiCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--ca-dir", defaultValue = DEFAULT_CA_DIR, paramLabel = "<dir>", description = CA_DIR_HELP)
-    Path caDir;
+    @Mixin
+    CaFolder caFolder;
 
     @Option(names = "--reason", defaultValue = "unspecified", description = "keyCompromise, superseded, "
         + "cessationOfOperation, affiliationChanged, privilegeWithdrawn or unspecified (default: ${DEFAULT-VALUE}).")
@@ -253,7 +265,7 @@ public final class PkiCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      FederationCa ca = FederationCa.open(caDir, Clock.systemUTC());
+      FederationCa ca = caFolder.open();
       IssuedCertificate revoked = ca.revoke(serial, reason);
       PrintWriter out = out(spec);
       out.printf("revoked %s (%s): %s%n", revoked.serial(), revoked.subject(), revoked.reason().orElseThrow());
@@ -271,12 +283,12 @@ public final class PkiCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--ca-dir", defaultValue = DEFAULT_CA_DIR, paramLabel = "<dir>", description = CA_DIR_HELP)
-    Path caDir;
+    @Mixin
+    CaFolder caFolder;
 
     @Override
     public Integer call() {
-      FederationCa ca = FederationCa.open(caDir, Clock.systemUTC());
+      FederationCa ca = caFolder.open();
       var crl = ca.refreshCrl();
       PrintWriter out = out(spec);
       out.printf("wrote %s: %d revoked, due for renewal %s%n", ca.crlFile(),
