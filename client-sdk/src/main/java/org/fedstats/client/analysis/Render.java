@@ -36,4 +36,15 @@ public final class Render {
     }
     return lines;
   }
+
+  /** The sum of a table's counts. */
+  public static long total(long[][] counts) {
+    long t = 0;
+    for (long[] row : counts) {
+      for (long c : row) {
+        t += c;
+      }
+    }
+    return t;
+  }
 }

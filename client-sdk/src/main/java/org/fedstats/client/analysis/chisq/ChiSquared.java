@@ -1,6 +1,7 @@
 package org.fedstats.client.analysis.chisq;
 
 import java.util.List;
+import org.fedstats.client.analysis.Render;
 
 /**
  * Pearson's chi-squared test of independence (pooled), or a site's answer: its two-way table only ({@link #pooled()}
@@ -17,12 +18,6 @@ public record ChiSquared(boolean pooled, String rowVariable, String columnVariab
   }
 
   public long total() {
-    long t = 0;
-    for (long[] r : counts) {
-      for (long c : r) {
-        t += c;
-      }
-    }
-    return t;
+    return Render.total(counts);
   }
 }

@@ -1,6 +1,7 @@
 package org.fedstats.client.analysis.table;
 
 import java.util.List;
+import org.fedstats.client.analysis.Render;
 
 /** A one-way ({@code columnVariable} empty, one column "") or two-way frequency table. */
 public record Table(String rowVariable, String columnVariable, List<String> rowLevels, List<String> columnLevels,
@@ -28,12 +29,6 @@ public record Table(String rowVariable, String columnVariable, List<String> rowL
   }
 
   public long total() {
-    long t = 0;
-    for (long[] r : counts) {
-      for (long c : r) {
-        t += c;
-      }
-    }
-    return t;
+    return Render.total(counts);
   }
 }
