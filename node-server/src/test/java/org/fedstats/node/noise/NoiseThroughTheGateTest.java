@@ -10,11 +10,6 @@ import static org.fedstats.node.testing.Requests.summary;
 import static org.fedstats.node.testing.Requests.table;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -22,14 +17,13 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.fedstats.node.Node;
 import org.fedstats.node.config.NodeConfigLoader;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.config.StartupException;
 import org.fedstats.node.disclosure.DisclosureRule;
 import org.fedstats.node.overlap.OverlapAuditor;
 import org.fedstats.node.testing.LogCapture;
+import org.fedstats.node.testing.ServedSite;
 import org.fedstats.node.testing.SharedData;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.ComparisonOperator;
@@ -37,15 +31,13 @@ import org.fedstats.proto.v1.CountAnalysis;
 import org.fedstats.proto.v1.Filter;
 import org.fedstats.proto.v1.GlmAnalysis;
 import org.fedstats.proto.v1.GlmFamily;
-import org.fedstats.proto.v1.NodeAnalysisRequest;
 import org.fedstats.proto.v1.NodeAnalysisResponse;
-import org.fedstats.proto.v1.NodeServiceGrpc;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The noise policies of a dataset, through the node's gRPC service in process, against a researcher repeating and
+ * The noise policies of a dataset, through the node's gRPC service over Netty on 127.0.0.1, against a researcher repeating and
  * differencing queries on site 2 of colon (310 patients, 164 aged 60 or more, one aged 85).
  */
 class NoiseThroughTheGateTest {
@@ -66,44 +58,13 @@ class NoiseThroughTheGateTest {
     }
   }
 
-  private final class Site implements AutoCloseable {
-    private final Node node;
-    private final Server server;
-    private final ManagedChannel channel;
-    private final NodeServiceGrpc.NodeServiceBlockingStub stub;
-    private final AtomicInteger requests = new AtomicInteger();
-
-    Site(NodeSettings settings) throws Exception {
-      // The warning that the overlap audit is off (the differencing tests turn it off) is expected.
-      try (LogCapture quiet = LogCapture.of(OverlapAuditor.class)) {
-        node = Node.create(settings, new SimpleMeterRegistry());
-      }
-      String name = InProcessServerBuilder.generateName();
-      server = InProcessServerBuilder.forName(name).addService(node.serviceDefinition()).build().start();
-      channel = InProcessChannelBuilder.forName(name).build();
-      stub = NodeServiceGrpc.newBlockingStub(channel);
-      open.add(this);
-    }
-
-    NodeAnalysisResponse ask(Filter filter, Analysis analysis) {
-      return ask("mallory", filter, analysis);
-    }
-
-    NodeAnalysisResponse ask(String researcher, Filter filter, Analysis analysis) {
-      NodeAnalysisRequest.Builder b = NodeAnalysisRequest.newBuilder().setRequestId("r" + requests.incrementAndGet())
-          .setRequester(researcher).setDataset("colon").setAnalysis(analysis);
-      if (filter != null) {
-        b.setFilter(filter);
-      }
-      return stub.runAnalysis(b.build());
-    }
-
-    @Override
-    public void close() throws Exception {
-      open.remove(this);
-      channel.shutdownNow();
-      server.shutdownNow();
-      node.close();
+  /** A node over {@code settings} on 127.0.0.1; closed after the test (or earlier, to restart it). */
+  private ServedSite serve(NodeSettings settings) throws Exception {
+    // The warning that the overlap audit is off (the differencing tests turn it off) is expected.
+    try (LogCapture quiet = LogCapture.of(OverlapAuditor.class)) {
+      ServedSite site = ServedSite.start(settings);
+      open.add(site);
+      return site;
     }
   }
 
@@ -117,8 +78,8 @@ class NoiseThroughTheGateTest {
     return NodeConfigLoader.load(file);
   }
 
-  private Site site(String disclosure, String noise) throws Exception {
-    return new Site(settings(tmp, disclosure, noise, ""));
+  private ServedSite site(String disclosure, String noise) throws Exception {
+    return serve(settings(tmp, disclosure, noise, ""));
   }
 
   private static NodeAnalysisResponse answered(NodeAnalysisResponse r) {
@@ -137,7 +98,7 @@ class NoiseThroughTheGateTest {
 
   @Test
   void withoutNoiseAnswersAreExactAndSayNothingOfPerturbation() throws Exception {
-    Site site = site("", "{mode: none}");
+    ServedSite site = site("", "{mode: none}");
     NodeAnalysisResponse r = site.ask(AGE_AT_LEAST_60, COUNT);
     assertThat(count(r)).isEqualTo(164);
     assertThat(r.hasPerturbation()).isFalse();
@@ -151,7 +112,7 @@ class NoiseThroughTheGateTest {
       bytes[i] = (byte) (7 * i + 1);
     }
     Files.write(secret, bytes);
-    Site site = new Site(settings(tmp, NO_OVERLAP_AUDIT, "{mode: cell-key}", "noise-secret-file: secret.bin\n"));
+    ServedSite site = serve(settings(tmp, NO_OVERLAP_AUDIT, "{mode: cell-key}", "noise-secret-file: secret.bin\n"));
     Set<Long> values = new HashSet<>();
     for (int i = 0; i < 50; i++) {
       NodeAnalysisResponse r = site.ask(AGE_AT_LEAST_60, COUNT);
@@ -176,8 +137,8 @@ class NoiseThroughTheGateTest {
 
   @Test
   void underCellKeyTablesAndHistogramsRepeatExactlyAndTheSecretIsCreatedOwnerOnly() throws Exception {
-    Site site = site("", "{mode: cell-key, cell-key: {max-noise: 4, variance: 2, small-count-threshold: 3}}");
-    assertThat(site.node.noiseNote()).hasValueSatisfying(n -> assertThat(n).startsWith("created cell-key secret"));
+    ServedSite site = site("", "{mode: cell-key, cell-key: {max-noise: 4, variance: 2, small-count-threshold: 3}}");
+    assertThat(site.node().noiseNote()).hasValueSatisfying(n -> assertThat(n).startsWith("created cell-key secret"));
     Path secret = NodeSettings.defaultStateDir(tmp.resolve("audit.jsonl")).resolve(NodeNoise.SECRET_FILE);
     assertThat(Files.size(secret)).isEqualTo(32);
     assertThat(Files.getPosixFilePermissions(secret))
@@ -193,15 +154,15 @@ class NoiseThroughTheGateTest {
         .isEqualTo(h1.getResult());
     site.close();
     // The secret is kept: after a restart, the same cells get the same noise.
-    Site again = site("", "{mode: cell-key, cell-key: {max-noise: 4, variance: 2, small-count-threshold: 3}}");
-    assertThat(again.node.noiseNote()).isEmpty();
+    ServedSite again = site("", "{mode: cell-key, cell-key: {max-noise: 4, variance: 2, small-count-threshold: 3}}");
+    assertThat(again.node().noiseNote()).isEmpty();
     assertThat(answered(again.ask(null, table("rx", "sex"))).getResult()).isEqualTo(t1.getResult());
   }
 
   @Test
   void underDpTheBudgetRunsOutAfterBudgetOverEpsilonQueriesAndARestartDoesNotResetIt() throws Exception {
     String noise = "{mode: dp-laplace, epsilon-per-query: 0.1, budget: {epsilon: 1.0}}";
-    Site site = site("", noise);
+    ServedSite site = site("", noise);
     Set<Long> values = new HashSet<>();
     for (int i = 1; i <= 4; i++) {
       NodeAnalysisResponse r = site.ask(AGE_AT_LEAST_60, COUNT);
@@ -236,11 +197,11 @@ class NoiseThroughTheGateTest {
   void underDpTheSummaryTrackerGetsANoisyDifferenceNotTheRecord() throws Exception {
     Filter young = cmp("age", ComparisonOperator.LT, 50);
     Filter youngAnd85 = or(young, AGED_85);
-    Site exact = new Site(settings(tmp.resolve("exact"), NO_OVERLAP_AUDIT, "", ""));
+    ServedSite exact = serve(settings(tmp.resolve("exact"), NO_OVERLAP_AUDIT, "", ""));
     var a = answered(exact.ask(youngAnd85, summary("time"))).getResult().getSummary();
     var b = answered(exact.ask(young, summary("time"))).getResult().getSummary();
     double record = a.getN() * a.getMean() - b.getN() * b.getMean();
-    Site dp = new Site(settings(tmp.resolve("dp"), NO_OVERLAP_AUDIT, "{mode: dp-gaussian, epsilon-per-query: 0.5, "
+    ServedSite dp = serve(settings(tmp.resolve("dp"), NO_OVERLAP_AUDIT, "{mode: dp-gaussian, epsilon-per-query: 0.5, "
         + "delta-per-query: 1e-6, budget: {epsilon: 2, delta: 1e-5}, bounds: {time: {lo: 0, hi: 3400, resolution: 1}}}",
         ""));
     NodeAnalysisResponse ra = answered(dp.ask(youngAnd85, summary("time")));

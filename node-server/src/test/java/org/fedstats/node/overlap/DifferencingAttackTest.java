@@ -10,8 +10,6 @@ import static org.fedstats.node.testing.Requests.summary;
 import static org.fedstats.node.testing.Requests.table;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,10 +21,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import io.grpc.Status;
 import java.util.logging.Level;
-import org.fedstats.node.NodeServer;
 import org.fedstats.node.audit.AuditLog;
 import org.fedstats.node.gate.AnalysisEngine;
 import org.fedstats.node.gate.Liveness;
@@ -35,6 +31,7 @@ import org.fedstats.node.store.DatasetStore;
 import org.fedstats.node.testing.LogCapture;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.disclosure.DisclosureRule;
+import org.fedstats.node.testing.ServedSite;
 import org.fedstats.node.testing.SharedData;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.ComparisonOperator;
@@ -44,7 +41,6 @@ import org.fedstats.proto.v1.GlmAnalysis;
 import org.fedstats.proto.v1.GlmFamily;
 import org.fedstats.proto.v1.NodeAnalysisRequest;
 import org.fedstats.proto.v1.NodeAnalysisResponse;
-import org.fedstats.proto.v1.NodeServiceGrpc;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,38 +68,15 @@ class DifferencingAttackTest {
   }
 
   /** A node over {@code settings}, served over gRPC/Netty on 127.0.0.1; closed after the test (or earlier, to restart it). */
-  private final class Site implements AutoCloseable {
-    private final NodeServer server;
-    private final ManagedChannel channel;
-    private final NodeServiceGrpc.NodeServiceBlockingStub stub;
-    private final AtomicInteger requests = new AtomicInteger();
-
-    Site(NodeSettings settings) throws Exception {
-      server = NodeServer.start(settings.withListen("127.0.0.1", 0), new SimpleMeterRegistry());
-      channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
-      stub = NodeServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
-      open.add(this);
-    }
-
-    NodeAnalysisResponse ask(Filter filter, Analysis analysis) {
-      NodeAnalysisRequest.Builder b = NodeAnalysisRequest.newBuilder().setRequestId("r" + requests.incrementAndGet())
-          .setRequester("mallory").setDataset("colon").setAnalysis(analysis);
-      if (filter != null) {
-        b.setFilter(filter);
-      }
-      return stub.runAnalysis(b.build());
-    }
-
-    @Override
-    public void close() throws Exception {
-      open.remove(this);
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-      server.close();
-    }
+  /** A node over {@code settings} on 127.0.0.1; closed after the test (or earlier, to restart it). */
+  private ServedSite serve(NodeSettings settings) throws Exception {
+    ServedSite site = ServedSite.start(settings);
+    open.add(site);
+    return site;
   }
 
-  private Site site(String disclosure) throws Exception {
-    return new Site(settings(disclosure));
+  private ServedSite site(String disclosure) throws Exception {
+    return serve(settings(disclosure));
   }
 
   private NodeSettings settings(String disclosure) {
@@ -135,18 +108,18 @@ class DifferencingAttackTest {
 
   @Test
   void twoCountsDifferingByThoseOfOneAgeAreRefusedAtTheSecond() throws Exception {
-    Site site = site("");
+    ServedSite site = site("");
     assertThat(answered(site.ask(ageAtLeast60(), COUNT)).getResult().getCount().getCount()).isEqualTo(164);
     refusedForOverlap(site.ask(ageOver60(), COUNT));
     // Either order: the site remembers whichever was released first.
-    Site other = new Site(SharedData.node(tmp.resolve("other"), "site2", SharedData.colonDataset(2, ANALYSES, "")));
+    ServedSite other = serve(SharedData.node(tmp.resolve("other"), "site2", SharedData.colonDataset(2, ANALYSES, "")));
     answered(other.ask(ageOver60(), COUNT));
     refusedForOverlap(other.ask(ageAtLeast60(), COUNT));
   }
 
   @Test
   void aSummaryTrackerIsRefusedAtItsSecondQuery() throws Exception {
-    Site site = site("");
+    ServedSite site = site("");
     Filter young = cmp("age", ComparisonOperator.LT, 50);
     // n * mean(time) over (age < 50 or age = 85), minus the same over age < 50: the 85-year-old's survival time.
     answered(site.ask(or(young, cmp("age", ComparisonOperator.EQ, 85)), summary("time")));
@@ -155,7 +128,7 @@ class DifferencingAttackTest {
 
   @Test
   void histogramBreaksMovedByOneAreRefused() throws Exception {
-    Site site = site("");
+    ServedSite site = site("");
     answered(site.ask(null, histogram("age", 0.0, 60.0, 100.0)));
     // [0, 60) and [0, 61) differ by the 8 patients aged 60.
     refusedForOverlap(site.ask(null, histogram("age", 0.0, 61.0, 100.0)));
@@ -163,7 +136,7 @@ class DifferencingAttackTest {
 
   @Test
   void excludingOnePatientFromACohortIsRefused() throws Exception {
-    Site site = site("");
+    ServedSite site = site("");
     Filter old = cmp("age", ComparisonOperator.GE, 70);
     answered(site.ask(old, summary("time")));
     refusedForOverlap(site.ask(and(old, not(cmp("age", ComparisonOperator.EQ, 85))), summary("time")));
@@ -173,14 +146,14 @@ class DifferencingAttackTest {
   void everyoneButOneIsRefusedEvenWhereTheComplementRuleIsLowered() throws Exception {
     // The operator lowered min-complement-size, the rule that alone kept "everyone but one" in: the whole table
     // counts as released, so a cohort of all but one patient differs from it by one.
-    Site site = site("min-complement-size: 1");
+    ServedSite site = site("min-complement-size: 1");
     refusedForOverlap(site.ask(not(cmp("age", ComparisonOperator.EQ, 85)), summary("time")));
     refusedForOverlap(site.ask(not(cmp("age", ComparisonOperator.EQ, 85)), COUNT));
   }
 
   @Test
   void aLaterQueryIsCheckedAgainstCellsOfEarlierOnesOfAnotherAnalysis() throws Exception {
-    Site site = site("");
+    ServedSite site = site("");
     Filter old = cmp("age", ComparisonOperator.GE, 70);
     // A table's cells are remembered: sex by status among patients aged 70 or more...
     answered(site.ask(old, table("sex", "status")));
@@ -206,7 +179,7 @@ class DifferencingAttackTest {
 
   @Test
   void legitimateSequencesPass() throws Exception {
-    Site site = site("");
+    ServedSite site = site("");
     // The same query twice.
     assertThat(answered(site.ask(ageAtLeast60(), COUNT)).getResult().getCount().getCount())
         .isEqualTo(answered(site.ask(ageAtLeast60(), COUNT)).getResult().getCount().getCount());
@@ -226,7 +199,7 @@ class DifferencingAttackTest {
 
   @Test
   void turnedOffTheRuleLetsTheAttackThroughWithAWarningAtStart() throws Exception {
-    Site site;
+    ServedSite site;
     try (LogCapture log = LogCapture.of(OverlapAuditor.class)) {
       site = site("overlap-audit: false");
       assertThat(log.records()).singleElement().satisfies(r -> {
@@ -266,10 +239,10 @@ class DifferencingAttackTest {
 
   @Test
   void aRestartedNodeStillRefusesTheSecondQuery() throws Exception {
-    Site site = site("");
+    ServedSite site = site("");
     answered(site.ask(ageAtLeast60(), COUNT));
     site.close();
-    Site restarted = site("");
+    ServedSite restarted = site("");
     refusedForOverlap(restarted.ask(ageOver60(), COUNT));
     answered(restarted.ask(ageAtLeast60(), COUNT));
   }
@@ -280,14 +253,14 @@ class DifferencingAttackTest {
     Files.copy(SharedData.dir().resolve("colon_site2.csv"), data);
     String dataset = SharedData.colonDataset(2, ANALYSES, "").replace(
         SharedData.dir().resolve("colon_site2.csv").toString(), data.toString());
-    Site site = new Site(SharedData.node(tmp, "site2", dataset));
+    ServedSite site = serve(SharedData.node(tmp, "site2", dataset));
     answered(site.ask(ageAtLeast60(), COUNT));
     site.close();
     // One more patient at the site: new data, new row ids; what was released from the old data no longer applies.
     List<String> lines = new ArrayList<>(Files.readAllLines(data));
     lines.add(lines.get(1).replaceFirst("^[0-9]+", "9999"));
     Files.write(data, lines);
-    Site updated = new Site(SharedData.node(tmp, "site2", dataset));
+    ServedSite updated = serve(SharedData.node(tmp, "site2", dataset));
     answered(updated.ask(ageOver60(), COUNT));
     refusedForOverlap(updated.ask(ageAtLeast60(), COUNT));
     ObjectMapper json = new ObjectMapper();
@@ -307,7 +280,7 @@ class DifferencingAttackTest {
 
   @Test
   void ofTwoConcurrentDifferencingQueriesAtMostOneIsAnswered() throws Exception {
-    Site site = site("");
+    ServedSite site = site("");
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       Set<Long> answeredCounts = ConcurrentHashMap.newKeySet();
