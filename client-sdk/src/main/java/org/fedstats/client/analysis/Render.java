@@ -3,6 +3,8 @@ package org.fedstats.client.analysis;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.fedstats.proto.v1.TableCell;
+import org.fedstats.proto.v1.TableResult;
 
 /** Number and table formatting shared by the views and the command line's listings. */
 public final class Render {
@@ -46,5 +48,21 @@ public final class Render {
       }
     }
     return t;
+  }
+
+  /**
+   * A table message's cells as counts, rows in its row levels' order and columns in {@code columns}' order; cells
+   * of levels it does not list are left out.
+   */
+  public static long[][] cells(TableResult t, List<String> columns) {
+    long[][] counts = new long[t.getRowLevelsCount()][columns.size()];
+    for (TableCell c : t.getCellsList()) {
+      int r = t.getRowLevelsList().indexOf(c.getRow());
+      int k = columns.indexOf(c.getColumn());
+      if (r >= 0 && k >= 0) {
+        counts[r][k] = c.getCount();
+      }
+    }
+    return counts;
   }
 }

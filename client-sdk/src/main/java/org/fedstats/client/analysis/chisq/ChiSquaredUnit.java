@@ -5,13 +5,12 @@ import static org.fedstats.client.analysis.Render.number;
 import java.util.ArrayList;
 import java.util.List;
 import org.fedstats.client.analysis.AnalysisSpec;
-import org.fedstats.client.analysis.Unit;
 import org.fedstats.client.analysis.Render;
+import org.fedstats.client.analysis.Unit;
 import org.fedstats.client.analysis.View;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.AnalysisResult;
 import org.fedstats.proto.v1.ChiSquaredAnalysis;
-import org.fedstats.proto.v1.TableCell;
 import org.fedstats.proto.v1.TableResult;
 
 /** Chi-squared tests of independence: the request, and the pooled test (the sites answer with their tables). */
@@ -38,14 +37,7 @@ public final class ChiSquaredUnit implements View<ChiSquared> {
 
   private static ChiSquared of(boolean pooled, TableResult t, double statistic, long df, double p, boolean small) {
     List<String> cols = t.getColumnLevelsList();
-    long[][] counts = new long[t.getRowLevelsCount()][cols.size()];
-    for (TableCell c : t.getCellsList()) {
-      int r = t.getRowLevelsList().indexOf(c.getRow());
-      int k = cols.indexOf(c.getColumn());
-      if (r >= 0 && k >= 0) {
-        counts[r][k] = c.getCount();
-      }
-    }
+    long[][] counts = Render.cells(t, cols);
     return new ChiSquared(pooled, t.getRowVariable(), t.getColumnVariable(), t.getRowLevelsList(), cols, counts,
         statistic, df, p, small);
   }

@@ -3,13 +3,12 @@ package org.fedstats.client.analysis.table;
 import java.util.ArrayList;
 import java.util.List;
 import org.fedstats.client.analysis.AnalysisSpec;
-import org.fedstats.client.analysis.Unit;
 import org.fedstats.client.analysis.Render;
+import org.fedstats.client.analysis.Unit;
 import org.fedstats.client.analysis.View;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.AnalysisResult;
 import org.fedstats.proto.v1.TableAnalysis;
-import org.fedstats.proto.v1.TableCell;
 import org.fedstats.proto.v1.TableResult;
 
 /** Frequency tables: the request and how a table is read and shown. */
@@ -36,14 +35,7 @@ public final class TableUnit implements View<Table> {
   /** A table message as a {@link Table}: cells of levels it does not list are left out. */
   public static Table table(TableResult t) {
     List<String> cols = t.getColumnLevelsCount() == 0 ? List.of("") : t.getColumnLevelsList();
-    long[][] counts = new long[t.getRowLevelsCount()][cols.size()];
-    for (TableCell c : t.getCellsList()) {
-      int r = t.getRowLevelsList().indexOf(c.getRow());
-      int k = cols.indexOf(c.getColumn());
-      if (r >= 0 && k >= 0) {
-        counts[r][k] = c.getCount();
-      }
-    }
+    long[][] counts = Render.cells(t, cols);
     return new Table(t.getRowVariable(), t.getColumnVariable(), t.getRowLevelsList(), cols, counts);
   }
 
