@@ -42,6 +42,11 @@ class FedstatsCliTest {
 
   /** Runs the command line against the test federation. */
   private Run cli(String... args) {
+    return against(address, args);
+  }
+
+  /** Runs the command line against the coordinator at {@code address}, as the user cli-test. */
+  static Run against(String address, String... args) {
     List<String> all = new ArrayList<>(List.of("--coordinator", address, "--user", "cli-test"));
     all.addAll(List.of(args));
     return run(all.toArray(String[]::new));

@@ -33,10 +33,7 @@ class PooledOnlyCliTest {
   }
 
   private FedstatsCliTest.Run cli(String... args) {
-    String[] all = new String[args.length + 4];
-    System.arraycopy(new String[] {"--coordinator", address, "--user", "cli-test"}, 0, all, 0, 4);
-    System.arraycopy(args, 0, all, 4, args.length);
-    return FedstatsCliTest.run(all);
+    return FedstatsCliTest.against(address, args);
   }
 
   @Test
