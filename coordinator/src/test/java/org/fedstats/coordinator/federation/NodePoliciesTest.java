@@ -3,19 +3,13 @@ package org.fedstats.coordinator.federation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.grpc.Server;
 import io.grpc.Status;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.IntFunction;
-import org.fedstats.node.Node;
+import org.fedstats.coordinator.testing.InProcessFederation;
 import org.fedstats.node.testing.SharedData;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.AnalysisRequest;
@@ -27,8 +21,8 @@ import org.fedstats.proto.v1.MetaAnalysis;
 import org.fedstats.proto.v1.MetaTerm;
 import org.fedstats.proto.v1.SiteOutcome;
 import org.fedstats.proto.v1.TableAnalysis;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -51,15 +45,8 @@ class NodePoliciesTest {
   @TempDir
   Path tmp;
 
-  private final List<AutoCloseable> resources = new ArrayList<>();
-  private final MeterRegistry meters = new SimpleMeterRegistry();
-
-  @AfterEach
-  void stop() throws Exception {
-    for (AutoCloseable r : resources.reversed()) {
-      r.close();
-    }
-  }
+  @RegisterExtension
+  final InProcessFederation sites = new InProcessFederation();
 
   /** Three real nodes; those in {@code pooledOnly} declare colon's site results pooled-only. */
   private Federation federation(Set<String> pooledOnly) throws Exception {
@@ -68,20 +55,7 @@ class NodePoliciesTest {
 
   /** Three real nodes, site i holding {@code datasets.apply(i)}. */
   private Federation federation(IntFunction<String> datasets) throws Exception {
-    List<NodeClient> clients = new ArrayList<>();
-    for (int i = 1; i <= 3; i++) {
-      String id = "site" + i;
-      Node node = Node.create(SharedData.node(tmp.resolve(id), id, datasets.apply(i)), meters);
-      String name = "pooled-only-" + id + "-" + System.nanoTime();
-      Server server = InProcessServerBuilder.forName(name).addService(node.service()).build().start();
-      resources.add(node);
-      resources.add(() -> server.shutdownNow().awaitTermination());
-      clients.add(new NodeClient(id, name, InProcessChannelBuilder.forName(name).build(), meters));
-    }
-    Federation federation = new Federation(clients, Duration.ofSeconds(30));
-    resources.add(federation);
-    federation.refresh().join();
-    return federation;
+    return sites.federation(Duration.ofSeconds(30), sites.threeNodes(tmp, datasets));
   }
 
   private static AnalysisRequest request(Analysis analysis) {

@@ -2,16 +2,11 @@ package org.fedstats.coordinator.federation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.grpc.Server;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.fedstats.node.Node;
+import java.util.function.IntFunction;
+import org.fedstats.coordinator.testing.InProcessFederation;
 import org.fedstats.node.testing.SharedData;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.AnalysisRequest;
@@ -20,8 +15,8 @@ import org.fedstats.proto.v1.CountAnalysis;
 import org.fedstats.proto.v1.HistogramAnalysis;
 import org.fedstats.proto.v1.SiteOutcome;
 import org.fedstats.proto.v1.TableAnalysis;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,33 +30,14 @@ class NoisyNodesTest {
   @TempDir
   Path tmp;
 
-  private final List<AutoCloseable> resources = new ArrayList<>();
-  private final MeterRegistry meters = new SimpleMeterRegistry();
-
-  @AfterEach
-  void stop() throws Exception {
-    for (AutoCloseable r : resources.reversed()) {
-      r.close();
-    }
-  }
+  @RegisterExtension
+  final InProcessFederation sites = new InProcessFederation();
 
   private Federation federation() throws Exception {
-    List<NodeClient> clients = new ArrayList<>();
-    for (int i = 1; i <= 3; i++) {
-      String id = "site" + i;
-      String noise = i < 3 ? "{mode: cell-key}" : "{mode: dp-laplace, epsilon-per-query: 0.5, budget: {epsilon: 5}}";
-      Node node = Node.create(SharedData.node(tmp.resolve(id), id,
-          SharedData.colonDataset(i, ANALYSES, "") + "    noise: " + noise + "\n"), meters);
-      String name = "noisy-" + id + "-" + System.nanoTime();
-      Server server = InProcessServerBuilder.forName(name).addService(node.service()).build().start();
-      resources.add(node);
-      resources.add(() -> server.shutdownNow().awaitTermination());
-      clients.add(new NodeClient(id, name, InProcessChannelBuilder.forName(name).build(), meters));
-    }
-    Federation federation = new Federation(clients, Duration.ofSeconds(30));
-    resources.add(federation);
-    federation.refresh().join();
-    return federation;
+    IntFunction<String> noise = i -> i < 3 ? "{mode: cell-key}"
+        : "{mode: dp-laplace, epsilon-per-query: 0.5, budget: {epsilon: 5}}";
+    return sites.federation(Duration.ofSeconds(30), sites.threeNodes(tmp,
+        i -> SharedData.colonDataset(i, ANALYSES, "") + "    noise: " + noise.apply(i) + "\n"));
   }
 
   private static AnalysisRequest request(Analysis analysis) {

@@ -1,5 +1,8 @@
 package org.fedstats.coordinator.testing;
 
+import org.fedstats.node.testing.SharedData;
+import java.util.function.IntFunction;
+import java.nio.file.Path;
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
@@ -60,6 +63,16 @@ public final class InProcessFederation implements AfterEachCallback, AutoCloseab
     String name = InProcessServerBuilder.generateName();
     add(NodeServer.start(settings, meters, InProcessServerBuilder.forName(name)));
     return name;
+  }
+
+  /** Real nodes site1, site2, site3, each in its own folder of {@code dir}, site i holding {@code datasets.apply(i)}. */
+  public List<NodeClient> threeNodes(Path dir, IntFunction<String> datasets) throws Exception {
+    List<NodeClient> clients = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      String id = "site" + i;
+      clients.add(node(SharedData.node(dir.resolve(id), id, datasets.apply(i))));
+    }
+    return clients;
   }
 
   /** Starts a real node and gives a client that knows it by its own id. */
