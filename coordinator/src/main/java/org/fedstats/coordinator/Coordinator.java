@@ -26,11 +26,14 @@ import org.fedstats.coordinator.audit.RequestAudit;
 import org.fedstats.coordinator.config.CoordinatorSettings;
 import org.fedstats.coordinator.federation.Federation;
 import org.fedstats.coordinator.federation.NodeClient;
+import org.fedstats.coordinator.link.NodeLinkService;
+import org.fedstats.coordinator.link.NodeLinks;
 import org.fedstats.coordinator.service.FederationGrpcService;
 import org.fedstats.coordinator.service.RequesterInterceptor;
 import org.fedstats.pki.PkiException;
 import org.fedstats.pki.Role;
 import org.fedstats.pki.tls.FederationTls;
+import org.fedstats.pki.tls.PeerIdentity;
 import org.fedstats.pki.tls.PeerIdentityInterceptor;
 import org.fedstats.pki.tls.TlsConfig;
 
@@ -44,14 +47,18 @@ public final class Coordinator implements AutoCloseable {
   private final ScheduledExecutorService health;
   private final ExecutorService work;
   private final RequestAudit audit;
+  private final NodeLinks links;
+  private final Server nodeServer;
 
   private Coordinator(Federation federation, Server server, ScheduledExecutorService health,
-      ExecutorService work, RequestAudit audit) {
+      ExecutorService work, RequestAudit audit, NodeLinks links, Server nodeServer) {
     this.federation = federation;
     this.server = server;
     this.health = health;
     this.work = work;
     this.audit = audit;
+    this.links = links;
+    this.nodeServer = nodeServer;
   }
 
   /**
@@ -83,7 +90,7 @@ public final class Coordinator implements AutoCloseable {
           .keepAliveTime(settings.nodeKeepalive().toMillis(), TimeUnit.MILLISECONDS)
           .keepAliveTimeout(settings.healthTimeout().toMillis(), TimeUnit.MILLISECONDS)
           .build();
-    }, Analyses.builtIn(), listenFailure(settings), tls.map(t -> t.interceptor(Set.of(Role.RESEARCHER))));
+    }, Analyses.builtIn(), listenFailure(settings), tls);
   }
 
   /** Serves researchers over Netty at the configured address, with node channels made by {@code channels}. */
@@ -136,18 +143,28 @@ public final class Coordinator implements AutoCloseable {
 
   private static Coordinator start(CoordinatorSettings settings, MeterRegistry meters, ExecutorService work,
       ServerBuilder<?> transport, Function<String, ManagedChannel> channels, Analyses analyses,
-      Function<IOException, IOException> cannotStart, Optional<PeerIdentityInterceptor> identities)
+      Function<IOException, IOException> cannotStart, Optional<FederationTls> tls)
       throws IOException {
+    Optional<PeerIdentityInterceptor> identities = tls.map(t -> t.interceptor(Set.of(Role.RESEARCHER)));
     List<NodeClient> clients = new ArrayList<>();
     Federation federation;
     Server server = null;
+    Server nodeServer = null;
     RequestAudit audit = RequestAudit.NONE;
+    NodeLinks links = new NodeLinks(settings.outboundNodes(), settings.nodeLinkKeepalive(),
+        tls.flatMap(t -> PeerIdentity.of(t.certificate())).map(PeerIdentity::commonName).orElse("coordinator"));
     try {
       if (settings.auditLog() != null) {
         audit = RequestAudit.open(settings.auditLog());
       }
       for (CoordinatorSettings.NodeAddress n : settings.nodes()) {
-        clients.add(new NodeClient(n.id(), n.address(), channels.apply(n.address()), meters));
+        if (n.outbound()) {
+          NodeClient client = new NodeClient(n.id(), links.transport(n.id()), meters);
+          links.client(client);
+          clients.add(client);
+        } else {
+          clients.add(new NodeClient(n.id(), n.address(), channels.apply(n.address()), meters));
+        }
       }
       federation = new Federation(clients, settings.nodeDeadline(), settings.maxConcurrentRequests(), analyses);
       var service = ServerInterceptors.intercept(
@@ -159,10 +176,17 @@ public final class Coordinator implements AutoCloseable {
           .addService(identities.map(i -> ServerInterceptors.intercept(service, i)).orElse(service))
           .build();
       server.start();
+      if (settings.nodeListen().isPresent()) {
+        nodeServer = nodePort(settings, work, links, tls);
+      }
     } catch (IOException | RuntimeException e) {
       if (server != null) {
         server.shutdownNow();
       }
+      if (nodeServer != null) {
+        nodeServer.shutdownNow();
+      }
+      links.close();
       clients.forEach(NodeClient::close);
       work.shutdownNow();
       audit.close();
@@ -179,11 +203,42 @@ public final class Coordinator implements AutoCloseable {
       return t;
     });
     federation.watch(health, settings.healthInterval(), settings.probeInterval(), settings.healthTimeout());
-    return new Coordinator(federation, server, health, work, audit);
+    return new Coordinator(federation, server, health, work, audit, links, nodeServer);
+  }
+
+  /**
+   * The port outbound nodes dial, over Netty (also when researchers are served in process): over mutual TLS only
+   * certificates of the node role get through (and {@link NodeLinks} checks the name); HTTP/2 keep-alive pings at
+   * the link keep-alive find a dead connection even between heartbeats.
+   */
+  private static Server nodePort(CoordinatorSettings settings, ExecutorService work, NodeLinks links,
+      Optional<FederationTls> tls) throws IOException {
+    HostPort at = settings.nodeListen().orElseThrow();
+    long keepalive = settings.nodeLinkKeepalive().toMillis();
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(at.host(), at.port()))
+        .executor(work)
+        .maxInboundMessageSize(MAX_INBOUND_BYTES)
+        .keepAliveTime(keepalive, TimeUnit.MILLISECONDS)
+        .keepAliveTimeout(keepalive, TimeUnit.MILLISECONDS)
+        .permitKeepAliveTime(Math.max(1, keepalive / 3), TimeUnit.MILLISECONDS)
+        .permitKeepAliveWithoutCalls(true)
+        .addService(new NodeLinkService(links).definition(tls.map(t -> t.interceptor(Set.of(Role.NODE)))));
+    tls.ifPresent(t -> builder.sslContext(t.serverContext()));
+    try {
+      return builder.build().start();
+    } catch (IOException e) {
+      throw new IOException("coordinator cannot listen for nodes on " + at + ": " + (HostPort.inUse(e)
+          ? "the address is in use" : e.getMessage()), e);
+    }
   }
 
   public int port() {
     return server.getPort();
+  }
+
+  /** The port outbound nodes dial; -1 without {@code node-listen}. */
+  public int nodePort() {
+    return nodeServer == null ? -1 : nodeServer.getPort();
   }
 
   public Federation federation() {
@@ -198,6 +253,9 @@ public final class Coordinator implements AutoCloseable {
   @Override
   public void close() {
     health.shutdownNow();
+    if (nodeServer != null) {
+      nodeServer.shutdown();
+    }
     server.shutdown();
     try {
       if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -208,6 +266,10 @@ public final class Coordinator implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     federation.close();
+    links.close();
+    if (nodeServer != null) {
+      nodeServer.shutdownNow();
+    }
     work.shutdownNow();
     try {
       audit.close();

@@ -50,8 +50,10 @@ public final class CoordinatorMain implements Callable<Integer> {
       return 1;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(coordinator::close, "coordinator-shutdown"));
-    System.out.printf("coordinator %s listening on %s:%d for %d node(s); audit log %s%n", version(),
-        settings.host(), coordinator.port(), settings.nodes().size(), settings.auditLog());
+    System.out.printf("coordinator %s listening on %s:%d for %d node(s)%s; audit log %s%n", version(),
+        settings.host(), coordinator.port(), settings.nodes().size(), settings.nodeListen()
+            .map(l -> "; outbound nodes dial " + l.host() + ":" + coordinator.nodePort()).orElse(""),
+        settings.auditLog());
     for (NodeStatus n : coordinator.federation().listNodes().getNodesList()) {
       System.out.printf("  node %-10s %-22s %s%n", n.getNodeId(), n.getAddress(),
           n.getReachable() ? "reachable, " + n.getDatasetsCount() + " dataset(s)" : "UNREACHABLE: " + n.getLastError());

@@ -9,6 +9,8 @@ import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.fedstats.node.gate.AnalysisEngine;
 import org.fedstats.node.gate.NodeGate;
 import org.fedstats.node.audit.AuditLog;
@@ -32,15 +34,16 @@ public final class Node implements AutoCloseable {
   private final AuditLog audit;
   private final OverlapAuditor auditor;
   private final NodeNoise noise;
+  private final NodeGate gate;
   private final NodeGrpcService service;
 
-  private Node(DatasetStore store, AuditLog audit, OverlapAuditor auditor, NodeNoise noise,
-      NodeGrpcService service) {
+  private Node(DatasetStore store, AuditLog audit, OverlapAuditor auditor, NodeNoise noise, NodeGate gate) {
     this.store = store;
     this.audit = audit;
     this.auditor = auditor;
     this.noise = noise;
-    this.service = service;
+    this.gate = gate;
+    this.service = new NodeGrpcService(gate);
   }
 
   /**
@@ -85,13 +88,29 @@ public final class Node implements AutoCloseable {
           + settings.stateDir() + ": " + e.getMessage(), e);
     }
     AnalysisEngine engine = new AnalysisEngine(settings, store, noise);
-    return new Node(store, audit, auditor, noise, new NodeGrpcService(new NodeGate(settings, engine, audit, auditor,
-        meters)));
+    return new Node(store, audit, auditor, noise, new NodeGate(settings, engine, audit, auditor, meters));
   }
 
   /** What the node says about its noise state at start (e.g. that it created its cell-key secret). */
   public Optional<String> noiseNote() {
     return noise.note();
+  }
+
+  /** The gate every transport hands its requests to. */
+  public NodeGate gate() {
+    return gate;
+  }
+
+  /**
+   * The bounded pool a transport runs requests on: a flood of requests queues instead of opening unbounded database
+   * connections.
+   */
+  public static ExecutorService workers(String nodeId) {
+    return Executors.newFixedThreadPool(Math.max(2, 2 * Runtime.getRuntime().availableProcessors()), r -> {
+      Thread t = new Thread(r, "node-" + nodeId + "-worker");
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   public BindableService service() {

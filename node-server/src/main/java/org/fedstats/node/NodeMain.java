@@ -51,23 +51,46 @@ public final class NodeMain implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "Missing required option: '--config=<config>'");
     }
     NodeSettings settings = NodeConfigLoader.load(config);
+    if (settings.coordinator().isPresent()) {
+      if (port != null) {
+        throw new ParameterException(spec.commandLine(), "--port applies to a node that listens; this one dials its "
+            + "coordinator (the configuration's 'coordinator' section) and listens on no port");
+      }
+      return outbound(settings);
+    }
     if (port != null) {
       settings = settings.withListen(settings.host(), port);
     }
     NodeServer server = NodeServer.start(settings, new SimpleMeterRegistry());
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        server.close();
-      } catch (Exception e) {
-        System.err.println("node shutdown: " + e.getMessage());
-      }
-    }, "node-shutdown"));
+    onShutdown(server);
     out.printf("node %s %s listening on %s:%d with %d dataset(s); audit log %s; state %s%s%n", settings.nodeId(),
         NodeGate.version(), settings.host(), server.port(), settings.datasets().size(), settings.auditLog(),
         settings.stateDir(), server.node().noiseNote().map(n -> "; " + n).orElse(""));
     out.flush();
     server.awaitTermination();
     return 0;
+  }
+
+  private int outbound(NodeSettings settings) throws Exception {
+    OutboundNode node = OutboundNode.start(settings, new SimpleMeterRegistry());
+    onShutdown(node);
+    out.printf("node %s %s dialling its coordinator at %s (no listening port) with %d dataset(s); audit log %s; "
+        + "state %s%s%n", settings.nodeId(), NodeGate.version(), settings.coordinator().orElseThrow().address(),
+        settings.datasets().size(), settings.auditLog(), settings.stateDir(),
+        node.node().noiseNote().map(n -> "; " + n).orElse(""));
+    out.flush();
+    node.awaitTermination();
+    return 0;
+  }
+
+  private static void onShutdown(AutoCloseable running) {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        running.close();
+      } catch (Exception e) {
+        System.err.println("node shutdown: " + e.getMessage());
+      }
+    }, "node-shutdown"));
   }
 
   public static void main(String[] args) {

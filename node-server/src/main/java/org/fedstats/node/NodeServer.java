@@ -11,7 +11,6 @@ import java.sql.SQLException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.fedstats.common.HostPort;
@@ -80,13 +79,7 @@ public final class NodeServer implements AutoCloseable {
       Optional<PeerIdentityInterceptor> identities, Function<IOException, String> cannotStart) throws StartupException, IOException, SQLException {
     Node node = Node.create(settings, meters);
     HealthStatusManager health = new HealthStatusManager();
-    // A bounded pool: a flood of requests queues instead of opening unbounded database connections.
-    ExecutorService workers = Executors.newFixedThreadPool(Math.max(2, 2 * Runtime.getRuntime().availableProcessors()),
-        r -> {
-          Thread t = new Thread(r, "node-" + settings.nodeId() + "-worker");
-          t.setDaemon(true);
-          return t;
-        });
+    ExecutorService workers = Node.workers(settings.nodeId());
     Server server = null;
     try {
       server = transport

@@ -17,20 +17,31 @@ public record CoordinatorConfig(
     String auditLog,
     List<NodeEntry> nodes,
     TlsConfig tls,
-    Boolean insecure) {
+    Boolean insecure,
+    String nodeListen,
+    Long nodeLinkKeepaliveMs) {
+
+  /** Without the outbound-node keys. */
+  public CoordinatorConfig(String listen, Long nodeDeadlineMs, Long healthIntervalMs, Long probeIntervalMs,
+      Long healthTimeoutMs, Integer maxConcurrentRequests, Long nodeKeepaliveMs, ServerLimits.Config server,
+      String auditLog, List<NodeEntry> nodes, TlsConfig tls, Boolean insecure) {
+    this(listen, nodeDeadlineMs, healthIntervalMs, probeIntervalMs, healthTimeoutMs, maxConcurrentRequests,
+        nodeKeepaliveMs, server, auditLog, nodes, tls, insecure, null, null);
+  }
 
   /** Without the transport keys: plaintext. */
   public CoordinatorConfig(String listen, Long nodeDeadlineMs, Long healthIntervalMs, Long probeIntervalMs,
       Long healthTimeoutMs, Integer maxConcurrentRequests, Long nodeKeepaliveMs, ServerLimits.Config server,
       String auditLog, List<NodeEntry> nodes) {
     this(listen, nodeDeadlineMs, healthIntervalMs, probeIntervalMs, healthTimeoutMs, maxConcurrentRequests,
-        nodeKeepaliveMs, server, auditLog, nodes, null, null);
+        nodeKeepaliveMs, server, auditLog, nodes, null, null, null, null);
   }
 
   /** The common settings only; the rest take their defaults. */
   public CoordinatorConfig(String listen, Long nodeDeadlineMs, Long healthIntervalMs, List<NodeEntry> nodes) {
-    this(listen, nodeDeadlineMs, healthIntervalMs, null, null, null, null, null, null, nodes, null, null);
+    this(listen, nodeDeadlineMs, healthIntervalMs, null, null, null, null, null, null, nodes, null, null, null, null);
   }
 
+  /** A node: its id, and its address if the coordinator dials it; none for an outbound node, which dials in. */
   public record NodeEntry(String id, String address) {}
 }

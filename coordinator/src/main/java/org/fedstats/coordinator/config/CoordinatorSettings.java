@@ -27,10 +27,14 @@ import org.fedstats.pki.tls.TlsFiles;
  *     file always has one, by default {@value #DEFAULT_AUDIT_LOG} beside it)
  * @param tls the coordinator's mutual-TLS files, for its researcher-facing server and as its client identity towards
  *     the nodes; empty: plaintext on both
+ * @param nodeListen where outbound nodes dial in ({@code node-listen}); required when a node has no address
+ * @param nodeLinkKeepalive an outbound node's stream on which nothing arrived for this long is taken as dead: the
+ *     node is down and its steps in flight fail (the node sends a heartbeat every third of it)
  */
 public record CoordinatorSettings(String host, int port, Duration nodeDeadline, Duration healthInterval,
     Duration probeInterval, Duration healthTimeout, int maxConcurrentRequests, Duration nodeKeepalive,
-    ServerLimits server, List<NodeAddress> nodes, Path auditLog, Optional<TlsFiles> tls) {
+    ServerLimits server, List<NodeAddress> nodes, Path auditLog, Optional<TlsFiles> tls,
+    Optional<HostPort> nodeListen, Duration nodeLinkKeepalive) {
   public static final String DEFAULT_AUDIT_LOG = "coordinator-audit.jsonl";
   public static final Duration DEFAULT_NODE_DEADLINE = Duration.ofSeconds(30);
   public static final Duration DEFAULT_HEALTH_INTERVAL = Duration.ofSeconds(10);
@@ -38,6 +42,7 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
   public static final Duration DEFAULT_HEALTH_TIMEOUT = Duration.ofSeconds(2);
   public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 64;
   public static final Duration DEFAULT_NODE_KEEPALIVE = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_NODE_LINK_KEEPALIVE = Duration.ofSeconds(10);
 
   public CoordinatorSettings {
     Objects.requireNonNull(host, "host");
@@ -47,6 +52,8 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
     positive(probeInterval, "probe-interval-ms");
     positive(healthTimeout, "health-timeout-ms");
     positive(nodeKeepalive, "node-keepalive-ms");
+    positive(nodeLinkKeepalive, "node-link-keepalive-ms");
+    Objects.requireNonNull(nodeListen, "nodeListen");
     if (maxConcurrentRequests < 1) {
       throw new IllegalArgumentException("max-concurrent-requests must be at least 1, not " + maxConcurrentRequests);
     }
@@ -62,10 +69,23 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
       if (!ids.add(n.id())) {
         throw new IllegalArgumentException("node " + n.id() + " is listed twice");
       }
-      if (!addresses.add(n.address())) {
+      if (n.outbound()) {
+        if (nodeListen.isEmpty()) {
+          throw new IllegalArgumentException("node " + n.id() + " has no address, so it dials in: node-listen "
+              + "(host:port where outbound nodes connect) is required");
+        }
+      } else if (!addresses.add(n.address())) {
         throw new IllegalArgumentException("address " + n.address() + " is listed for two nodes");
       }
     }
+  }
+
+  /** Without outbound nodes. */
+  public CoordinatorSettings(String host, int port, Duration nodeDeadline, Duration healthInterval,
+      Duration probeInterval, Duration healthTimeout, int maxConcurrentRequests, Duration nodeKeepalive,
+      ServerLimits server, List<NodeAddress> nodes, Path auditLog, Optional<TlsFiles> tls) {
+    this(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout, maxConcurrentRequests, nodeKeepalive,
+        server, nodes, auditLog, tls, Optional.empty(), DEFAULT_NODE_LINK_KEEPALIVE);
   }
 
   /** Plaintext settings. */
@@ -82,14 +102,29 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
     }
   }
 
-  /** A node of the federation: its id (as the node itself reports it) and its gRPC address, host:port. */
+  /**
+   * A node of the federation: its id (as the node itself reports it) and its gRPC address, host:port, where the
+   * coordinator dials it; null for an outbound node, which dials the coordinator's {@code node-listen} port.
+   */
   public record NodeAddress(String id, String address) {
     public NodeAddress {
       if (id == null || id.isBlank()) {
         throw new IllegalArgumentException("every node needs an id");
       }
-      HostPort.parse(address, "the address of node " + id);
+      if (address != null) {
+        HostPort.parse(address, "the address of node " + id);
+      }
     }
+
+    /** An outbound node: it dials in. */
+    public boolean outbound() {
+      return address == null;
+    }
+  }
+
+  /** The ids of the outbound nodes. */
+  public List<String> outboundNodes() {
+    return nodes.stream().filter(NodeAddress::outbound).map(NodeAddress::id).toList();
   }
 
   public static CoordinatorSettings load(Path file) throws IOException {
@@ -115,7 +150,9 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
         millis(c.healthTimeoutMs(), DEFAULT_HEALTH_TIMEOUT),
         c.maxConcurrentRequests() == null ? DEFAULT_MAX_CONCURRENT_REQUESTS : c.maxConcurrentRequests(),
         millis(c.nodeKeepaliveMs(), DEFAULT_NODE_KEEPALIVE),
-        ServerLimits.DEFAULT.with(c.server()), nodes, c.auditLog() == null ? null : Path.of(c.auditLog()));
+        ServerLimits.DEFAULT.with(c.server()), nodes, c.auditLog() == null ? null : Path.of(c.auditLog()),
+        Optional.empty(), Optional.ofNullable(c.nodeListen()).map(l -> HostPort.parse(l, "node-listen")),
+        millis(c.nodeLinkKeepaliveMs(), DEFAULT_NODE_LINK_KEEPALIVE));
   }
 
   static Duration millis(Long value, Duration otherwise) {
@@ -124,17 +161,24 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
 
   public CoordinatorSettings withListen(String newHost, int newPort) {
     return new CoordinatorSettings(newHost, newPort, nodeDeadline, healthInterval, probeInterval, healthTimeout,
-        maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, tls);
+        maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, tls, nodeListen, nodeLinkKeepalive);
   }
 
   public CoordinatorSettings withAuditLog(Path path) {
     return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
-        maxConcurrentRequests, nodeKeepalive, server, nodes, path, tls);
+        maxConcurrentRequests, nodeKeepalive, server, nodes, path, tls, nodeListen, nodeLinkKeepalive);
+  }
+
+  /** The same settings taking outbound nodes' links at {@code host:port} (port 0: any free port). */
+  public CoordinatorSettings withNodeListen(String newHost, int newPort) {
+    return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
+        maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, tls, Optional.of(new HostPort(newHost, newPort)),
+        nodeLinkKeepalive);
   }
 
   /** The same settings over mutual TLS with {@code files}, or plaintext if empty. */
   public CoordinatorSettings withTls(Optional<TlsFiles> files) {
     return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
-        maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, files);
+        maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, files, nodeListen, nodeLinkKeepalive);
   }
 }

@@ -102,8 +102,10 @@ public final class Federation implements AutoCloseable {
   }
 
   public ListNodesResponse listNodes() {
+    List<Drift.Finding> drift = Drift.of(infos());
     ListNodesResponse.Builder b = ListNodesResponse.newBuilder();
-    nodes.values().forEach(n -> b.addNodes(n.status()));
+    nodes.values().forEach(n -> b.addNodes(n.status().toBuilder().addAllDrift(drift.stream()
+        .filter(f -> f.node().equals(n.id())).map(Drift.Finding::text).toList())));
     return b.build();
   }
 
@@ -116,20 +118,30 @@ public final class Federation implements AutoCloseable {
           datasets.put(d.getName(), FederatedDataset.newBuilder().setInfo(d).addNodeIds(n.id()));
         } else {
           f.addNodeIds(n.id());
-          if (!f.getInfo().getVariablesList().equals(d.getVariablesList())) {
-            f.addInconsistencies("node " + n.id() + " declares the variables of " + d.getName() + " differently from "
-                + f.getNodeIds(0));
-          }
-          if (!f.getInfo().getAnalysesList().equals(d.getAnalysesList())) {
-            f.addInconsistencies("node " + n.id() + " allows analyses " + d.getAnalysesList() + " on "
-                + d.getName() + ", node " + f.getNodeIds(0) + " allows " + f.getInfo().getAnalysesList());
-          }
         }
+      }
+    }
+    for (Drift.Finding f : Drift.of(infos())) {
+      FederatedDataset.Builder d = datasets.get(f.dataset());   // null if the node reported anew meanwhile
+      if (d != null) {
+        d.addInconsistencies("node " + f.node() + " " + f.text());
       }
     }
     ListDatasetsResponse.Builder b = ListDatasetsResponse.newBuilder();
     datasets.values().forEach(b::addDatasets);
     return b.build();
+  }
+
+  /** What each node last reported, for the nodes that have reported. */
+  private Map<String, NodeInfo> infos() {
+    Map<String, NodeInfo> infos = new LinkedHashMap<>();
+    nodes.values().forEach(n -> n.info().ifPresent(i -> infos.put(n.id(), i)));
+    return infos;
+  }
+
+  /** The node client of {@code id}, if it is part of the federation. */
+  public java.util.Optional<NodeClient> node(String id) {
+    return java.util.Optional.ofNullable(nodes.get(id));
   }
 
   /** Research requests being fanned out or pooled right now. */

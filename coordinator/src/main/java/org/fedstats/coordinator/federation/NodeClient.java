@@ -2,7 +2,6 @@ package org.fedstats.coordinator.federation;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -12,26 +11,24 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.fedstats.pki.tls.HandshakeFailures;
-import org.fedstats.proto.v1.GetNodeInfoRequest;
 import org.fedstats.proto.v1.NodeAnalysisRequest;
 import org.fedstats.proto.v1.NodeAnalysisResponse;
 import org.fedstats.proto.v1.NodeInfo;
-import org.fedstats.proto.v1.NodeServiceGrpc;
 import org.fedstats.proto.v1.NodeStatus;
 
 /**
  * The coordinator's connection to one node, with what it last learned of the node's health, and a circuit breaker:
  * once the node fails a health check or a call with UNAVAILABLE or DEADLINE_EXCEEDED it is <em>down</em>, and
- * requests do not wait for it (they fail at once, saying why) until a health probe succeeds again.
+ * requests do not wait for it (they fail at once, saying why) until a health probe succeeds again. How the node is
+ * reached is its {@link NodeTransport}'s business: a channel the coordinator dials, or the stream an outbound node
+ * opened; an outbound node is also up as soon as it reports its status over a new stream ({@link #linked}).
  */
 public final class NodeClient implements AutoCloseable {
   /** What the coordinator knows of the node's health. */
   public enum Health { UNKNOWN, UP, DOWN }
 
   private final String id;
-  private final String address;
-  private final ManagedChannel channel;
-  private final NodeServiceGrpc.NodeServiceStub stub;
+  private final NodeTransport transport;
   private final Counter requests;
   private final Counter refusals;
   private final Counter errors;
@@ -45,11 +42,14 @@ public final class NodeClient implements AutoCloseable {
   private volatile long lastSeenEpochMs;
   private volatile String lastError = "";
 
+  /** An inbound node, dialled at {@code address} over {@code channel}. */
   public NodeClient(String id, String address, ManagedChannel channel, MeterRegistry meters) {
+    this(id, new ChannelTransport(address, channel), meters);
+  }
+
+  public NodeClient(String id, NodeTransport transport, MeterRegistry meters) {
     this.id = id;
-    this.address = address;
-    this.channel = channel;
-    this.stub = NodeServiceGrpc.newStub(channel);
+    this.transport = transport;
     this.requests = Counter.builder("fedstats.coordinator.node.requests").tag("node", id).register(meters);
     this.refusals = Counter.builder("fedstats.coordinator.node.refusals").tag("node", id).register(meters);
     this.errors = Counter.builder("fedstats.coordinator.node.errors").tag("node", id).register(meters);
@@ -77,29 +77,43 @@ public final class NodeClient implements AutoCloseable {
    */
   public CompletableFuture<Void> refresh(Duration deadline) {
     if (health != Health.UP) {
-      channel.resetConnectBackoff();
+      transport.wake();
     }
     long start = System.nanoTime();
-    CompletableFuture<NodeInfo> call = new CompletableFuture<>();
-    stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
-        .getNodeInfo(GetNodeInfoRequest.getDefaultInstance(), completing(call));
-    return call.handle((nodeInfo, failure) -> {
+    return transport.info(deadline).handle((nodeInfo, failure) -> {
           if (failure == null) {
-            if (!nodeInfo.getNodeId().equals(id)) {
-              markDown("node at " + address + " reports id " + nodeInfo.getNodeId() + ", expected " + id);
-            } else {
-              info = nodeInfo;
-              lastError = "";
-              lastLatencyMs = (System.nanoTime() - start) / 1e6;
-              lastSeenEpochMs = System.currentTimeMillis();
-              downSince = null;
-              health = Health.UP;
-            }
+            observed(nodeInfo, (System.nanoTime() - start) / 1e6);
           } else {
             markDown(reason(Status.fromThrowable(failure), deadline));
           }
           return null;
         });
+  }
+
+  /**
+   * An outbound node reported its status over a newly opened stream (its identity checked by the link): it is up at
+   * once, without waiting for the next health probe.
+   */
+  public void linked(NodeInfo nodeInfo) {
+    observed(nodeInfo, lastLatencyMs);
+  }
+
+  /** An outbound node's stream ended: it is down, for {@code why}, until it connects again. */
+  public void unlinked(String why) {
+    markDown(why);
+  }
+
+  private void observed(NodeInfo nodeInfo, double latencyMs) {
+    if (!nodeInfo.getNodeId().equals(id)) {
+      markDown("node at " + transport.address() + " reports id " + nodeInfo.getNodeId() + ", expected " + id);
+      return;
+    }
+    info = nodeInfo;
+    lastError = "";
+    lastLatencyMs = latencyMs;
+    lastSeenEpochMs = System.currentTimeMillis();
+    downSince = null;
+    health = Health.UP;
   }
 
   /**
@@ -139,9 +153,7 @@ public final class NodeClient implements AutoCloseable {
     }
     requests.increment();
     long start = System.nanoTime();
-    CompletableFuture<NodeAnalysisResponse> call = new CompletableFuture<>();
-    stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).runAnalysis(request, completing(call));
-    return call.whenComplete((response, failure) -> {
+    return transport.run(request, deadline).whenComplete((response, failure) -> {
           long nanos = System.nanoTime() - start;
           latency.record(nanos, TimeUnit.NANOSECONDS);
           if (failure != null) {
@@ -163,7 +175,8 @@ public final class NodeClient implements AutoCloseable {
   public NodeStatus status() {
     NodeStatus.Builder b = NodeStatus.newBuilder()
         .setNodeId(id)
-        .setAddress(address)
+        .setAddress(transport.address())
+        .setLink(transport.link())
         .setReachable(health == Health.UP)
         .setLastLatencyMs(lastLatencyMs)
         .setLastSeenEpochMs(lastSeenEpochMs)
@@ -175,42 +188,13 @@ public final class NodeClient implements AutoCloseable {
     if (known != null) {
       b.setVersion(known.getVersion());
       known.getDatasetsList().forEach(d -> b.addDatasets(d.getName()));
+      b.addAllDatasetStates(known.getDatasetStatesList());
     }
     return b.build();
   }
 
-  /** An observer of a unary call that completes {@code future} with its single response or its error. */
-  private static <T> StreamObserver<T> completing(CompletableFuture<T> future) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(T value) {
-        future.complete(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        future.completeExceptionally(t);
-      }
-
-      @Override
-      public void onCompleted() {
-        if (!future.isDone()) {
-          future.completeExceptionally(Status.INTERNAL.withDescription("no response").asRuntimeException());
-        }
-      }
-    };
-  }
-
   @Override
   public void close() {
-    channel.shutdown();
-    try {
-      if (!channel.awaitTermination(2, TimeUnit.SECONDS)) {
-        channel.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      channel.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    transport.close();
   }
 }

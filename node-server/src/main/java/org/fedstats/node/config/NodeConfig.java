@@ -20,7 +20,8 @@ public record NodeConfig(
     String noiseSecretFile,
     List<DatasetConfig> datasets,
     TlsConfig tls,
-    Boolean insecure) {
+    Boolean insecure,
+    OutboundLink.Config coordinator) {
 
   /** One dataset: CSV or Parquet files (or a table of an embedded database file) with declared variables. */
   public record DatasetConfig(

@@ -42,6 +42,10 @@ public final class NodeConfigLoader {
 
 
   static NodeSettings resolve(NodeConfig config, Path base) {
+    if (config.listen() != null && config.coordinator() != null) {
+      throw new IllegalArgumentException("give either coordinator (the node dials out; no listening port) or listen "
+          + "(the coordinator dials in), not both");
+    }
     HostPort listen = HostPort.parse(config.listen() == null ? "127.0.0.1:50051" : config.listen(), "listen");
     DisclosurePolicy nodePolicy = DisclosurePolicy.DEFAULT.with(config.disclosure());
     QueryLimits nodeLimits = QueryLimits.NONE.with(config.limits());
@@ -57,7 +61,8 @@ public final class NodeConfigLoader {
         ServerLimits.DEFAULT.with(config.server()), config.maxRoundsPerSession() == null
             ? NodeSettings.DEFAULT_MAX_ROUNDS_PER_SESSION : config.maxRoundsPerSession(), datasets,
         TlsConfig.choose(config.tls(), config.insecure(), base),
-        config.noiseSecretFile() == null ? null : base.resolve(config.noiseSecretFile()));
+        config.noiseSecretFile() == null ? null : base.resolve(config.noiseSecretFile()),
+        java.util.Optional.ofNullable(config.coordinator()).map(OutboundLink.Config::resolve));
   }
 
   private static DatasetDefinition dataset(NodeConfig.DatasetConfig d, Path base, DisclosurePolicy nodePolicy,

@@ -16,9 +16,12 @@ import org.fedstats.pki.tls.TlsFiles;
  * @param tls the node's mutual-TLS files; empty: plaintext
  * @param noiseSecretFile the secret behind cell keys; null for {@code noise-secret} in the state folder, created on
  *     first start when a dataset uses cell-key noise
+ * @param coordinator present for an outbound node, which dials its coordinator and listens on no port ({@code host}
+ *     and {@code port} are then unused); empty for an inbound node, which listens at {@code host:port}
  */
 public record NodeSettings(String nodeId, String host, int port, Path auditLog, Path stateDir, ServerLimits server,
-    int maxRoundsPerSession, List<DatasetDefinition> datasets, Optional<TlsFiles> tls, Path noiseSecretFile) {
+    int maxRoundsPerSession, List<DatasetDefinition> datasets, Optional<TlsFiles> tls, Path noiseSecretFile,
+    Optional<OutboundLink> coordinator) {
   /** Rounds of one session a node answers unless configured otherwise: R's glm needs at most 25, plus the null model. */
   public static final int DEFAULT_MAX_ROUNDS_PER_SESSION = 30;
 
@@ -37,6 +40,7 @@ public record NodeSettings(String nodeId, String host, int port, Path auditLog, 
       throw new IllegalArgumentException("max-rounds-per-session must be at least 1, not " + maxRoundsPerSession);
     }
     Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(coordinator, "coordinator");
     datasets = List.copyOf(datasets);
     var names = new HashSet<String>();
     for (DatasetDefinition d : datasets) {
@@ -44,6 +48,13 @@ public record NodeSettings(String nodeId, String host, int port, Path auditLog, 
         throw new IllegalArgumentException("dataset " + d.name() + " is declared twice");
       }
     }
+  }
+
+  /** Inbound settings (listening at {@code host:port}). */
+  public NodeSettings(String nodeId, String host, int port, Path auditLog, Path stateDir, ServerLimits server,
+      int maxRoundsPerSession, List<DatasetDefinition> datasets, Optional<TlsFiles> tls, Path noiseSecretFile) {
+    this(nodeId, host, port, auditLog, stateDir, server, maxRoundsPerSession, datasets, tls, noiseSecretFile,
+        Optional.empty());
   }
 
   /** Plaintext settings whose cell-key secret, if one is needed, is kept in the state folder. */
@@ -72,18 +83,24 @@ public record NodeSettings(String nodeId, String host, int port, Path auditLog, 
   /** The same settings listening elsewhere (the node's --port option). */
   public NodeSettings withListen(String newHost, int newPort) {
     return new NodeSettings(nodeId, newHost, newPort, auditLog, stateDir, server, maxRoundsPerSession, datasets, tls,
-        noiseSecretFile);
+        noiseSecretFile, coordinator);
   }
 
   /** The same settings with other connection limits. */
   public NodeSettings withServer(ServerLimits limits) {
     return new NodeSettings(nodeId, host, port, auditLog, stateDir, limits, maxRoundsPerSession, datasets, tls,
-        noiseSecretFile);
+        noiseSecretFile, coordinator);
   }
 
   /** The same settings serving over mutual TLS with {@code files}, or plaintext if empty. */
   public NodeSettings withTls(Optional<TlsFiles> files) {
     return new NodeSettings(nodeId, host, port, auditLog, stateDir, server, maxRoundsPerSession, datasets, files,
-        noiseSecretFile);
+        noiseSecretFile, coordinator);
+  }
+
+  /** The same settings as an outbound node dialling {@code link}, or an inbound one if empty. */
+  public NodeSettings withCoordinator(Optional<OutboundLink> link) {
+    return new NodeSettings(nodeId, host, port, auditLog, stateDir, server, maxRoundsPerSession, datasets, tls,
+        noiseSecretFile, link);
   }
 }

@@ -1,5 +1,6 @@
 package org.fedstats.node.gate;
 
+import io.grpc.Status;
 import java.util.Optional;
 import org.fedstats.node.analysis.Cancellation;
 import org.fedstats.node.error.RequestException;
@@ -14,6 +15,16 @@ public interface Liveness {
 
   /** Stops the running analysis; the transport cancels it when the caller goes. */
   Cancellation cancellation();
+
+  /**
+   * What {@link #gone} says once the caller no longer waits: {@code code} is DEADLINE_EXCEEDED (its deadline passed)
+   * or CANCELLED.
+   */
+  static RequestException callerGone(Status.Code code, String nodeId) {
+    return new RequestException(code, code == Status.Code.DEADLINE_EXCEEDED
+        ? "the caller's deadline passed before node " + nodeId + " had an answer; nothing was answered"
+        : "the caller cancelled the request before node " + nodeId + " had an answer; nothing was answered");
+  }
 
   /** A caller that always waits (tests, in-process use). */
   static Liveness always() {

@@ -23,6 +23,7 @@ import org.fedstats.node.audit.AuditEntry;
 import org.fedstats.node.audit.AuditLog;
 import org.fedstats.node.config.DatasetDefinition;
 import org.fedstats.node.config.NodeSettings;
+import org.fedstats.node.config.PolicyHash;
 import org.fedstats.node.disclosure.Refusal;
 import org.fedstats.node.disclosure.SiteResults;
 import org.fedstats.node.error.RequestException;
@@ -32,6 +33,7 @@ import org.fedstats.node.overlap.OverlapAuditor;
 import org.fedstats.node.overlap.ReleasedSets;
 import org.fedstats.node.store.DataVersion;
 import org.fedstats.proto.v1.DatasetInfo;
+import org.fedstats.proto.v1.DatasetState;
 import org.fedstats.proto.v1.NodeAnalysisRequest;
 import org.fedstats.proto.v1.NodeAnalysisResponse;
 import org.fedstats.proto.v1.NodeInfo;
@@ -88,6 +90,9 @@ public final class NodeGate {
       // In the registry's order, so that nodes allowing the same analyses describe them the same way.
       LocalAnalyses.all().stream().map(LocalAnalysis::id).filter(d.analyses()::contains).forEach(di::addAnalyses);
       b.addDatasets(di);
+      DatasetState.Builder state = DatasetState.newBuilder().setDataset(d.name()).setPolicyHash(PolicyHash.of(d));
+      auditor.version(d.name()).ifPresent(v -> state.setDataVersion(v.digest()).setRows(v.rows()));
+      b.addDatasetStates(state);
     }
     this.info = b.build();
   }

@@ -47,9 +47,7 @@ final class CallWatch implements Liveness, AutoCloseable {
       return Optional.empty();
     }
     cancellation.cancel();
-    return Optional.of(new RequestException(code, code == Status.Code.DEADLINE_EXCEEDED
-        ? "the caller's deadline passed before node " + nodeId + " had an answer; nothing was answered"
-        : "the caller cancelled the request before node " + nodeId + " had an answer; nothing was answered"));
+    return Optional.of(Liveness.callerGone(code, nodeId));
   }
 
   @Override

@@ -114,6 +114,41 @@ public final class FederationTls {
     }
   }
 
+  /**
+   * A client context like {@link #clientContext()} that also pins the server: its certificate must name the holder
+   * {@code name} with the role {@code role} (an outbound node pins its coordinator), else the handshake fails saying
+   * whose certificate it was. {@link Pinned#accepted()} then names the server for the audit log.
+   */
+  public Pinned pinnedClientContext(Role role, String name) {
+    PinnedServerTrustManager pinned = new PinnedServerTrustManager(trustManager, role, name);
+    try {
+      return new Pinned(GrpcSslContexts.configure(SslContextBuilder.forClient()).keyManager(key, chain)
+          .trustManager(pinned).protocols(PROTOCOLS).build(), pinned);
+    } catch (SSLException e) {
+      throw new PkiException("cannot make the client's TLS context: " + e.getMessage(), e);
+    }
+  }
+
+  /** A client context pinned to one server, and the identity of the server it last accepted. */
+  public static final class Pinned {
+    private final SslContext context;
+    private final PinnedServerTrustManager trust;
+
+    private Pinned(SslContext context, PinnedServerTrustManager trust) {
+      this.context = context;
+      this.trust = trust;
+    }
+
+    public SslContext context() {
+      return context;
+    }
+
+    /** The server's verified identity, once a handshake has accepted it. */
+    public java.util.Optional<PeerIdentity> accepted() {
+      return trust.accepted();
+    }
+  }
+
   /** The interceptor that identifies callers and takes calls from these roles only. */
   public PeerIdentityInterceptor interceptor(Set<Role> allowed) {
     return new PeerIdentityInterceptor(revocations, allowed);
