@@ -41,6 +41,11 @@ public final class HandshakeFailures {
       return Optional.of("this side refused " + server + ": its certificate is revoked by the federation CA ("
           + message + ")");
     }
+    Optional<String> pinned = causes(failure).map(Throwable::getMessage)
+        .filter(m -> m != null && m.contains(PinnedServerTrustManager.CONFIGURED)).findFirst();
+    if (pinned.isPresent()) {
+      return Optional.of("this side refused " + server + ": " + pinned.get());
+    }
     Matcher openSsl = OPENSSL_ALERT.matcher(all);
     String alert = null;
     if (all.contains("received fatal alert")) {

@@ -16,6 +16,9 @@ import org.fedstats.pki.Role;
  * accepted is kept for the audit log.
  */
 final class PinnedServerTrustManager extends X509ExtendedTrustManager {
+  /** Ends every refusal's message, so that {@link HandshakeFailures} finds it. */
+  static final String CONFIGURED = "this member is configured to trust";
+
   private final FederationTrustManager federation;
   private final Role role;
   private final String name;
@@ -36,7 +39,7 @@ final class PinnedServerTrustManager extends X509ExtendedTrustManager {
     if (identity.isEmpty() || identity.get().role() != role || !identity.get().commonName().equals(name)) {
       throw new CertificateException("the server's certificate is " + identity.map(PeerIdentity::describe)
           .orElse("one without a holder's name or role") + ", not the " + role.label() + " '" + name
-          + "' this member is configured to trust");
+          + "' " + CONFIGURED);
     }
     accepted = identity.get();
   }
