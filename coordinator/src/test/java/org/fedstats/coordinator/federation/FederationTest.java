@@ -193,8 +193,38 @@ class FederationTest {
     Federation f = sites.federation(Duration.ofSeconds(5), List.of(
         inProcessNode("site1", "site1", SharedData.colonDataset(1, SharedData.ALL, "")),
         inProcessNode("site2", "site2", SharedData.colonDataset(2, "count", ""))));
+    // The allow-list is part of the policy: both the declaration and the policy hash differ.
+    assertThat(f.listDatasets().getDatasets(0).getInconsistenciesList()).containsExactlyInAnyOrder(
+        "node site2 allows analyses [count] on colon, node site1 allows [count, summary, table, histogram]",
+        "node site2 serves colon under another policy than site1 (policy hash "
+            + Drift.shortHash(f.listNodes().getNodes(1).getDatasetStates(0).getPolicyHash()) + ", theirs "
+            + Drift.shortHash(f.listNodes().getNodes(0).getDatasetStates(0).getPolicyHash()) + ")");
+  }
+
+  @Test
+  void nodesReportDataVersionsAndPolicyHashesAndADifferentThresholdIsDrift() throws Exception {
+    Federation f = sites.federation(Duration.ofSeconds(5), List.of(
+        inProcessNode("site1", "site1", SharedData.colonDataset(1, "count", "")),
+        inProcessNode("site2", "site2", SharedData.colonDataset(2, "count", "")),
+        inProcessNode("site3", "site3", SharedData.colonDataset(3, "count", "min-cell-count: 5"))));
+    List<NodeStatus> nodes = f.listNodes().getNodesList();
+    assertThat(nodes).allSatisfy(n -> {
+      assertThat(n.getLink()).isEqualTo("inbound");
+      assertThat(n.getDatasetStates(0).getDataset()).isEqualTo("colon");
+      assertThat(n.getDatasetStates(0).getDataVersion()).matches("[0-9a-f]{64}");
+      assertThat(n.getDatasetStates(0).getRows()).isPositive();
+    });
+    // Each site holds other data; sites 1 and 2 have the same policy, site 3 a lower threshold.
+    assertThat(nodes).extracting(n -> n.getDatasetStates(0).getDataVersion()).doesNotHaveDuplicates();
+    assertThat(nodes.get(0).getDatasetStates(0).getPolicyHash())
+        .isEqualTo(nodes.get(1).getDatasetStates(0).getPolicyHash())
+        .isNotEqualTo(nodes.get(2).getDatasetStates(0).getPolicyHash());
+    assertThat(nodes.get(0).getDriftList()).isEmpty();
+    assertThat(nodes.get(1).getDriftList()).isEmpty();
+    assertThat(nodes.get(2).getDriftList()).singleElement().asString()
+        .startsWith("serves colon under another policy than site1, site2 (policy hash ");
     assertThat(f.listDatasets().getDatasets(0).getInconsistenciesList()).singleElement().asString()
-        .contains("node site2 allows analyses [count] on colon, node site1 allows [count, summary, table, histogram]");
+        .startsWith("node site3 serves colon under another policy than site1, site2");
   }
 
   @Test

@@ -32,7 +32,7 @@ final class Backoff {
     }
     bound = Math.min(bound, max.toMillis());
     failures = Math.min(failures + 1, 62);
-    long half = bound / 2;
+    long half = Math.max(1, bound / 2);
     return Duration.ofMillis(half + random.nextLong(bound - half + 1));
   }
 

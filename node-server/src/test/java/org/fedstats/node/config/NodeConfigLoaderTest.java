@@ -50,6 +50,24 @@ class NodeConfigLoaderTest {
   }
 
   @Test
+  void aCoordinatorSectionMakesAnOutboundNodeAndExcludesListen() throws Exception {
+    NodeSettings outbound = load("node-id: site1\ncoordinator: {address: coord.example:7051}\n");
+    assertThat(outbound.coordinator()).contains(OutboundLink.to(new org.fedstats.common.HostPort("coord.example",
+        7051)));
+    assertThat(load("node-id: site1\ncoordinator: {address: 10.0.0.1:7051, name: fed-coordinator, "
+        + "reconnect-min-ms: 50, reconnect-max-ms: 5000}\n").coordinator().orElseThrow())
+        .isEqualTo(new OutboundLink(new org.fedstats.common.HostPort("10.0.0.1", 7051), "fed-coordinator",
+            Duration.ofMillis(50), Duration.ofSeconds(5)));
+    assertThat(load("node-id: site1\nlisten: 127.0.0.1:7051\n").coordinator()).isEmpty();
+    assertThatThrownBy(() -> load("node-id: site1\nlisten: 127.0.0.1:7051\ncoordinator: {address: c:7051}\n"))
+        .isInstanceOf(StartupException.class).hasMessageContaining("either coordinator").hasMessageContaining("not both");
+    assertThatThrownBy(() -> load("node-id: site1\ncoordinator: {name: c}\n"))
+        .hasMessageContaining("coordinator: address");
+    assertThatThrownBy(() -> load("node-id: site1\ncoordinator: {address: c:1, reconnect-min-ms: 500, "
+        + "reconnect-max-ms: 100}\n")).hasMessageContaining("reconnect-min-ms must be positive and at most");
+  }
+
+  @Test
   void theOverlapRuleFollowsTheCellCountUnlessSetAndIsOnUnlessTurnedOff() throws Exception {
     String variables = "    variables: [{name: a, type: integer}]\n";
     NodeSettings settings = load("""
