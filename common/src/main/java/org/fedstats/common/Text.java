@@ -86,4 +86,9 @@ public final class Text {
     }
     return d[a.length()][b.length()];
   }
+
+  /** The first 12 hexadecimal digits of a hash, as `git` shortens commits, for lists read by people; "-" if none. */
+  public static String shortHash(String hash) {
+    return hash == null || hash.isEmpty() ? "-" : hash.substring(0, Math.min(12, hash.length()));
+  }
 }

@@ -254,11 +254,17 @@ public final class FedstatsCli implements Callable<Integer> {
         switch (cli.format) {
           case JSON -> Output.json(out, ListNodesResponse.newBuilder().addAllNodes(nodes));
           case CSV -> {
-            out.println("node,address,reachable,version,latency_ms,requests,refusals,errors,datasets,last_error");
+            out.println("node,address,reachable,version,latency_ms,requests,refusals,errors,datasets,last_error,link,"
+                + "data_versions,policy_hashes,drift");
             nodes.forEach(n -> out.println(Output.csvLine(List.of(n.getNodeId(), n.getAddress(),
                 Boolean.toString(n.getReachable()), n.getVersion(), Render.number(n.getLastLatencyMs()),
                 Long.toString(n.getRequests()), Long.toString(n.getRefusals()), Long.toString(n.getErrors()),
-                String.join(" ", n.getDatasetsList()), n.getLastError()))));
+                String.join(" ", n.getDatasetsList()), n.getLastError(), n.getLink(),
+                n.getDatasetStatesList().stream().map(d -> d.getDataset() + "=" + d.getDataVersion())
+                    .collect(java.util.stream.Collectors.joining(" ")),
+                n.getDatasetStatesList().stream().map(d -> d.getDataset() + "=" + d.getPolicyHash())
+                    .collect(java.util.stream.Collectors.joining(" ")),
+                String.join("; ", n.getDriftList())))));
           }
           case TEXT -> {
             out.printf("%-10s %-20s %-9s %-16s %10s %8s %8s %6s  %s%n", "node", "address", "status", "version",
@@ -268,6 +274,10 @@ public final class FedstatsCli implements Callable<Integer> {
                   n.getReachable() ? "up" : "DOWN", n.getVersion(), Render.number(n.getLastLatencyMs()),
                   n.getRequests(), n.getRefusals(), n.getErrors(),
                   n.getReachable() ? String.join(", ", n.getDatasetsList()) : n.getLastError());
+              // What the node last reported of each dataset: which data, under which policy (short hashes).
+              n.getDatasetStatesList().forEach(d -> out.printf("    %s: data %s (%d rows), policy %s%n", d.getDataset(),
+                  Text.shortHash(d.getDataVersion()), d.getRows(), Text.shortHash(d.getPolicyHash())));
+              n.getDriftList().forEach(d -> out.println("    DRIFT: " + d));
             }
           }
         }

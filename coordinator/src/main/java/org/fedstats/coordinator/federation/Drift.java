@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.fedstats.common.Text;
 import org.fedstats.proto.v1.DatasetInfo;
 import org.fedstats.proto.v1.NodeInfo;
 
@@ -40,7 +41,8 @@ final class Drift {
           List<String> same = byNode.entrySet().stream().filter(e -> e.getValue().equals(usual))
               .map(Map.Entry::getKey).toList();
           drift.add(new Finding(id, dataset, true, "serves " + dataset + " under another policy than "
-              + String.join(", ", same) + " (policy hash " + shortHash(hash) + ", theirs " + shortHash(usual) + ")"));
+              + String.join(", ", same) + " (policy hash " + Text.shortHash(hash) + ", theirs "
+              + Text.shortHash(usual) + ")"));
         }
       });
     });
@@ -74,7 +76,4 @@ final class Drift {
     return best;
   }
 
-  static String shortHash(String hash) {
-    return hash.length() > 12 ? hash.substring(0, 12) : hash;
-  }
 }

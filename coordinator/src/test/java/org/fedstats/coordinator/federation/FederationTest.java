@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.fedstats.common.Text;
 import org.fedstats.coordinator.testing.FakeNode;
 import org.fedstats.coordinator.testing.InProcessFederation;
 import org.fedstats.node.testing.SharedData;
@@ -197,8 +198,8 @@ class FederationTest {
     assertThat(f.listDatasets().getDatasets(0).getInconsistenciesList()).containsExactlyInAnyOrder(
         "node site2 allows analyses [count] on colon, node site1 allows [count, summary, table, histogram]",
         "node site2 serves colon under another policy than site1 (policy hash "
-            + Drift.shortHash(f.listNodes().getNodes(1).getDatasetStates(0).getPolicyHash()) + ", theirs "
-            + Drift.shortHash(f.listNodes().getNodes(0).getDatasetStates(0).getPolicyHash()) + ")");
+            + Text.shortHash(f.listNodes().getNodes(1).getDatasetStates(0).getPolicyHash()) + ", theirs "
+            + Text.shortHash(f.listNodes().getNodes(0).getDatasetStates(0).getPolicyHash()) + ")");
   }
 
   @Test
