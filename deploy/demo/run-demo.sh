@@ -41,19 +41,23 @@ wait_for_line() {  # file, pattern, seconds, pid: stops at once, with the proces
   done
 }
 
-echo "== starting nodes site1, site2, site3 and the coordinator on 127.0.0.1"
+echo "== starting the coordinator and nodes site1, site2, site3 on 127.0.0.1 (the nodes dial the coordinator)"
 # Four JVMs on a small machine: the serial collector and the quick compiler keep them light.
 export FEDSTATS_JAVA_OPTS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+"$root/bin/fedstats-coordinator" --config "$here/coordinator.yaml" >"$run/coordinator.log" 2>&1 &
+pids+=($!)
+wait_for_line "$run/coordinator.log" "listening on" 60 "${pids[0]}"
+# The coordinator's own lines (its log also holds the warning that the demo runs without mutual TLS).
+grep -E '^(coordinator |  node )' "$run/coordinator.log"
 for i in 1 2 3; do
   "$root/bin/fedstats-node" --config "$here/node-site$i.yaml" >"$run/node-site$i.log" 2>&1 &
   pids+=($!)
 done
-for i in 1 2 3; do wait_for_line "$run/node-site$i.log" "listening on" 60 "${pids[$((i - 1))]}"; done
-"$root/bin/fedstats-coordinator" --config "$here/coordinator.yaml" >"$run/coordinator.log" 2>&1 &
-pids+=($!)
-wait_for_line "$run/coordinator.log" "listening on" 60 "${pids[3]}"
-# The coordinator's own lines (its log also holds the warning that the demo runs without mutual TLS).
-grep -E '^(coordinator |  node )' "$run/coordinator.log"
+# Each node loads its data, dials out and is in the federation as soon as the coordinator takes its link.
+for i in 1 2 3; do
+  wait_for_line "$run/node-site$i.log" "dialling its coordinator" 60 "${pids[$i]}"
+  wait_for_line "$run/coordinator.log" "node site$i linked from" 60 "${pids[0]}"
+done
 unset FEDSTATS_JAVA_OPTS
 
 # The command line as a user in this folder would type it; 127.0.0.1:7050 is its default coordinator.

@@ -55,8 +55,10 @@ public final class CoordinatorMain implements Callable<Integer> {
             .map(l -> "; outbound nodes dial " + l.host() + ":" + coordinator.nodePort()).orElse(""),
         settings.auditLog());
     for (NodeStatus n : coordinator.federation().listNodes().getNodesList()) {
-      System.out.printf("  node %-10s %-22s %s%n", n.getNodeId(), n.getAddress(),
-          n.getReachable() ? "reachable, " + n.getDatasetsCount() + " dataset(s)" : "UNREACHABLE: " + n.getLastError());
+      System.out.printf("  node %-10s %-22s %s%n", n.getNodeId(), n.getLink().equals("outbound") ? "(dials in)"
+          : n.getAddress(),
+          n.getReachable() ? "reachable, " + n.getDatasetsCount() + " dataset(s)"
+              : n.getLink().equals("outbound") ? "waiting for it to dial in" : "UNREACHABLE: " + n.getLastError());
     }
     System.out.flush();
     coordinator.awaitTermination();

@@ -121,22 +121,41 @@ class DistributionTest {
     assertThat(v.out()).isEqualTo("fedstats " + VERSION + "\n");
   }
 
-  /** A site starts a node from its configuration; the coordinator and the command line reach it. */
+  /**
+   * A coordinator starts, a site starts a node from the example configuration (an outbound node: it dials the
+   * coordinator), and the command line reaches the node through the coordinator.
+   */
   @Test
   void aNodeACoordinatorAndTheCommandLine() throws Exception {
-    Path site = Files.createDirectories(tmp.resolve("site"));
-    Files.copy(home.resolve("examples/node-site1.yaml"), site.resolve("node.yaml"));
-    Files.createSymbolicLink(site.resolve("data"), home.resolve("examples/data"));
-    int nodePort = start(site, "fedstats-node", "--config", "node.yaml", "--port", "0");
-
     Path coordinatorYaml = Files.writeString(tmp.resolve("coordinator.yaml"), """
         listen: 127.0.0.1:0
+        node-listen: 127.0.0.1:0
+        insecure: true
         node-deadline-ms: 10000
         health-interval-ms: 60000
         nodes:
-          - {id: site1, address: "127.0.0.1:%d"}
-        """.formatted(nodePort));
-    int coordinatorPort = start(elsewhere, "fedstats-coordinator", "--config", coordinatorYaml.toString());
+          - {id: site1}
+        """);
+    Matcher started = start(elsewhere, "fedstats-coordinator",
+        "listening on 127\\.0\\.0\\.1:(\\d+) .*outbound nodes dial 127\\.0\\.0\\.1:(\\d+)",
+        "--config", coordinatorYaml.toString());
+    int coordinatorPort = Integer.parseInt(started.group(1));
+    int nodeLinkPort = Integer.parseInt(started.group(2));
+
+    Path site = Files.createDirectories(tmp.resolve("site"));
+    String example = Files.readString(home.resolve("examples/node-site1.yaml"));
+    assertThat(example).contains("coordinator: {address: \"127.0.0.1:7051\"}");
+    Files.writeString(site.resolve("node.yaml"), example.replace("127.0.0.1:7051", "127.0.0.1:" + nodeLinkPort));
+    Files.createSymbolicLink(site.resolve("data"), home.resolve("examples/data"));
+    start(site, "fedstats-node", "dialling its coordinator at 127\\.0\\.0\\.1:" + nodeLinkPort
+        + " \\(no listening port\\)", "--config", "node.yaml");
+    Path nodeLog = tmp.resolve("fedstats-node.err");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!Files.readString(nodeLog).contains("node site1 linked to")) {
+      assertThat(System.nanoTime()).as("the node linked within 60 s: " + Files.readString(nodeLog))
+          .isLessThan(deadline);
+      Thread.sleep(50);
+    }
 
     Launch count = Launch.run(elsewhere, env(), home.resolve("bin/fedstats").toString(), "count", "colon",
         "--coordinator", "127.0.0.1:" + coordinatorPort, "--format", "json", "--where", "sex = 0");
@@ -148,15 +167,15 @@ class DistributionTest {
     assertThat(site.resolve("run/audit-site1.jsonl")).content().contains("\"outcome\":\"ANSWERED\"");
 
     Launch nodePortAsCoordinator = Launch.run(elsewhere, env(), home.resolve("bin/fedstats").toString(),
-        "--coordinator", "127.0.0.1:" + nodePort, "nodes");
+        "--coordinator", "127.0.0.1:" + nodeLinkPort, "nodes");
     assertThat(nodePortAsCoordinator.exit()).isEqualTo(1);
     assertThat(nodePortAsCoordinator.out()).isEmpty();
-    assertThat(nodePortAsCoordinator.err()).isEqualTo("fedstats: 127.0.0.1:" + nodePort + " is not a fedstats "
+    assertThat(nodePortAsCoordinator.err()).isEqualTo("fedstats: 127.0.0.1:" + nodeLinkPort + " is not a fedstats "
         + "coordinator (it does not offer FederationService; is it a node's port?)\n");
   }
 
-  /** Starts a server through its launcher and returns the port from its "listening on host:port" line. */
-  private int start(Path dir, String launcher, String... args) throws Exception {
+  /** Starts a server through its launcher and returns the match of {@code started} in its standard output. */
+  private Matcher start(Path dir, String launcher, String started, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(home.resolve("bin").resolve(launcher).toString()));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
@@ -165,17 +184,17 @@ class DistributionTest {
     Process p = pb.start();
     servers.add(p);
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    Pattern listening = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
-    for (String line = out.readLine(); line != null; line = out.readLine()) {
-      Matcher m = listening.matcher(line);
+    Pattern line = Pattern.compile(started);
+    for (String l = out.readLine(); l != null; l = out.readLine()) {
+      Matcher m = line.matcher(l);
       if (m.find()) {
-        Thread drain = new Thread(() -> out.lines().forEach(l -> { }), launcher + "-stdout");
+        Thread drain = new Thread(() -> out.lines().forEach(x -> { }), launcher + "-stdout");
         drain.setDaemon(true);
         drain.start();
-        return Integer.parseInt(m.group(1));
+        return m;
       }
     }
-    throw new AssertionError(launcher + " ended without listening: "
+    throw new AssertionError(launcher + " ended without starting: "
         + Files.readString(tmp.resolve(launcher + ".err")));
   }
 }

@@ -270,7 +270,8 @@ public final class FedstatsCli implements Callable<Integer> {
             out.printf("%-10s %-20s %-9s %-16s %10s %8s %8s %6s  %s%n", "node", "address", "status", "version",
                 "latency_ms", "requests", "refusals", "errors", "datasets");
             for (NodeStatus n : nodes) {
-              out.printf("%-10s %-20s %-9s %-16s %10s %8d %8d %6d  %s%n", n.getNodeId(), n.getAddress(),
+              out.printf("%-10s %-20s %-9s %-16s %10s %8d %8d %6d  %s%n", n.getNodeId(),
+                  n.getLink().equals("outbound") ? "(dials in)" : n.getAddress(),
                   n.getReachable() ? "up" : "DOWN", n.getVersion(), Render.number(n.getLastLatencyMs()),
                   n.getRequests(), n.getRefusals(), n.getErrors(),
                   n.getReachable() ? String.join(", ", n.getDatasetsList()) : n.getLastError());

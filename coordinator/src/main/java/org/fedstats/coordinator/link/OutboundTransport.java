@@ -30,10 +30,11 @@ public final class OutboundTransport implements NodeTransport {
     return "outbound";
   }
 
+  /** The address the node's link comes from while it has one (its outgoing connection's); empty when it has none. */
   @Override
   public String address() {
     LinkSession s = session.get();
-    return s == null ? "outbound, not connected" : "outbound from " + s.remote();
+    return s == null ? "" : s.remote();
   }
 
   /** Steps go over {@code next} from now on; the session it replaces, if any. */

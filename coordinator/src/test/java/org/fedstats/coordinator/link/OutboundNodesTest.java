@@ -116,7 +116,8 @@ class OutboundNodesTest {
     // Two running nodes, and not one more listening socket in this process.
     assertThat(LinkTesting.listeningSockets()).isEqualTo(before);
     // The only address a node has is its outgoing connection's; nothing answers there.
-    String from = status(coordinator, "site1").getAddress().replace("outbound from ", "");
+    String from = status(coordinator, "site1").getAddress();
+    assertThat(from).startsWith("127.0.0.1:");
     ManagedChannel direct = NettyChannelBuilder.forTarget(from).usePlaintext().build();
     try {
       assertThatThrownBy(() -> NodeServiceGrpc.newBlockingStub(direct).withDeadlineAfter(5, TimeUnit.SECONDS)

@@ -103,9 +103,9 @@ class NodeConfigLoaderTest {
     int example = readme.indexOf("```yaml", readme.indexOf("### Node configuration reference"));
     String yaml = readme.substring(readme.indexOf('\n', example) + 1, readme.indexOf("```", example + 7));
     NodeSettings settings = load(yaml);
-    assertThat(settings.host()).isEqualTo("0.0.0.0");
-    assertThat(settings.server()).isEqualTo(new ServerLimits(Duration.ofMinutes(5), Duration.ofMinutes(5),
-        Duration.ofSeconds(20), Duration.ofSeconds(30), 64, Duration.ofHours(1)));
+    assertThat(settings.coordinator()).contains(OutboundLink.to(new org.fedstats.common.HostPort(
+        "coordinator.federation.example", 7051)));
+    assertThat(settings.tls()).contains(org.fedstats.pki.tls.TlsFiles.inFolder(Path.of("/etc/fedstats/tls"), "site1"));
     assertThat(settings.datasets().getFirst().limits()).isEqualTo(new QueryLimits(60, 500));
     assertThat(settings.datasets().getFirst().policy().siteResults()).isEqualTo(SiteResults.POOLED_ONLY);
     assertThat(settings.datasets().getFirst().noise().budget())
