@@ -169,13 +169,6 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
         maxConcurrentRequests, nodeKeepalive, server, nodes, path, tls, nodeListen, nodeLinkKeepalive);
   }
 
-  /** The same settings taking outbound nodes' links at {@code host:port} (port 0: any free port). */
-  public CoordinatorSettings withNodeListen(String newHost, int newPort) {
-    return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
-        maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, tls, Optional.of(new HostPort(newHost, newPort)),
-        nodeLinkKeepalive);
-  }
-
   /** The same settings over mutual TLS with {@code files}, or plaintext if empty. */
   public CoordinatorSettings withTls(Optional<TlsFiles> files) {
     return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,

@@ -246,4 +246,41 @@ class OutboundNodesTest {
         + "after a coordinator restart the node was up again in " + back.toMillis() + " ms (back-off 20-300 ms)");
     assertThat(askOverNetty(second).getSites(0).getStatus()).isEqualTo(SiteOutcome.Status.ANSWERED);
   }
+
+  @Test
+  void aNodeGivesUpASilentCoordinatorAndDialsAgain() throws Exception {
+    // A coordinator that takes the link, asks for heartbeats every 100 ms, and then says nothing more.
+    java.util.concurrent.atomic.AtomicInteger streams = new java.util.concurrent.atomic.AtomicInteger();
+    CompletableFuture<io.grpc.Status> firstEnded = new CompletableFuture<>();
+    io.grpc.Server silent = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder
+        .forAddress(new java.net.InetSocketAddress("127.0.0.1", 0))
+        .addService(new org.fedstats.proto.v1.NodeLinkGrpc.NodeLinkImplBase() {
+          @Override
+          public io.grpc.stub.StreamObserver<org.fedstats.proto.v1.NodeToCoordinator> connect(
+              io.grpc.stub.StreamObserver<org.fedstats.proto.v1.CoordinatorToNode> out) {
+            int n = streams.incrementAndGet();
+            out.onNext(org.fedstats.proto.v1.CoordinatorToNode.newBuilder().setAccepted(
+                org.fedstats.proto.v1.LinkAccepted.newBuilder().setHeartbeatIntervalMs(100)).build());
+            return new io.grpc.stub.StreamObserver<>() {
+              @Override
+              public void onNext(org.fedstats.proto.v1.NodeToCoordinator value) {}
+
+              @Override
+              public void onError(Throwable t) {
+                if (n == 1) {
+                  firstEnded.complete(io.grpc.Status.fromThrowable(t));
+                }
+              }
+
+              @Override
+              public void onCompleted() {}
+            };
+          }
+        }).build().start();
+    closer.add(() -> silent.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+    OutboundNode node = closer.add(OutboundNode.start(site("site1", 1, silent.getPort()), new SimpleMeterRegistry()));
+    // After three silent heartbeat intervals (300 ms) the node cancels the stream and dials again.
+    assertThat(firstEnded.get(10, TimeUnit.SECONDS).getCode()).isEqualTo(io.grpc.Status.Code.CANCELLED);
+    await(() -> streams.get() >= 2 && node.link().links() >= 2, WAIT, "the node dialled again");
+  }
 }
