@@ -150,6 +150,7 @@ public final class Coordinator implements AutoCloseable {
     Federation federation;
     Server server = null;
     Server nodeServer = null;
+    boolean serving = false;
     RequestAudit audit = RequestAudit.NONE;
     NodeLinks links = new NodeLinks(settings.outboundNodes(), settings.nodeLinkKeepalive(),
         tls.flatMap(t -> PeerIdentity.of(t.certificate())).map(PeerIdentity::commonName).orElse("coordinator"));
@@ -176,6 +177,7 @@ public final class Coordinator implements AutoCloseable {
           .addService(identities.map(i -> ServerInterceptors.intercept(service, i)).orElse(service))
           .build();
       server.start();
+      serving = true;
       if (settings.nodeListen().isPresent()) {
         nodeServer = nodePort(settings, work, links, tls);
       }
@@ -191,7 +193,8 @@ public final class Coordinator implements AutoCloseable {
       work.shutdownNow();
       audit.close();
       if (e instanceof IOException io) {
-        throw cannotStart.apply(io);
+        // Once researchers are served, a failure to listen is the node port's, and says so itself.
+        throw serving ? io : cannotStart.apply(io);
       }
       throw e;
     }

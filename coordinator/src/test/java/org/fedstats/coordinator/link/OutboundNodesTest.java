@@ -149,8 +149,9 @@ class OutboundNodesTest {
     assertThat(site.getErrorCode()).isEqualTo("UNAVAILABLE");
     assertThat(site.getError()).contains("ended while the step was in flight").contains("not sent again");
     assertThat(r.getPooledAvailable()).isFalse();
-    await(() -> !up(coordinator, "site1"), WAIT, "site1 down");
-    assertThat(status(coordinator, "site1").getLastError()).contains("link closed");
+    // Down, first for the failed step, then for the closed link, whose reason stays.
+    await(() -> status(coordinator, "site1").getLastError().contains("link closed"), WAIT, "site1 down, link closed");
+    assertThat(up(coordinator, "site1")).isFalse();
 
     // The node links again: the failed step is not sent to it again.
     LinkTesting.HandNode again = closer.add(new LinkTesting.HandNode(coordinator.nodePort(), null,
@@ -203,6 +204,13 @@ class OutboundNodesTest {
     coordinator.federation().runAsync(count(), "alice");
     assertThat(second.nextStep(WAIT).getAnalysis().getDataset()).isEqualTo("colon");
     assertThat(first.steps).isEmpty();
+  }
+
+  @Test
+  void aNodePortInUseStopsTheCoordinatorSayingWhich() throws Exception {
+    Coordinator first = coordinator(0, "site1");
+    assertThatThrownBy(() -> coordinator(first.nodePort(), "site1")).isInstanceOf(java.io.IOException.class)
+        .hasMessage("coordinator cannot listen for nodes on 127.0.0.1:" + first.nodePort() + ": the address is in use");
   }
 
   @Test
