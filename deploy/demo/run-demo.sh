@@ -46,7 +46,7 @@ echo "== starting the coordinator and nodes site1, site2, site3 on 127.0.0.1 (th
 export FEDSTATS_JAVA_OPTS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 "$root/bin/fedstats-coordinator" --config "$here/coordinator.yaml" >"$run/coordinator.log" 2>&1 &
 pids+=($!)
-wait_for_line "$run/coordinator.log" "listening on" 60 "${pids[0]}"
+wait_for_line "$run/coordinator.log" "^  node site3 " 60 "${pids[0]}"   # its start lines, the last one
 # The coordinator's own lines (its log also holds the warning that the demo runs without mutual TLS).
 grep -E '^(coordinator |  node )' "$run/coordinator.log"
 for i in 1 2 3; do
