@@ -26,6 +26,7 @@ import org.fedstats.coordinator.audit.RequestAudit;
 import org.fedstats.coordinator.config.CoordinatorSettings;
 import org.fedstats.coordinator.federation.Federation;
 import org.fedstats.coordinator.federation.NodeClient;
+import org.fedstats.coordinator.federation.PendingResults;
 import org.fedstats.coordinator.service.FederationGrpcService;
 import org.fedstats.coordinator.service.RequesterInterceptor;
 import org.fedstats.pki.PkiException;
@@ -149,7 +150,8 @@ public final class Coordinator implements AutoCloseable {
       for (CoordinatorSettings.NodeAddress n : settings.nodes()) {
         clients.add(new NodeClient(n.id(), n.address(), channels.apply(n.address()), meters));
       }
-      federation = new Federation(clients, settings.nodeDeadline(), settings.maxConcurrentRequests(), analyses);
+      federation = new Federation(clients, settings.nodeDeadline(), settings.maxConcurrentRequests(), analyses,
+          settings.pendingFolder().map(PendingResults::in).orElseGet(PendingResults::inMemory));
       var service = ServerInterceptors.intercept(
           ParseGuard.guard(new FederationGrpcService(federation, audit).bindService()), new RequesterInterceptor());
       // Over mutual TLS the verified identity goes first: RequesterInterceptor finds it in the context.

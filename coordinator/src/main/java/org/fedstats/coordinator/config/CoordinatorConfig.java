@@ -17,7 +17,16 @@ public record CoordinatorConfig(
     String auditLog,
     List<NodeEntry> nodes,
     TlsConfig tls,
-    Boolean insecure) {
+    Boolean insecure,
+    String pendingDir) {
+
+  /** Without a folder of its own for requests waiting for review: {@code coordinator-pending} beside the file. */
+  public CoordinatorConfig(String listen, Long nodeDeadlineMs, Long healthIntervalMs, Long probeIntervalMs,
+      Long healthTimeoutMs, Integer maxConcurrentRequests, Long nodeKeepaliveMs, ServerLimits.Config server,
+      String auditLog, List<NodeEntry> nodes, TlsConfig tls, Boolean insecure) {
+    this(listen, nodeDeadlineMs, healthIntervalMs, probeIntervalMs, healthTimeoutMs, maxConcurrentRequests,
+        nodeKeepaliveMs, server, auditLog, nodes, tls, insecure, null);
+  }
 
   /** Without the transport keys: plaintext. */
   public CoordinatorConfig(String listen, Long nodeDeadlineMs, Long healthIntervalMs, Long probeIntervalMs,

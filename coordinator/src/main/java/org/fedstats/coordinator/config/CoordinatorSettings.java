@@ -27,11 +27,14 @@ import org.fedstats.pki.tls.TlsFiles;
  *     file always has one, by default {@value #DEFAULT_AUDIT_LOG} beside it)
  * @param tls the coordinator's mutual-TLS files, for its researcher-facing server and as its client identity towards
  *     the nodes; empty: plaintext on both
+ * @param pendingDir the folder of requests whose sites hold answers for review, kept until the researcher fetches
+ *     them; null for {@value #DEFAULT_PENDING_DIR} beside the audit log, or memory only without an audit log
  */
 public record CoordinatorSettings(String host, int port, Duration nodeDeadline, Duration healthInterval,
     Duration probeInterval, Duration healthTimeout, int maxConcurrentRequests, Duration nodeKeepalive,
-    ServerLimits server, List<NodeAddress> nodes, Path auditLog, Optional<TlsFiles> tls) {
+    ServerLimits server, List<NodeAddress> nodes, Path auditLog, Optional<TlsFiles> tls, Path pendingDir) {
   public static final String DEFAULT_AUDIT_LOG = "coordinator-audit.jsonl";
+  public static final String DEFAULT_PENDING_DIR = "coordinator-pending";
   public static final Duration DEFAULT_NODE_DEADLINE = Duration.ofSeconds(30);
   public static final Duration DEFAULT_HEALTH_INTERVAL = Duration.ofSeconds(10);
   public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofMillis(250);
@@ -68,6 +71,22 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
     }
   }
 
+  /** Settings whose pending requests are kept beside the audit log. */
+  public CoordinatorSettings(String host, int port, Duration nodeDeadline, Duration healthInterval,
+      Duration probeInterval, Duration healthTimeout, int maxConcurrentRequests, Duration nodeKeepalive,
+      ServerLimits server, List<NodeAddress> nodes, Path auditLog, Optional<TlsFiles> tls) {
+    this(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout, maxConcurrentRequests, nodeKeepalive,
+        server, nodes, auditLog, tls, null);
+  }
+
+  /** Where requests waiting for review are kept: the configured folder, or beside the audit log; empty: memory. */
+  public Optional<Path> pendingFolder() {
+    if (pendingDir != null) {
+      return Optional.of(pendingDir);
+    }
+    return Optional.ofNullable(auditLog).map(log -> log.resolveSibling(DEFAULT_PENDING_DIR));
+  }
+
   /** Plaintext settings. */
   public CoordinatorSettings(String host, int port, Duration nodeDeadline, Duration healthInterval,
       Duration probeInterval, Duration healthTimeout, int maxConcurrentRequests, Duration nodeKeepalive,
@@ -98,7 +117,8 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
       CoordinatorSettings settings = of(c);
       Path base = file.toAbsolutePath().getParent();
       return settings.withAuditLog(base.resolve(c.auditLog() == null ? DEFAULT_AUDIT_LOG : c.auditLog()))
-          .withTls(TlsConfig.choose(c.tls(), c.insecure(), base));
+          .withTls(TlsConfig.choose(c.tls(), c.insecure(), base))
+          .withPendingDir(base.resolve(c.pendingDir() == null ? DEFAULT_PENDING_DIR : c.pendingDir()));
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new IOException("invalid coordinator configuration " + file + ": " + e.getMessage(), e);
     }
@@ -115,7 +135,8 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
         millis(c.healthTimeoutMs(), DEFAULT_HEALTH_TIMEOUT),
         c.maxConcurrentRequests() == null ? DEFAULT_MAX_CONCURRENT_REQUESTS : c.maxConcurrentRequests(),
         millis(c.nodeKeepaliveMs(), DEFAULT_NODE_KEEPALIVE),
-        ServerLimits.DEFAULT.with(c.server()), nodes, c.auditLog() == null ? null : Path.of(c.auditLog()));
+        ServerLimits.DEFAULT.with(c.server()), nodes, c.auditLog() == null ? null : Path.of(c.auditLog()),
+        Optional.empty(), c.pendingDir() == null ? null : Path.of(c.pendingDir()));
   }
 
   static Duration millis(Long value, Duration otherwise) {
@@ -124,17 +145,22 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
 
   public CoordinatorSettings withListen(String newHost, int newPort) {
     return new CoordinatorSettings(newHost, newPort, nodeDeadline, healthInterval, probeInterval, healthTimeout,
-        maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, tls);
+        maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, tls, pendingDir);
   }
 
   public CoordinatorSettings withAuditLog(Path path) {
     return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
-        maxConcurrentRequests, nodeKeepalive, server, nodes, path, tls);
+        maxConcurrentRequests, nodeKeepalive, server, nodes, path, tls, pendingDir);
+  }
+
+  public CoordinatorSettings withPendingDir(Path path) {
+    return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
+        maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, tls, path);
   }
 
   /** The same settings over mutual TLS with {@code files}, or plaintext if empty. */
   public CoordinatorSettings withTls(Optional<TlsFiles> files) {
     return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
-        maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, files);
+        maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, files, pendingDir);
   }
 }

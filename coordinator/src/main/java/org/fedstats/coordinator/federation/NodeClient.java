@@ -11,7 +11,9 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.fedstats.pki.tls.HandshakeFailures;
+import org.fedstats.proto.v1.FetchReleaseRequest;
 import org.fedstats.proto.v1.GetNodeInfoRequest;
 import org.fedstats.proto.v1.NodeAnalysisRequest;
 import org.fedstats.proto.v1.NodeAnalysisResponse;
@@ -132,6 +134,19 @@ public final class NodeClient implements AutoCloseable {
    * down the call is not made: it fails at once with UNAVAILABLE and the reason.
    */
   public CompletableFuture<NodeAnalysisResponse> run(NodeAnalysisRequest request, Duration deadline) {
+    return call(deadline, (node, answer) -> node.runAnalysis(request, answer));
+  }
+
+  /**
+   * Asks the node for an answer it held for its data steward's review, by its ticket; like {@link #run}, never
+   * throws, and fails at once while the node is down.
+   */
+  public CompletableFuture<NodeAnalysisResponse> fetch(FetchReleaseRequest request, Duration deadline) {
+    return call(deadline, (node, answer) -> node.fetchRelease(request, answer));
+  }
+
+  private CompletableFuture<NodeAnalysisResponse> call(Duration deadline,
+      BiConsumer<NodeServiceGrpc.NodeServiceStub, StreamObserver<NodeAnalysisResponse>> rpc) {
     if (health == Health.DOWN) {
       skipped.increment();
       return CompletableFuture.failedFuture(Status.UNAVAILABLE.withDescription("node " + id + " is down since "
@@ -140,7 +155,7 @@ public final class NodeClient implements AutoCloseable {
     requests.increment();
     long start = System.nanoTime();
     CompletableFuture<NodeAnalysisResponse> call = new CompletableFuture<>();
-    stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).runAnalysis(request, completing(call));
+    rpc.accept(stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS), completing(call));
     return call.whenComplete((response, failure) -> {
           long nanos = System.nanoTime() - start;
           latency.record(nanos, TimeUnit.NANOSECONDS);
