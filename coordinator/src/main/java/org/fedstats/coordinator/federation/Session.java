@@ -81,12 +81,12 @@ final class Session {
 
   /**
    * The session of a request some of whose sites held their answers for review, taken up again to fetch them
-   * ({@link #fetch}) under its own request id.
+   * ({@link #fetch}) under its own request id by {@code requester} (who asked it, maybe from another address).
    */
-  static Session resumed(PendingRequest stored, CoordinatorAnalysis unit, List<NodeClient> nodes, Duration deadline,
-      PendingResults pending) {
-    return new Session(stored.getRequestId(), true, stored.getRequest(), stored.getRequester(), unit, nodes,
-        deadline, progress -> {}, () -> false, pending);
+  static Session resumed(PendingRequest stored, String requester, CoordinatorAnalysis unit, List<NodeClient> nodes,
+      Duration deadline, PendingResults pending) {
+    return new Session(stored.getRequestId(), true, stored.getRequest(), requester, unit, nodes, deadline,
+        progress -> {}, () -> false, pending);
   }
 
   private Session(String requestId, boolean fetching, AnalysisRequest request, String requester,

@@ -137,8 +137,11 @@ class PendingReviewFederationTest {
   @Test
   void onlyTheResearcherWhoAskedMayFetchAndUnknownIdsAreNotFound() throws Exception {
     Federation f = federation(nodes(tmp.resolve("nodes"), REVIEW_COUNTS), tmp.resolve("pending"));
-    AnalysisResponse pending = f.run(COUNT, "alice");
-    assertThatThrownBy(() -> fetch(f, pending.getRequestId(), "bob")).isInstanceOfSatisfying(RequestRejected.class,
+    AnalysisResponse pending = f.run(COUNT, "alice@/127.0.0.1:40001");
+    // Known by name: a researcher fetches from another connection than they asked from.
+    assertThat(site2(fetch(f, pending.getRequestId(), "alice@/127.0.0.1:40002")).getStatus())
+        .isEqualTo(SiteOutcome.Status.PENDING_REVIEW);
+    assertThatThrownBy(() -> fetch(f, pending.getRequestId(), "bob@/127.0.0.1:40001")).isInstanceOfSatisfying(RequestRejected.class,
         e -> assertThat(e.status().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
     assertThatThrownBy(() -> fetch(f, UUID.randomUUID().toString(), "alice"))
         .isInstanceOfSatisfying(RequestRejected.class,

@@ -137,8 +137,11 @@ class ReviewAtTheNodeTest {
           .isInstanceOfSatisfying(StatusRuntimeException.class,
               e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
     }
-    // The service goes on serving.
-    assertThat(site.fetch(ServedSite.MALLORY, ticket).getResult().getSummary().getN()).isEqualTo(164);
+    assertThatThrownBy(() -> site.fetch("bob@/10.0.0.2:4242", ticket)).isInstanceOfSatisfying(
+        StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
+    // The service goes on serving; the researcher is known by name, whatever address the coordinator saw.
+    assertThat(site.fetch(ServedSite.MALLORY + "@/10.0.0.1:4242", ticket).getResult().getSummary().getN())
+        .isEqualTo(164);
   }
 
   @Test
