@@ -1,13 +1,19 @@
 package org.fedstats.common.io;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 
 /**
  * Files written whole or not at all: the bytes go to a temporary file in the target's folder, are forced to disk,
@@ -39,6 +45,22 @@ public final class AtomicFiles {
       forceFolder(target);
     } finally {
       Files.deleteIfExists(temp);
+    }
+  }
+
+  /**
+   * The message in {@code file}, empty when there is no such file; an {@link UncheckedIOException} saying the file
+   * is damaged when it does not parse (a file written here is whole, so that is damage, not a crash).
+   */
+  public static <T extends MessageLite> Optional<T> read(Path file, Parser<T> parser) {
+    try {
+      return Optional.of(parser.parseFrom(Files.readAllBytes(file)));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (InvalidProtocolBufferException e) {
+      throw new UncheckedIOException("the state file " + file + " is damaged", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
     }
   }
 

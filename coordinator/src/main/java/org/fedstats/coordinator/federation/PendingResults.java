@@ -1,10 +1,7 @@
 package org.fedstats.coordinator.federation;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -71,15 +68,6 @@ public final class PendingResults {
     if (folder == null) {
       return Optional.ofNullable(memory.get(requestId));
     }
-    Path file = folder.resolve(requestId + SUFFIX);
-    try {
-      return Optional.of(PendingRequest.parseFrom(Files.readAllBytes(file)));
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
-    } catch (InvalidProtocolBufferException e) {
-      throw new UncheckedIOException("the pending request file " + file + " is damaged", e);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
-    }
+    return AtomicFiles.read(folder.resolve(requestId + SUFFIX), PendingRequest.parser());
   }
 }

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -145,8 +146,7 @@ public final class NodeGate {
           // Nobody was told of the ticket: its output leaves the queue unannounced.
           releases.discard(handled.response().getPendingReview().getTicket());
         }
-        handled = Handled.error(Status.UNAVAILABLE.withDescription("node " + settings.nodeId()
-            + " cannot write its audit log, so it answers no request"), "AUDIT_FAILED", handled.detail());
+        handled = auditFailed(handled.detail());
       }
       if (handled.sets().isPresent()) {
         handled = remember(request, peer, analysis, handled, start);
@@ -223,8 +223,7 @@ public final class NodeGate {
         }
       } catch (RuntimeException e) {
         LOG.log(Level.SEVERE, "audit log write failed; review ticket not released", e);
-        handled = Handled.error(Status.UNAVAILABLE.withDescription("node " + settings.nodeId()
-            + " cannot write its audit log, so it answers no request"), "AUDIT_FAILED", handled.detail());
+        handled = auditFailed(handled.detail());
       }
       if (handled.error() == null && item != null && isFinal(handled)
           && releases.released(item.getTicket()).isEmpty()) {
@@ -292,16 +291,8 @@ public final class NodeGate {
           .build());
       return answered;
     } catch (RuntimeException e) {
-      LOG.log(Level.SEVERE, "node state write failed; review ticket " + item.getTicket() + " not released", e);
-      Handled failed = Handled.error(Status.UNAVAILABLE.withDescription("node " + settings.nodeId()
-          + " cannot write its state, so it answers no request"), "STATE_FAILED",
-          "the answer was withheld: the node could not record what it releases");
-      try {
-        audit.record(releaseEntry(request, peer, item, failed, start));
-      } catch (RuntimeException again) {
-        LOG.log(Level.SEVERE, "audit log write failed too", again);
-      }
-      return failed;
+      return stateFailed("node state write failed; review ticket " + item.getTicket() + " not released", e,
+          failed -> releaseEntry(request, peer, item, failed, start));
     }
   }
 
@@ -331,18 +322,32 @@ public final class NodeGate {
       auditor.remember(answered.sets().get());
       return answered;
     } catch (RuntimeException e) {
-      LOG.log(Level.SEVERE, "node state write failed; request " + Text.echo(request.getRequestId())
-          + " not answered", e);
-      Handled failed = Handled.error(Status.UNAVAILABLE.withDescription("node " + settings.nodeId()
-          + " cannot write its state, so it answers no request"), "STATE_FAILED",
-          "the answer was withheld: the node could not record what it releases");
-      try {
-        audit.record(entry(request, peer, analysis, failed, start));
-      } catch (RuntimeException again) {
-        LOG.log(Level.SEVERE, "audit log write failed too", again);
-      }
-      return failed;
+      return stateFailed("node state write failed; request " + Text.echo(request.getRequestId()) + " not answered",
+          e, failed -> entry(request, peer, analysis, failed, start));
     }
+  }
+
+  /**
+   * An answer withheld because the node could not record what it releases, with a second audit line (made by
+   * {@code entry}) saying so.
+   */
+  private Handled stateFailed(String message, RuntimeException e, Function<Handled, AuditEntry> entry) {
+    LOG.log(Level.SEVERE, message, e);
+    Handled failed = Handled.error(Status.UNAVAILABLE.withDescription("node " + settings.nodeId()
+        + " cannot write its state, so it answers no request"), "STATE_FAILED",
+        "the answer was withheld: the node could not record what it releases");
+    try {
+      audit.record(entry.apply(failed));
+    } catch (RuntimeException again) {
+      LOG.log(Level.SEVERE, "audit log write failed too", again);
+    }
+    return failed;
+  }
+
+  /** No answer: the audit log cannot be written. */
+  private Handled auditFailed(String detail) {
+    return Handled.error(Status.UNAVAILABLE.withDescription("node " + settings.nodeId()
+        + " cannot write its audit log, so it answers no request"), "AUDIT_FAILED", detail);
   }
 
   /**

@@ -1,13 +1,11 @@
 package org.fedstats.node.review;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -129,16 +127,7 @@ public final class ReleaseQueue {
     if (!isTicket(ticket)) {
       return Optional.empty();
     }
-    Path file = folder.resolve(ticket + stage);
-    try {
-      return Optional.of(parser.parseFrom(Files.readAllBytes(file)));
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
-    } catch (InvalidProtocolBufferException e) {
-      throw new UncheckedIOException("the release queue file " + file + " is damaged", e);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
-    }
+    return AtomicFiles.read(folder.resolve(ticket + stage), parser);
   }
 
   private void write(String ticket, String stage, Message message) {
