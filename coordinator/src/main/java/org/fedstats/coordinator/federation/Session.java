@@ -52,6 +52,8 @@ final class Session {
   static final String AWAITING_REVIEW = "shown once every site has answered (a site's answer waits for review)";
 
   private final String requestId;
+  /** When the request was first asked (epoch ms), kept with it while it waits. */
+  private final long created;
   private final AnalysisRequest request;
   private final String requester;
   private final PendingResults pending;
@@ -75,8 +77,8 @@ final class Session {
    */
   Session(AnalysisRequest request, String requester, CoordinatorAnalysis unit, List<NodeClient> nodes,
       Duration deadline, Consumer<RoundProgress> listener, BooleanSupplier abandoned, PendingResults pending) {
-    this(UUID.randomUUID().toString(), false, request, requester, unit, nodes, deadline, listener, abandoned,
-        pending);
+    this(UUID.randomUUID().toString(), System.currentTimeMillis(), false, request, requester, unit, nodes, deadline,
+        listener, abandoned, pending);
   }
 
   /**
@@ -85,14 +87,15 @@ final class Session {
    */
   static Session resumed(PendingRequest stored, String requester, CoordinatorAnalysis unit, List<NodeClient> nodes,
       Duration deadline, PendingResults pending) {
-    return new Session(stored.getRequestId(), true, stored.getRequest(), requester, unit, nodes, deadline,
-        progress -> {}, () -> false, pending);
+    return new Session(stored.getRequestId(), stored.getCreatedEpochMs(), true, stored.getRequest(), requester, unit,
+        nodes, deadline, progress -> {}, () -> false, pending);
   }
 
-  private Session(String requestId, boolean fetching, AnalysisRequest request, String requester,
+  private Session(String requestId, long created, boolean fetching, AnalysisRequest request, String requester,
       CoordinatorAnalysis unit, List<NodeClient> nodes, Duration deadline, Consumer<RoundProgress> listener,
       BooleanSupplier abandoned, PendingResults pending) {
     this.requestId = requestId;
+    this.created = created;
     this.fetching = fetching;
     this.request = request;
     this.requester = requester;
@@ -211,7 +214,7 @@ final class Session {
   private void save(List<SiteOutcome> sites) {
     try {
       pending.save(PendingRequest.newBuilder().setRequestId(requestId).setRequester(requester).setRequest(request)
-          .addAllSites(sites).setCreatedEpochMs(System.currentTimeMillis()).build());
+          .addAllSites(sites).setCreatedEpochMs(created).build());
     } catch (RuntimeException e) {
       LOG.log(Level.SEVERE, "cannot keep request " + requestId + " for fetching", e);
       throw new RequestRejected(Status.UNAVAILABLE.withDescription("the coordinator cannot write its store of "
