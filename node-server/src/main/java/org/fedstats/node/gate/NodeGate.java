@@ -54,7 +54,9 @@ import org.fedstats.proto.v1.NodeInfo;
  * written, the node answers nothing. An
  * answer's record sets are checked against those released before, and remembered once its audit line is written,
  * before the reply leaves, all under the {@link OverlapAuditor}'s lock: two concurrent releases cannot both pass
- * against each other.
+ * against each other. An answer the dataset's review policy holds for its data steward goes to the
+ * {@link ReleaseQueue} instead, and the reply carries its ticket only; {@link #fetch} releases it later, once
+ * decided, through the same overlap check, audit line and remembering.
  */
 public final class NodeGate {
   private static final Logger LOG = Logger.getLogger(NodeGate.class.getName());
