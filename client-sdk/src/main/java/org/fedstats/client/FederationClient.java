@@ -25,9 +25,11 @@ import org.fedstats.pki.tls.FederationTls;
 import org.fedstats.pki.tls.TlsFiles;
 import org.fedstats.proto.v1.AnalysisEvent;
 import org.fedstats.proto.v1.AnalysisRequest;
+import org.fedstats.client.analysis.Unit;
 import org.fedstats.proto.v1.AnalysisResponse;
 import org.fedstats.proto.v1.FederatedDataset;
 import org.fedstats.proto.v1.FederationServiceGrpc;
+import org.fedstats.proto.v1.FetchResultRequest;
 import org.fedstats.proto.v1.ListDatasetsRequest;
 import org.fedstats.proto.v1.ListNodesRequest;
 import org.fedstats.proto.v1.NodeStatus;
@@ -128,6 +130,22 @@ public final class FederationClient implements AutoCloseable {
   /** Starts a query on a dataset. */
   public Query dataset(String name) {
     return new Query(this, name, null, false, List.of());
+  }
+
+  /**
+   * The result of a request some of whose sites held their answers for their data stewards' review (a result whose
+   * {@link Results.Result#pendingReview} is true), by its request id: pooled once every site has answered, still
+   * pending, or refused (rule {@code review-denied}) where a steward denied it. Only the researcher who asked may
+   * fetch it. Decoded by the view of the analysis that was asked.
+   */
+  public Results.Result<?> fetch(String requestId) {
+    AnalysisResponse response = call(() -> stub().fetchResult(FetchResultRequest.newBuilder()
+        .setRequestId(requestId.strip()).build()));
+    return decode(response, Analyses.of(response.getAnalysis()));
+  }
+
+  private static <T> Results.Result<T> decode(AnalysisResponse response, Unit<T> unit) {
+    return Results.of(response, unit.view());
   }
 
   AnalysisResponse run(AnalysisRequest request) {

@@ -23,14 +23,18 @@ public final class Results {
    * What one site did with the request. {@code valuesWithheld}: for a site that answered without its result being
    * shown, why (e.g. {@code pooled-only}: its node keeps its values for pooling only); empty otherwise.
    * {@code perturbation}: the noise its node added to its result, when its dataset's policy adds any.
+   * {@code reviewTicket}: for a site whose answer waits for its data steward's review (status PENDING_REVIEW), the
+   * node's ticket; empty otherwise.
    */
   public record Site<T>(String nodeId, SiteOutcome.Status status, Optional<T> result, Optional<Refusal> refusal,
-      String errorCode, String error, double latencyMs, String valuesWithheld, Optional<Perturbation> perturbation) {
+      String errorCode, String error, double latencyMs, String valuesWithheld, Optional<Perturbation> perturbation,
+      String reviewTicket) {
     public Site {
       Objects.requireNonNull(nodeId, "nodeId");
       Objects.requireNonNull(status, "status");
       Objects.requireNonNull(valuesWithheld, "valuesWithheld");
       Objects.requireNonNull(perturbation, "perturbation");
+      Objects.requireNonNull(reviewTicket, "reviewTicket");
     }
 
     /**
@@ -63,6 +67,14 @@ public final class Results {
       return sites.stream().allMatch(s -> s.status() == SiteOutcome.Status.ANSWERED);
     }
 
+    /**
+     * Whether a site's answer waits for its data steward's review: fetch the result later with
+     * {@link FederationClient#fetch} and this result's {@link #requestId}.
+     */
+    public boolean pendingReview() {
+      return sites.stream().anyMatch(s -> s.status() == SiteOutcome.Status.PENDING_REVIEW);
+    }
+
     public T pooledOrThrow() {
       return pooled.orElseThrow(() -> new IllegalStateException(note));
     }
@@ -80,7 +92,7 @@ public final class Results {
           : Optional.empty();
       sites.add(new Site<>(s.getNodeId(), s.getStatus(), result, refusal, s.getErrorCode(), s.getError(),
           s.getLatencyMs(), s.getValuesWithheld(),
-          s.hasPerturbation() ? Optional.of(s.getPerturbation()) : Optional.empty()));
+          s.hasPerturbation() ? Optional.of(s.getPerturbation()) : Optional.empty(), s.getReviewTicket()));
     }
     Optional<T> pooled = response.getPooledAvailable()
         ? Optional.of(view.decode(response.getPooled())) : Optional.empty();

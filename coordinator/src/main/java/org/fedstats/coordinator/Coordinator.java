@@ -26,6 +26,7 @@ import org.fedstats.coordinator.audit.RequestAudit;
 import org.fedstats.coordinator.config.CoordinatorSettings;
 import org.fedstats.coordinator.federation.Federation;
 import org.fedstats.coordinator.federation.NodeClient;
+import org.fedstats.coordinator.federation.PendingResults;
 import org.fedstats.coordinator.link.NodeLinkService;
 import org.fedstats.coordinator.link.NodeLinks;
 import org.fedstats.coordinator.service.FederationGrpcService;
@@ -167,7 +168,8 @@ public final class Coordinator implements AutoCloseable {
           clients.add(new NodeClient(n.id(), n.address(), channels.apply(n.address()), meters));
         }
       }
-      federation = new Federation(clients, settings.nodeDeadline(), settings.maxConcurrentRequests(), analyses);
+      federation = new Federation(clients, settings.nodeDeadline(), settings.maxConcurrentRequests(), analyses,
+          settings.pendingFolder().map(PendingResults::in).orElseGet(PendingResults::inMemory));
       var service = ServerInterceptors.intercept(
           ParseGuard.guard(new FederationGrpcService(federation, audit).bindService()), new RequesterInterceptor());
       // Over mutual TLS the verified identity goes first: RequesterInterceptor finds it in the context.

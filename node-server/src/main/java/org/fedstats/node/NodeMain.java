@@ -10,6 +10,7 @@ import org.fedstats.node.config.NodeConfigLoader;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.config.StartupException;
 import org.fedstats.node.gate.NodeGate;
+import org.fedstats.node.review.ReviewCommand;
 import org.fedstats.common.audit.AuditCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,7 +20,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** Starts a node from its YAML configuration. */
-@Command(name = "fedstats-node", mixinStandardHelpOptions = true, subcommands = AuditCommand.class, versionProvider = NodeMain.VersionProvider.class,
+@Command(name = "fedstats-node", mixinStandardHelpOptions = true,
+    subcommands = {AuditCommand.class, ReviewCommand.class}, versionProvider = NodeMain.VersionProvider.class,
     description = "Serves a data holder's datasets to a fedstats federation: approved aggregate analyses only, "
         + "disclosure-checked, audited.")
 public final class NodeMain implements Callable<Integer> {
@@ -47,7 +49,7 @@ public final class NodeMain implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (config == null) {
-      // Not a required option, so that 'audit verify' runs without one.
+      // Not a required option, so that 'audit verify' and 'review' run without one.
       throw new ParameterException(spec.commandLine(), "Missing required option: '--config=<config>'");
     }
     NodeSettings settings = NodeConfigLoader.load(config);

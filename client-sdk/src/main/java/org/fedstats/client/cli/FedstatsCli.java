@@ -42,15 +42,18 @@ import picocli.CommandLine.Spec;
 
 /**
  * The researcher's command line. Exit status: 0 with a pooled value (or a listing), 3 when no pooled value could
- * be given (a site refused or failed), 2 for a usage error, 1 when the request was rejected or the coordinator
+ * be given (a site refused or failed), 4 when a site's answer waits for its data steward's review (fetch it later
+ * with {@code fedstats fetch <request-id>}), 2 for a usage error, 1 when the request was rejected or the coordinator
  * unreachable. Results go to stdout, errors to stderr, each as one line.
  */
 @Command(name = "fedstats", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true,
     versionProvider = FedstatsCli.Version.class,
     description = "Ask a fedstats federation for pooled, disclosure-checked statistics.",
-    subcommands = {FedstatsCli.Nodes.class, FedstatsCli.Datasets.class, FedstatsCli.Variables.class})
+    subcommands = {FedstatsCli.Nodes.class, FedstatsCli.Datasets.class, FedstatsCli.Variables.class,
+        FedstatsCli.Fetch.class})
 public final class FedstatsCli implements Callable<Integer> {
   static final int NO_POOLED_VALUE = 3;
+  static final int PENDING_REVIEW = 4;
 
   /** gRPC's own logging (e.g. a failed name resolution with its stack trace); its failures reach us as errors. */
   private static final Logger GRPC_LOG = Logger.getLogger("io.grpc");
@@ -202,7 +205,39 @@ public final class FedstatsCli implements Callable<Integer> {
       Result<T> result = query.run(asked);
       Output.result(out(), format, command.title() + (options.where() == null ? "" : " where " + options.where()),
           result, asked.view());
-      return result.pooled().isPresent() ? 0 : NO_POOLED_VALUE;
+      return status(result);
+    }
+  }
+
+  private static int status(Result<?> result) {
+    return result.pooled().isPresent() ? 0 : result.pendingReview() ? PENDING_REVIEW : NO_POOLED_VALUE;
+  }
+
+  @Command(name = "fetch", description = "The result of a request some of whose sites held their answers for their "
+      + "data stewards' review (PENDING_REVIEW): pooled once every site has answered, still pending, or refused "
+      + "(rule review-denied) where a steward denied it. Only the researcher who asked may fetch it.")
+  static final class Fetch implements Callable<Integer> {
+    @ParentCommand
+    FedstatsCli cli;
+
+    @Parameters(index = "0", paramLabel = "<request-id>",
+        description = "The request id printed with the response that waited.")
+    String requestId;
+
+    @Override
+    public Integer call() {
+      try (FederationClient client = cli.connect()) {
+        Result<?> result = client.fetch(requestId);
+        print(cli, "fetch of request " + result.requestId(), result.response(),
+            Analyses.of(result.response().getAnalysis()));
+        return status(result);
+      }
+    }
+
+    private static <T> void print(FedstatsCli cli, String title, org.fedstats.proto.v1.AnalysisResponse response,
+        Unit<T> unit) {
+      Output.result(cli.out(), cli.format, title, org.fedstats.client.Results.of(response, unit.view()), unit.view());
+      cli.out().flush();
     }
   }
 

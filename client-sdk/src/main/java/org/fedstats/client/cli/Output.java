@@ -151,6 +151,7 @@ final class Output {
         case REFUSED -> "REFUSED   rule " + s.refusal().get().rule() + " (threshold " + s.refusal().get().threshold()
             + "): " + s.refusal().get().reason();
         case FAILED -> "FAILED    " + s.errorCode() + ": " + s.error();
+        case PENDING_REVIEW -> "PENDING   review by the site's data steward, ticket " + s.reviewTicket();
         default -> s.status().name();
       };
       out.printf("  %-8s %s  [%s ms]%n", s.nodeId(), line, Render.number(s.latencyMs()));
@@ -181,7 +182,8 @@ final class Output {
     out.println(csvLine(header));
     for (Site<T> s : result.sites()) {
       csvRows(out, s.nodeId(), s.status().name(), s.result(), columns.size(),
-          s.refusal().map(r -> r.rule() + ": " + r.reason()).or(s::withheldNote).orElse(s.error()), view);
+          s.refusal().map(r -> r.rule() + ": " + r.reason()).or(s::withheldNote)
+              .orElse(s.reviewTicket().isEmpty() ? s.error() : "review ticket " + s.reviewTicket()), view);
     }
     csvRows(out, "pooled", result.pooled().isPresent() ? "POOLED" : "UNAVAILABLE", result.pooled(), columns.size(),
         result.note(), view);

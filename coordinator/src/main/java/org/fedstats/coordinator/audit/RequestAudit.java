@@ -22,6 +22,7 @@ public final class RequestAudit implements AutoCloseable {
   /** No audit log (a coordinator started without one, as in tests). */
   public static final RequestAudit NONE = new RequestAudit(null);
 
+  private static final String FETCH = "fetch";
   private static final JsonFormat.Printer JSON = JsonFormat.printer().omittingInsignificantWhitespace();
 
   private final ChainedLog log;
@@ -40,6 +41,7 @@ public final class RequestAudit implements AutoCloseable {
       String detail = switch (s.getStatus()) {
         case REFUSED -> s.getRefusal().getRule();
         case FAILED -> s.getErrorCode();
+        case PENDING_REVIEW -> "ticket " + s.getReviewTicket();
         default -> s.getValuesWithheld();
       };
       return new Site(s.getNodeId(), s.getStatus().name(), detail, s.getAuditHead());
@@ -49,8 +51,10 @@ public final class RequestAudit implements AutoCloseable {
   /**
    * One line of the log.
    *
-   * @param outcome POOLED, NOT_POOLED (no pooled value: refusals, failures), or the gRPC status of a rejected request
+   * @param outcome POOLED, NOT_POOLED (no pooled value: refusals, failures), PENDING_REVIEW (a site holds its answer
+   *     for review; the researcher fetches it later), or the gRPC status of a rejected request
    * @param detail the pooled note, or the rejection's message
+   * @param request the request as asked (JSON), or {@code fetch} for a later fetch of a request that waited
    */
   public record Entry(Instant time, String requestId, String requester, String dataset, String analysis,
       String request, String outcome, String detail, List<Site> sites, String session, int rounds,
@@ -62,9 +66,37 @@ public final class RequestAudit implements AutoCloseable {
       return;
     }
     log.append(new Entry(Instant.now(), response.getRequestId(), requester, request.getDataset(), kind(request),
-        describe(request), response.getPooledAvailable() ? "POOLED" : "NOT_POOLED", response.getPooledNote(),
+        describe(request), outcome(response), response.getPooledNote(),
         response.getSitesList().stream().map(Site::of).toList(), response.getSessionId(), response.getRounds(),
         durationMicros));
+  }
+
+  /** Records a fetch of a request that waited for review, as answered. */
+  public void fetched(String requestId, String requester, AnalysisResponse response, long durationMicros) {
+    if (log == null) {
+      return;
+    }
+    log.append(new Entry(Instant.now(), requestId, requester, "",
+        response.getAnalysis().getKindCase().name().toLowerCase(Locale.ROOT), FETCH, outcome(response),
+        response.getPooledNote(), response.getSitesList().stream().map(Site::of).toList(), "", response.getRounds(),
+        durationMicros));
+  }
+
+  /** Records a fetch the coordinator refused (unknown request, another researcher's...). */
+  public void fetchRejected(String requestId, String requester, Status status, long durationMicros) {
+    if (log == null) {
+      return;
+    }
+    log.append(new Entry(Instant.now(), requestId, requester, "", "", FETCH, status.getCode().name(),
+        String.valueOf(status.getDescription()), List.of(), "", 0, durationMicros));
+  }
+
+  private static String outcome(AnalysisResponse response) {
+    if (response.getPooledAvailable()) {
+      return "POOLED";
+    }
+    return response.getSitesList().stream().anyMatch(s -> s.getStatus() == SiteOutcome.Status.PENDING_REVIEW)
+        ? "PENDING_REVIEW" : "NOT_POOLED";
   }
 
   /** Records a request the coordinator did not run or that failed. */

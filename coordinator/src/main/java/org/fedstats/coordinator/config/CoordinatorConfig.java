@@ -19,14 +19,18 @@ public record CoordinatorConfig(
     TlsConfig tls,
     Boolean insecure,
     String nodeListen,
-    Long nodeLinkKeepaliveMs) {
+    Long nodeLinkKeepaliveMs,
+    String pendingDir) {
 
-  /** Without the outbound-node keys. */
+  /**
+   * Without the outbound-node keys, and without a folder of its own for requests waiting for review
+   * ({@code coordinator-pending} beside the audit log).
+   */
   public CoordinatorConfig(String listen, Long nodeDeadlineMs, Long healthIntervalMs, Long probeIntervalMs,
       Long healthTimeoutMs, Integer maxConcurrentRequests, Long nodeKeepaliveMs, ServerLimits.Config server,
       String auditLog, List<NodeEntry> nodes, TlsConfig tls, Boolean insecure) {
     this(listen, nodeDeadlineMs, healthIntervalMs, probeIntervalMs, healthTimeoutMs, maxConcurrentRequests,
-        nodeKeepaliveMs, server, auditLog, nodes, tls, insecure, null, null);
+        nodeKeepaliveMs, server, auditLog, nodes, tls, insecure, null, null, null);
   }
 
   /** Without the transport keys: plaintext. */
@@ -34,12 +38,13 @@ public record CoordinatorConfig(
       Long healthTimeoutMs, Integer maxConcurrentRequests, Long nodeKeepaliveMs, ServerLimits.Config server,
       String auditLog, List<NodeEntry> nodes) {
     this(listen, nodeDeadlineMs, healthIntervalMs, probeIntervalMs, healthTimeoutMs, maxConcurrentRequests,
-        nodeKeepaliveMs, server, auditLog, nodes, null, null, null, null);
+        nodeKeepaliveMs, server, auditLog, nodes, null, null, null, null, null);
   }
 
   /** The common settings only; the rest take their defaults. */
   public CoordinatorConfig(String listen, Long nodeDeadlineMs, Long healthIntervalMs, List<NodeEntry> nodes) {
-    this(listen, nodeDeadlineMs, healthIntervalMs, null, null, null, null, null, null, nodes, null, null, null, null);
+    this(listen, nodeDeadlineMs, healthIntervalMs, null, null, null, null, null, null, nodes, null, null, null, null,
+        null);
   }
 
   /** A node: its id, and its address if the coordinator dials it; none for an outbound node, which dials in. */

@@ -30,12 +30,15 @@ import org.fedstats.pki.tls.TlsFiles;
  * @param nodeListen where outbound nodes dial in ({@code node-listen}); required when a node has no address
  * @param nodeLinkKeepalive an outbound node's stream on which nothing arrived for this long is taken as dead: the
  *     node is down and its steps in flight fail (the node sends a heartbeat every third of it)
+ * @param pendingDir the folder of requests whose sites hold answers for review, kept until the researcher fetches
+ *     them; null for {@value #DEFAULT_PENDING_DIR} beside the audit log, or memory only without an audit log
  */
 public record CoordinatorSettings(String host, int port, Duration nodeDeadline, Duration healthInterval,
     Duration probeInterval, Duration healthTimeout, int maxConcurrentRequests, Duration nodeKeepalive,
     ServerLimits server, List<NodeAddress> nodes, Path auditLog, Optional<TlsFiles> tls,
-    Optional<HostPort> nodeListen, Duration nodeLinkKeepalive) {
+    Optional<HostPort> nodeListen, Duration nodeLinkKeepalive, Path pendingDir) {
   public static final String DEFAULT_AUDIT_LOG = "coordinator-audit.jsonl";
+  public static final String DEFAULT_PENDING_DIR = "coordinator-pending";
   public static final Duration DEFAULT_NODE_DEADLINE = Duration.ofSeconds(30);
   public static final Duration DEFAULT_HEALTH_INTERVAL = Duration.ofSeconds(10);
   public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofMillis(250);
@@ -80,12 +83,20 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
     }
   }
 
-  /** Without outbound nodes. */
+  /** Without outbound nodes; requests waiting for review are kept beside the audit log. */
   public CoordinatorSettings(String host, int port, Duration nodeDeadline, Duration healthInterval,
       Duration probeInterval, Duration healthTimeout, int maxConcurrentRequests, Duration nodeKeepalive,
       ServerLimits server, List<NodeAddress> nodes, Path auditLog, Optional<TlsFiles> tls) {
     this(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout, maxConcurrentRequests, nodeKeepalive,
-        server, nodes, auditLog, tls, Optional.empty(), DEFAULT_NODE_LINK_KEEPALIVE);
+        server, nodes, auditLog, tls, Optional.empty(), DEFAULT_NODE_LINK_KEEPALIVE, null);
+  }
+
+  /** Where requests waiting for review are kept: the configured folder, or beside the audit log; empty: memory. */
+  public Optional<Path> pendingFolder() {
+    if (pendingDir != null) {
+      return Optional.of(pendingDir);
+    }
+    return Optional.ofNullable(auditLog).map(log -> log.resolveSibling(DEFAULT_PENDING_DIR));
   }
 
   /** Plaintext settings. */
@@ -133,7 +144,8 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
       CoordinatorSettings settings = of(c);
       Path base = file.toAbsolutePath().getParent();
       return settings.withAuditLog(base.resolve(c.auditLog() == null ? DEFAULT_AUDIT_LOG : c.auditLog()))
-          .withTls(TlsConfig.choose(c.tls(), c.insecure(), base));
+          .withTls(TlsConfig.choose(c.tls(), c.insecure(), base))
+          .withPendingDir(base.resolve(c.pendingDir() == null ? DEFAULT_PENDING_DIR : c.pendingDir()));
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new IOException("invalid coordinator configuration " + file + ": " + e.getMessage(), e);
     }
@@ -152,7 +164,8 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
         millis(c.nodeKeepaliveMs(), DEFAULT_NODE_KEEPALIVE),
         ServerLimits.DEFAULT.with(c.server()), nodes, c.auditLog() == null ? null : Path.of(c.auditLog()),
         Optional.empty(), Optional.ofNullable(c.nodeListen()).map(l -> HostPort.parse(l, "node-listen")),
-        millis(c.nodeLinkKeepaliveMs(), DEFAULT_NODE_LINK_KEEPALIVE));
+        millis(c.nodeLinkKeepaliveMs(), DEFAULT_NODE_LINK_KEEPALIVE), c.pendingDir() == null ? null
+            : Path.of(c.pendingDir()));
   }
 
   static Duration millis(Long value, Duration otherwise) {
@@ -161,17 +174,24 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
 
   public CoordinatorSettings withListen(String newHost, int newPort) {
     return new CoordinatorSettings(newHost, newPort, nodeDeadline, healthInterval, probeInterval, healthTimeout,
-        maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, tls, nodeListen, nodeLinkKeepalive);
+        maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, tls, nodeListen, nodeLinkKeepalive,
+        pendingDir);
   }
 
   public CoordinatorSettings withAuditLog(Path path) {
     return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
-        maxConcurrentRequests, nodeKeepalive, server, nodes, path, tls, nodeListen, nodeLinkKeepalive);
+        maxConcurrentRequests, nodeKeepalive, server, nodes, path, tls, nodeListen, nodeLinkKeepalive, pendingDir);
+  }
+
+  public CoordinatorSettings withPendingDir(Path path) {
+    return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
+        maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, tls, nodeListen, nodeLinkKeepalive, path);
   }
 
   /** The same settings over mutual TLS with {@code files}, or plaintext if empty. */
   public CoordinatorSettings withTls(Optional<TlsFiles> files) {
     return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
-        maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, files, nodeListen, nodeLinkKeepalive);
+        maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, files, nodeListen, nodeLinkKeepalive,
+        pendingDir);
   }
 }

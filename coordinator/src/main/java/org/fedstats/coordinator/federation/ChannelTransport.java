@@ -6,6 +6,7 @@ import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.fedstats.proto.v1.FetchReleaseRequest;
 import org.fedstats.proto.v1.GetNodeInfoRequest;
 import org.fedstats.proto.v1.NodeAnalysisRequest;
 import org.fedstats.proto.v1.NodeAnalysisResponse;
@@ -46,6 +47,13 @@ public final class ChannelTransport implements NodeTransport {
   public CompletableFuture<NodeAnalysisResponse> run(NodeAnalysisRequest request, Duration deadline) {
     CompletableFuture<NodeAnalysisResponse> call = new CompletableFuture<>();
     stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).runAnalysis(request, completing(call));
+    return call;
+  }
+
+  @Override
+  public CompletableFuture<NodeAnalysisResponse> fetch(FetchReleaseRequest request, Duration deadline) {
+    CompletableFuture<NodeAnalysisResponse> call = new CompletableFuture<>();
+    stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).fetchRelease(request, completing(call));
     return call;
   }
 

@@ -29,6 +29,7 @@ import org.fedstats.proto.v1.FederatedDataset;
 import org.fedstats.proto.v1.ListDatasetsResponse;
 import org.fedstats.proto.v1.ListNodesResponse;
 import org.fedstats.proto.v1.NodeInfo;
+import org.fedstats.proto.v1.PendingRequest;
 import org.fedstats.proto.v1.RoundProgress;
 
 /**
@@ -49,6 +50,7 @@ public final class Federation implements AutoCloseable {
   private final int maxConcurrentRequests;
   private final Semaphore admission;
   private final Analyses analyses;
+  private final PendingResults pending;
 
   public Federation(List<NodeClient> clients, Duration deadline) {
     this(clients, deadline, CoordinatorSettings.DEFAULT_MAX_CONCURRENT_REQUESTS);
@@ -60,7 +62,14 @@ public final class Federation implements AutoCloseable {
 
   /** A federation that runs the analyses of {@code analyses}. */
   public Federation(List<NodeClient> clients, Duration deadline, int maxConcurrentRequests, Analyses analyses) {
+    this(clients, deadline, maxConcurrentRequests, analyses, PendingResults.inMemory());
+  }
+
+  /** A federation that keeps requests waiting for sites' reviews in {@code pending}. */
+  public Federation(List<NodeClient> clients, Duration deadline, int maxConcurrentRequests, Analyses analyses,
+      PendingResults pending) {
     this.analyses = analyses;
+    this.pending = pending;
     clients.forEach(c -> nodes.put(c.id(), c));
     this.deadline = deadline;
     this.maxConcurrentRequests = maxConcurrentRequests;
@@ -178,21 +187,68 @@ public final class Federation implements AutoCloseable {
       Consumer<RoundProgress> listener) {
     CoordinatorAnalysis unit = validate(request);
     List<NodeClient> targets = targets(request);
-    if (!admission.tryAcquire()) {
-      throw new RequestRejected(Status.RESOURCE_EXHAUSTED.withDescription("the coordinator is already running "
-          + maxConcurrentRequests + " requests, its limit; try again shortly"));
-    }
+    admit();
     CompletableFuture<AnalysisResponse> response = new CompletableFuture<>();
     Session session;
     try {
-      session = new Session(request, requester, unit, targets, deadline, listener, response::isCancelled);
+      session = new Session(request, requester, unit, targets, deadline, listener, response::isCancelled, pending);
     } catch (RuntimeException e) {
       admission.release();
       throw e instanceof IllegalArgumentException ? new RequestRejected(Status.INVALID_ARGUMENT.withDescription(
           e.getMessage())) : e;
     }
+    return admitted(session.run(), response);
+  }
+
+  /**
+   * Fetches a request some of whose sites held their answers for review ({@code fedstats fetch}): asks those sites'
+   * nodes for the answers by ticket and, once every site has answered, pools them as the request would have been
+   * pooled. Only {@code requester}, who asked it, may fetch it (PERMISSION_DENIED otherwise); NOT_FOUND for a
+   * request that never waited.
+   */
+  public CompletableFuture<AnalysisResponse> fetchAsync(String requestId, String requester) {
+    if (!PendingResults.isRequestId(requestId)) {
+      throw new RequestRejected(Status.INVALID_ARGUMENT.withDescription("a request id is a UUID, as `fedstats` "
+          + "prints it with a response that waits for review"));
+    }
+    PendingRequest stored;
+    try {
+      stored = pending.load(requestId).orElseThrow(() -> new RequestRejected(Status.NOT_FOUND.withDescription(
+          "no request " + requestId + " waits for review at this coordinator")));
+    } catch (java.io.UncheckedIOException e) {
+      throw new RequestRejected(Status.UNAVAILABLE.withDescription("the coordinator cannot read its store of "
+          + "requests waiting for review"));
+    }
+    // By name: the address part of a requester changes with every connection.
+    if (!Contract.researcher(stored.getRequester()).equals(Contract.researcher(requester))) {
+      throw new RequestRejected(Status.PERMISSION_DENIED.withDescription("request " + requestId + " was asked by "
+          + "another researcher; only they may fetch its result"));
+    }
+    CoordinatorAnalysis unit = validate(stored.getRequest());
+    admit();
+    Session session;
+    try {
+      session = Session.resumed(stored, requester, unit, List.copyOf(nodes.values()), deadline, pending);
+    } catch (RuntimeException e) {
+      admission.release();
+      throw e;
+    }
+    return admitted(session.fetch(stored.getSitesList()), new CompletableFuture<>());
+  }
+
+  /** Takes a place among the requests in flight, or refuses with RESOURCE_EXHAUSTED when none is free. */
+  private void admit() {
+    if (!admission.tryAcquire()) {
+      throw new RequestRejected(Status.RESOURCE_EXHAUSTED.withDescription("the coordinator is already running "
+          + maxConcurrentRequests + " requests, its limit; try again shortly"));
+    }
+  }
+
+  /** {@code response}, completed with {@code running}'s outcome once the request's place is given back. */
+  private CompletableFuture<AnalysisResponse> admitted(CompletableFuture<AnalysisResponse> running,
+      CompletableFuture<AnalysisResponse> response) {
     // The place is given back before the caller hears, even when the caller has cancelled.
-    session.run().whenComplete((r, failure) -> {
+    running.whenComplete((r, failure) -> {
       admission.release();
       if (failure == null) {
         response.complete(r);

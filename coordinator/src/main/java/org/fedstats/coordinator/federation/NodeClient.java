@@ -10,7 +10,9 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.fedstats.pki.tls.HandshakeFailures;
+import org.fedstats.proto.v1.FetchReleaseRequest;
 import org.fedstats.proto.v1.NodeAnalysisRequest;
 import org.fedstats.proto.v1.NodeAnalysisResponse;
 import org.fedstats.proto.v1.NodeInfo;
@@ -146,6 +148,19 @@ public final class NodeClient implements AutoCloseable {
    * down the call is not made: it fails at once with UNAVAILABLE and the reason.
    */
   public CompletableFuture<NodeAnalysisResponse> run(NodeAnalysisRequest request, Duration deadline) {
+    return call(deadline, () -> transport.run(request, deadline));
+  }
+
+  /**
+   * Asks the node for an answer it held for its data steward's review, by its ticket; like {@link #run}, never
+   * throws, and fails at once while the node is down.
+   */
+  public CompletableFuture<NodeAnalysisResponse> fetch(FetchReleaseRequest request, Duration deadline) {
+    return call(deadline, () -> transport.fetch(request, deadline));
+  }
+
+  private CompletableFuture<NodeAnalysisResponse> call(Duration deadline,
+      Supplier<CompletableFuture<NodeAnalysisResponse>> rpc) {
     if (health == Health.DOWN) {
       skipped.increment();
       return CompletableFuture.failedFuture(Status.UNAVAILABLE.withDescription("node " + id + " is down since "
@@ -153,7 +168,7 @@ public final class NodeClient implements AutoCloseable {
     }
     requests.increment();
     long start = System.nanoTime();
-    return transport.run(request, deadline).whenComplete((response, failure) -> {
+    return rpc.get().whenComplete((response, failure) -> {
           long nanos = System.nanoTime() - start;
           latency.record(nanos, TimeUnit.NANOSECONDS);
           if (failure != null) {

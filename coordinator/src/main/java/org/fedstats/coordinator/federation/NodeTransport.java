@@ -2,6 +2,7 @@ package org.fedstats.coordinator.federation;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import org.fedstats.proto.v1.FetchReleaseRequest;
 import org.fedstats.proto.v1.NodeAnalysisRequest;
 import org.fedstats.proto.v1.NodeAnalysisResponse;
 import org.fedstats.proto.v1.NodeInfo;
@@ -23,6 +24,12 @@ public interface NodeTransport extends AutoCloseable {
 
   /** Sends one analysis step. Completes with the answer or the failure (a gRPC status); never throws. */
   CompletableFuture<NodeAnalysisResponse> run(NodeAnalysisRequest request, Duration deadline);
+
+  /**
+   * Asks the node for an answer it held for its data steward's review, by its ticket. Completes with the answer or
+   * the failure (a gRPC status); never throws.
+   */
+  CompletableFuture<NodeAnalysisResponse> fetch(FetchReleaseRequest request, Duration deadline);
 
   /** The node is down: try to reach it again at once rather than after a back-off, if the transport dials. */
   default void wake() {}

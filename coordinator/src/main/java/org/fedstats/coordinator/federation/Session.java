@@ -13,6 +13,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.fedstats.common.Contract;
 import org.fedstats.coordinator.analysis.CoordinatorAnalysis;
@@ -24,8 +26,10 @@ import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.AnalysisRequest;
 import org.fedstats.proto.v1.AnalysisResponse;
 import org.fedstats.proto.v1.DatasetInfo;
+import org.fedstats.proto.v1.FetchReleaseRequest;
 import org.fedstats.proto.v1.NodeAnalysisRequest;
 import org.fedstats.proto.v1.NodeAnalysisResponse;
+import org.fedstats.proto.v1.PendingRequest;
 import org.fedstats.proto.v1.RoundProgress;
 import org.fedstats.proto.v1.SiteOutcome;
 
@@ -37,13 +41,23 @@ import org.fedstats.proto.v1.SiteOutcome;
  * request without a pooled value (unless a single-round request allows partial results).
  */
 final class Session {
+  private static final Logger LOG = Logger.getLogger(Session.class.getName());
   /** Errors about the request itself, or the researcher's query budget: when every node says one, so does the reply. */
   private static final Set<Status.Code> REQUEST_ERRORS = EnumSet.of(Status.Code.INVALID_ARGUMENT,
       Status.Code.NOT_FOUND, Status.Code.PERMISSION_DENIED, Status.Code.RESOURCE_EXHAUSTED);
 
   private record Target(NodeClient node, Optional<DatasetInfo> declared) {}
 
-  private final String requestId = UUID.randomUUID().toString();
+  /** Why answered sites' values are not shown while another site's answer waits for review. */
+  static final String AWAITING_REVIEW = "shown once every site has answered (a site's answer waits for review)";
+
+  private final String requestId;
+  /** When the request was first asked (epoch ms), kept with it while it waits. */
+  private final long created;
+  private final AnalysisRequest request;
+  private final String requester;
+  private final PendingResults pending;
+  private final boolean fetching;
   private final CoordinatorAnalysis unit;
   private final RoundDriver driver;
   private final String sessionId;
@@ -62,7 +76,30 @@ final class Session {
    * cannot run this request.
    */
   Session(AnalysisRequest request, String requester, CoordinatorAnalysis unit, List<NodeClient> nodes,
-      Duration deadline, Consumer<RoundProgress> listener, BooleanSupplier abandoned) {
+      Duration deadline, Consumer<RoundProgress> listener, BooleanSupplier abandoned, PendingResults pending) {
+    this(UUID.randomUUID().toString(), System.currentTimeMillis(), false, request, requester, unit, nodes, deadline,
+        listener, abandoned, pending);
+  }
+
+  /**
+   * The session of a request some of whose sites held their answers for review, taken up again to fetch them
+   * ({@link #fetch}) under its own request id by {@code requester} (who asked it, maybe from another address).
+   */
+  static Session resumed(PendingRequest stored, String requester, CoordinatorAnalysis unit, List<NodeClient> nodes,
+      Duration deadline, PendingResults pending) {
+    return new Session(stored.getRequestId(), stored.getCreatedEpochMs(), true, stored.getRequest(), requester, unit,
+        nodes, deadline, progress -> {}, () -> false, pending);
+  }
+
+  private Session(String requestId, long created, boolean fetching, AnalysisRequest request, String requester,
+      CoordinatorAnalysis unit, List<NodeClient> nodes, Duration deadline, Consumer<RoundProgress> listener,
+      BooleanSupplier abandoned, PendingResults pending) {
+    this.requestId = requestId;
+    this.created = created;
+    this.fetching = fetching;
+    this.request = request;
+    this.requester = requester;
+    this.pending = pending;
     this.unit = unit;
     this.driver = unit.driver(request.getAnalysis());
     this.sessionId = driver.multiRound() ? UUID.randomUUID().toString() : "";
@@ -118,9 +155,95 @@ final class Session {
     }
   }
 
+  /**
+   * Fetches the answers that {@code stored}'s sites held for review, from their nodes, by ticket; sites that had
+   * answered are not asked again. Once every site has answered, the answers are pooled as the request's own round
+   * would have pooled them; until then the response says which sites still wait. Each answer a node gives (a result,
+   * or a refusal such as {@code review-denied}) is kept, so it is not asked for again.
+   */
+  CompletableFuture<AnalysisResponse> fetch(List<SiteOutcome> stored) {
+    Analysis asked = driver.firstRound();
+    List<CompletableFuture<SiteOutcome>> calls = new ArrayList<>();
+    for (SiteOutcome site : stored) {
+      if (site.getStatus() != SiteOutcome.Status.PENDING_REVIEW) {
+        calls.add(CompletableFuture.completedFuture(site));
+        continue;
+      }
+      Optional<Target> target = targets.stream().filter(t -> t.node().id().equals(site.getNodeId())).findFirst();
+      if (target.isEmpty()) {
+        calls.add(CompletableFuture.completedFuture(site.toBuilder().setStatus(SiteOutcome.Status.FAILED)
+            .setErrorCode(Status.Code.FAILED_PRECONDITION.name()).setError("node " + site.getNodeId()
+                + " is no longer in the federation").build()));
+        continue;
+      }
+      long sent = System.nanoTime();
+      calls.add(target.get().node().fetch(FetchReleaseRequest.newBuilder().setTicket(site.getReviewTicket())
+          .setRequester(requester).setRequestId(requestId).build(), deadline).handle((response, failure) ->
+          outcome(target.get(), asked, response, failure, (System.nanoTime() - sent) / 1e6)));
+    }
+    CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).whenComplete((done, failure) -> {
+      if (failure != null) {
+        result.completeExceptionally(failure);
+      } else {
+        guarded(() -> fetched(stored, calls.stream().map(CompletableFuture::join).toList()));
+      }
+    });
+    return result;
+  }
+
+  private void fetched(List<SiteOutcome> stored, List<SiteOutcome> now) {
+    List<SiteOutcome> kept = new ArrayList<>();
+    boolean waiting = false;
+    for (int i = 0; i < stored.size(); i++) {
+      SiteOutcome site = now.get(i);
+      boolean answered = site.getStatus() == SiteOutcome.Status.ANSWERED
+          || site.getStatus() == SiteOutcome.Status.REFUSED;
+      // A node that could not be asked now is asked again at the next fetch: its ticket stays.
+      boolean stillPending = stored.get(i).getStatus() == SiteOutcome.Status.PENDING_REVIEW && !answered;
+      waiting |= stillPending;
+      kept.add(stillPending ? stored.get(i) : site);
+    }
+    save(kept);
+    if (waiting) {
+      finish(0, now, pendingNote(now));
+    } else {
+      completed(0, now);
+    }
+  }
+
+  private void save(List<SiteOutcome> sites) {
+    try {
+      pending.save(PendingRequest.newBuilder().setRequestId(requestId).setRequester(requester).setRequest(request)
+          .addAllSites(sites).setCreatedEpochMs(created).build());
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "cannot keep request " + requestId + " for fetching", e);
+      throw new RequestRejected(Status.UNAVAILABLE.withDescription("the coordinator cannot write its store of "
+          + "requests waiting for review, so it cannot answer this one"));
+    }
+  }
+
+  /** Why there is no pooled value yet: the sites whose answers wait for review, and how to fetch the result. */
+  private String pendingNote(List<SiteOutcome> sites) {
+    List<String> waiting = sites.stream().filter(s -> s.getStatus() != SiteOutcome.Status.ANSWERED
+        && s.getStatus() != SiteOutcome.Status.REFUSED).map(SiteOutcome::getNodeId).toList();
+    return "PENDING_REVIEW: no pooled value yet: " + String.join(", ", waiting) + (waiting.size() == 1 ? " holds its"
+        : " hold their") + " answer for review by the site's data steward (or could not be asked now); fetch the "
+        + "result later with `fedstats fetch " + requestId + "`";
+  }
+
   private void completed(int round, List<SiteOutcome> sites) {
     if (round == 0) {
       rejectIfEveryNodeRejected(sites);
+    }
+    if (sites.stream().anyMatch(s -> s.getStatus() == SiteOutcome.Status.PENDING_REVIEW)) {
+      // Nodes hold single-round answers only (a round cannot wait); anything else is a node's mistake.
+      if (driver.multiRound()) {
+        finish(round, sites, incomplete(round, sites, List.of()));
+        return;
+      }
+      save(sites);
+      finish(round, sites, pendingNote(sites));
+      return;
     }
     List<SiteOutcome> answered = sites.stream().filter(s -> s.getStatus() == SiteOutcome.Status.ANSWERED).toList();
     if (answered.size() < sites.size() && (answered.isEmpty() || !allowPartial || driver.multiRound())) {
@@ -176,7 +299,15 @@ final class Session {
   private AnalysisResponse.Builder response(int round, List<SiteOutcome> sites) {
     AnalysisResponse.Builder b = AnalysisResponse.newBuilder().setRequestId(requestId).setSessionId(sessionId)
         .setRounds(round + 1);
-    sites.forEach(s -> b.addSites(s.getValuesWithheld().isEmpty() ? s : s.toBuilder().clearResult().build()));
+    boolean waiting = sites.stream().anyMatch(s -> s.getStatus() == SiteOutcome.Status.PENDING_REVIEW);
+    if (waiting || fetching) {
+      b.setAnalysis(driver.firstRound());
+    }
+    // While a site's answer waits, the others' values are not shown: with a pooled-only site among them, the pooled
+    // value fetched later less the values shown now would reveal it.
+    List<SiteOutcome> shown = !waiting ? sites : sites.stream().map(s -> s.getStatus() != SiteOutcome.Status.ANSWERED
+        || !s.getValuesWithheld().isEmpty() ? s : s.toBuilder().setValuesWithheld(AWAITING_REVIEW).build()).toList();
+    shown.forEach(s -> b.addSites(s.getValuesWithheld().isEmpty() ? s : s.toBuilder().clearResult().build()));
     return b;
   }
 
@@ -251,6 +382,10 @@ final class Session {
     }
     // The node's audit head after this answer: the researcher's receipt, and the coordinator's record of the log's end.
     b.setAuditHead(response.getAuditHead());
+    if (response.hasPendingReview()) {
+      return b.setStatus(SiteOutcome.Status.PENDING_REVIEW).setReviewTicket(response.getPendingReview().getTicket())
+          .build();
+    }
     if (response.hasRefusal()) {
       return b.setStatus(SiteOutcome.Status.REFUSED).setRefusal(response.getRefusal()).build();
     }

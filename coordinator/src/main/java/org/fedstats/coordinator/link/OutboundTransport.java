@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.fedstats.coordinator.federation.NodeTransport;
+import org.fedstats.proto.v1.FetchReleaseRequest;
 import org.fedstats.proto.v1.GetNodeInfoRequest;
 import org.fedstats.proto.v1.NodeAnalysisRequest;
 import org.fedstats.proto.v1.NodeAnalysisResponse;
@@ -64,6 +65,11 @@ public final class OutboundTransport implements NodeTransport {
   @Override
   public CompletableFuture<NodeAnalysisResponse> run(NodeAnalysisRequest request, Duration deadline) {
     return step(Step.newBuilder().setAnalysis(request), deadline, a -> a.hasResponse() ? a.getResponse() : null);
+  }
+
+  @Override
+  public CompletableFuture<NodeAnalysisResponse> fetch(FetchReleaseRequest request, Duration deadline) {
+    return step(Step.newBuilder().setFetch(request), deadline, a -> a.hasResponse() ? a.getResponse() : null);
   }
 
   private <T> CompletableFuture<T> step(Step.Builder step, Duration deadline, Function<StepAnswer, T> expected) {

@@ -9,8 +9,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -22,6 +24,7 @@ import org.fedstats.proto.v1.AnalysisEvent;
 import org.fedstats.proto.v1.AnalysisRequest;
 import org.fedstats.proto.v1.AnalysisResponse;
 import org.fedstats.proto.v1.FederationServiceGrpc;
+import org.fedstats.proto.v1.FetchResultRequest;
 import org.fedstats.proto.v1.ListDatasetsRequest;
 import org.fedstats.proto.v1.ListDatasetsResponse;
 import org.fedstats.proto.v1.ListNodesRequest;
@@ -79,17 +82,48 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
     }, response -> AnalysisEvent.newBuilder().setResponse(response).build()));
   }
 
+  /**
+   * A request some of whose sites held their answers for review, fetched by the researcher who asked it; audited as
+   * a fetch of that request.
+   */
+  @Override
+  public void fetchResult(FetchResultRequest request, StreamObserver<AnalysisResponse> responses) {
+    String requester = requester();
+    String what = "fetch of request " + Text.echo(request.getRequestId());
+    serve(what, requester, () -> federation.fetchAsync(request.getRequestId(), requester),
+        (response, micros) -> audit.fetched(request.getRequestId(), requester, response, micros),
+        (status, micros) -> audit.fetchRejected(request.getRequestId(), requester, status, micros),
+        responses, response -> response);
+  }
+
   /** Runs the request, telling {@code listener} of its rounds, and answers {@code observer} with its last message. */
   private <T> CompletableFuture<AnalysisResponse> run(AnalysisRequest request, StreamObserver<T> observer,
       Consumer<RoundProgress> listener, Function<AnalysisResponse, T> last) {
-    String requester = RequesterInterceptor.REQUESTER.get() == null ? "anonymous" : RequesterInterceptor.REQUESTER.get();
+    String requester = requester();
+    return serve("request by " + Text.echo(requester) + " on " + Text.echo(request.getDataset()) + " ("
+        + kind(request) + ")", requester, () -> federation.runAsync(request, requester, listener),
+        (response, micros) -> audit.answered(request, requester, response, micros),
+        (status, micros) -> audit.rejected(request, requester, status, micros), observer, last);
+  }
+
+  private static String requester() {
+    return RequesterInterceptor.REQUESTER.get() == null ? "anonymous" : RequesterInterceptor.REQUESTER.get();
+  }
+
+  /**
+   * Starts a request's work, records its response (or rejection) in the audit log, and answers {@code observer}
+   * with its last message; a response that cannot be audited is not given.
+   */
+  private <T> CompletableFuture<AnalysisResponse> serve(String what, String requester,
+      Supplier<CompletableFuture<AnalysisResponse>> work, BiConsumer<AnalysisResponse, Long> answered,
+      BiConsumer<Status, Long> rejected, StreamObserver<T> observer, Function<AnalysisResponse, T> last) {
     long start = System.nanoTime();
     try {
-      CompletableFuture<AnalysisResponse> running = federation.runAsync(request, requester, listener);
+      CompletableFuture<AnalysisResponse> running = work.get();
       running.whenComplete((response, failure) -> {
         if (failure == null) {
           try {
-            audit.answered(request, requester, response, (System.nanoTime() - start) / 1000);
+            answered.accept(response, (System.nanoTime() - start) / 1000);
           } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "coordinator audit log write failed; request " + response.getRequestId()
                 + " not answered", e);
@@ -97,8 +131,7 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
                 + "it answers no request").asRuntimeException());
             return;
           }
-          LOG.info(() -> "request " + response.getRequestId() + " by " + Text.echo(requester) + " on "
-              + Text.echo(request.getDataset()) + " (" + kind(request) + "): "
+          LOG.info(() -> "request " + response.getRequestId() + " (" + what + "): "
               + response.getSitesList().stream().map(s -> s.getNodeId() + " " + s.getStatus())
                   .collect(Collectors.joining(", "))
               + (response.getRounds() > 1 ? "; " + response.getRounds() + " rounds, session "
@@ -107,23 +140,22 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
           observer.onNext(last.apply(response));
           observer.onCompleted();
         } else if (!(failure instanceof CancellationException)) {
-          fail(request, requester, failure instanceof CompletionException c && c.getCause() != null
-              ? c.getCause() : failure, observer, start);
+          fail(what, failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure,
+              rejected, observer, start);
         }
       });
       return running;
     } catch (RuntimeException e) {
-      fail(request, requester, e, observer, start);
+      fail(what, e, rejected, observer, start);
       return CompletableFuture.failedFuture(e);
     }
   }
 
-  private void fail(AnalysisRequest request, String requester, Throwable failure, StreamObserver<?> responses,
+  private void fail(String what, Throwable failure, BiConsumer<Status, Long> rejected, StreamObserver<?> responses,
       long start) {
     Status status;
     if (failure instanceof RequestRejected e) {
-      LOG.info(() -> "request by " + Text.echo(requester) + " on " + Text.echo(request.getDataset()) + " rejected: "
-          + e.status().getCode() + " " + e.status().getDescription());
+      LOG.info(() -> what + " rejected: " + e.status().getCode() + " " + e.status().getDescription());
       status = e.status();
     } else {
       LOG.log(Level.SEVERE, "analysis failed", failure);
@@ -131,7 +163,7 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
           + failure.getClass().getSimpleName());
     }
     try {
-      audit.rejected(request, requester, status, (System.nanoTime() - start) / 1000);
+      rejected.accept(status, (System.nanoTime() - start) / 1000);
     } catch (RuntimeException e) {
       LOG.log(Level.SEVERE, "coordinator audit log write failed", e);
     }

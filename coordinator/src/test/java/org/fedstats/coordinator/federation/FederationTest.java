@@ -72,7 +72,7 @@ class FederationTest {
 
   @Test
   void aPooledValueOverRoundedSiteCountsSaysSo() throws Exception {
-    Federation f = federation("profile: opensafely");
+    Federation f = federation("profile: opensafely, review: {analyses: []}");
     AnalysisResponse r = f.run(request(COUNT).setFilter(female()).build(), "alice");
     assertThat(r.getPooledAvailable()).isTrue();
     SiteOutcome site2 = r.getSitesList().stream().filter(s -> s.getNodeId().equals("site2")).findFirst().orElseThrow();

@@ -29,14 +29,17 @@ import org.fedstats.node.NodeServer;
 import org.fedstats.node.OutboundNode;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.config.OutboundLink;
+import org.fedstats.node.review.ReleaseQueue;
 import org.fedstats.node.testing.SharedData;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.AnalysisRequest;
 import org.fedstats.proto.v1.AnalysisResponse;
 import org.fedstats.proto.v1.CountAnalysis;
 import org.fedstats.proto.v1.FederationServiceGrpc;
+import org.fedstats.proto.v1.FetchResultRequest;
 import org.fedstats.proto.v1.GetNodeInfoRequest;
 import org.fedstats.proto.v1.NodeServiceGrpc;
+import org.fedstats.proto.v1.ReviewDecision;
 import org.fedstats.proto.v1.SiteOutcome;
 import org.fedstats.proto.v1.Step;
 import org.junit.jupiter.api.AfterEach;
@@ -68,7 +71,7 @@ class OutboundNodesTest {
       entries.add(new CoordinatorConfig.NodeEntry(id, null));
     }
     return closer.add(Coordinator.start(CoordinatorSettings.of(new CoordinatorConfig("127.0.0.1:0", 5_000L, 60_000L,
-        null, null, null, null, null, null, entries, null, null, "127.0.0.1:" + nodePort, KEEPALIVE.toMillis())),
+        null, null, null, null, null, null, entries, null, null, "127.0.0.1:" + nodePort, KEEPALIVE.toMillis(), null)),
         new SimpleMeterRegistry()));
   }
 
@@ -130,6 +133,38 @@ class OutboundNodesTest {
     closer.add(NodeServer.start(SharedData.node(tmp.resolve("inbound"), "site3", SharedData.colonDataset(3,
         "count", "")), new SimpleMeterRegistry()));
     assertThat(LinkTesting.listeningSockets()).hasSize(before.size() + 1);
+  }
+
+  @Test
+  void anAnswerHeldForReviewIsFetchedOverTheNodesLinkOnceItsStewardApproves() throws Exception {
+    Coordinator coordinator = coordinator(0, "site1");
+    NodeSettings settings = SharedData.node(tmp.resolve("site1"), "site1", SharedData.colonDataset(1, SharedData.ALL,
+        "review: {analyses: [count]}")).withCoordinator(Optional.of(new OutboundLink(new HostPort("127.0.0.1",
+        coordinator.nodePort()), "coordinator", Duration.ofMillis(20), Duration.ofMillis(300))));
+    closer.add(OutboundNode.start(settings, new SimpleMeterRegistry()));
+    await(() -> up(coordinator, "site1"), WAIT, "site1 up");
+
+    AnalysisResponse pending = askOverNetty(coordinator);
+    SiteOutcome site = pending.getSites(0);
+    assertThat(site.getStatus()).isEqualTo(SiteOutcome.Status.PENDING_REVIEW);
+    assertThat(site.hasResult()).isFalse();
+    assertThat(pending.getPooledAvailable()).isFalse();
+
+    new ReleaseQueue(settings.stateDir()).decide(ReviewDecision.newBuilder().setTicket(site.getReviewTicket())
+        .setApproved(true).setSteward("dana").build());
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", coordinator.port()).usePlaintext().build();
+    try {
+      AnalysisResponse fetched = FederationServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+          .fetchResult(FetchResultRequest.newBuilder().setRequestId(pending.getRequestId()).build());
+      assertThat(fetched.getSites(0).getStatus()).isEqualTo(SiteOutcome.Status.ANSWERED);
+      assertThat(fetched.getPooledAvailable()).isTrue();
+      assertThat(fetched.getPooled().getCount().getCount()).isEqualTo(fetched.getSites(0).getResult().getCount()
+          .getCount()).isPositive();
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+    assertThat(Files.readString(tmp.resolve("site1").resolve("audit-site1.jsonl"))).contains("PENDING_REVIEW")
+        .contains(site.getReviewTicket());
   }
 
   @Test

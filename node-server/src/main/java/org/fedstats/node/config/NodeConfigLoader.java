@@ -110,7 +110,15 @@ public final class NodeConfigLoader {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("dataset " + d.name() + " noise: " + e.getMessage(), e);
     }
-    return new DatasetDefinition(d.name(), d.description(), source, analyses, nodePolicy.with(d.disclosure()),
+    DisclosurePolicy policy;
+    try {
+      policy = nodePolicy.with(d.disclosure());
+      // Review names analyses by their allow-list ids: a mistyped one would silently review nothing.
+      policy.review().analyses().forEach(LocalAnalyses::byId);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("dataset " + d.name() + " disclosure: " + e.getMessage(), e);
+    }
+    return new DatasetDefinition(d.name(), d.description(), source, analyses, policy,
         schema, nodeLimits.with(d.limits()), noise);
   }
 }

@@ -16,10 +16,11 @@ import java.util.Objects;
  *     follow {@code minCellCount}
  * @param overlapAudit whether released record sets are audited for overlap; off only by an explicit, unsafe choice
  * @param rules the output rules of the dataset's {@link Profile} (magnitudes, levels, zeros, rounding)
+ * @param review which outputs wait for the data steward's review instead of being refused or released
  */
 public record DisclosurePolicy(int minCohortSize, int minComplementSize, int minCellCount, int minSummaryN,
     int maxParameterPercent, int minResidualDf, double maxAbsCoefficient, Integer overlapMinDifference,
-    boolean overlapAudit, SiteResults siteResults, OutputRules rules) {
+    boolean overlapAudit, SiteResults siteResults, OutputRules rules, ReviewPolicy review) {
   public static final int DEFAULT_THRESHOLD = 10;
   public static final int DEFAULT_MAX_PARAMETER_PERCENT = 33;
   public static final double DEFAULT_MAX_ABS_COEFFICIENT = 1e6;
@@ -40,6 +41,20 @@ public record DisclosurePolicy(int minCohortSize, int minComplementSize, int min
         maxAbsCoefficient, overlapMinDifference, overlapAudit, siteResults, OutputRules.DEFAULT);
   }
 
+  /** Thresholds and output rules, with nothing waiting for review. */
+  public DisclosurePolicy(int minCohortSize, int minComplementSize, int minCellCount, int minSummaryN,
+      int maxParameterPercent, int minResidualDf, double maxAbsCoefficient, Integer overlapMinDifference,
+      boolean overlapAudit, SiteResults siteResults, OutputRules rules) {
+    this(minCohortSize, minComplementSize, minCellCount, minSummaryN, maxParameterPercent, minResidualDf,
+        maxAbsCoefficient, overlapMinDifference, overlapAudit, siteResults, rules, ReviewPolicy.NONE);
+  }
+
+  /** This policy with {@code other} deciding what waits for review. */
+  public DisclosurePolicy withReview(ReviewPolicy other) {
+    return new DisclosurePolicy(minCohortSize, minComplementSize, minCellCount, minSummaryN, maxParameterPercent,
+        minResidualDf, maxAbsCoefficient, overlapMinDifference, overlapAudit, siteResults, rules, other);
+  }
+
   /**
    * The fewest records by which a released set may differ from an earlier one of the same data: sets differing by
    * 1 to this minus one records are refused.
@@ -51,6 +66,7 @@ public record DisclosurePolicy(int minCohortSize, int minComplementSize, int min
   public DisclosurePolicy {
     Objects.requireNonNull(siteResults, "site-results");
     Objects.requireNonNull(rules, "output rules");
+    Objects.requireNonNull(review, "review");
     if (maxParameterPercent < 1 || maxParameterPercent > 100) {
       throw new IllegalArgumentException("max-parameter-percent must be 1-100, not " + maxParameterPercent);
     }
@@ -97,18 +113,31 @@ public record DisclosurePolicy(int minCohortSize, int minComplementSize, int min
         overrides.overlapMinDifference() != null ? overrides.overlapMinDifference() : overlapMinDifference,
         overrides.overlapAudit() != null ? overrides.overlapAudit() : overlapAudit,
         overrides.siteResults() != null ? SiteResults.parse(overrides.siteResults()) : siteResults,
-        Profile.withKeys(rules, overrides));
+        Profile.withKeys(rules, overrides),
+        overrides.review() != null ? ReviewPolicy.of(overrides.review()) : review);
   }
 
   /**
    * Thresholds as written in a node's configuration: any may be absent and then inherits. {@code siteResults} is
-   * {@code shown} or {@code pooled-only} ({@link SiteResults}).
+   * {@code shown} or {@code pooled-only} ({@link SiteResults}); {@code review} replaces the profile's
+   * {@link ReviewPolicy} as a whole.
    */
   public record Overrides(Integer minCohortSize, Integer minComplementSize, Integer minCellCount, Integer minSummaryN,
       Integer maxParameterPercent, Integer minResidualDf, Double maxAbsCoefficient, Integer overlapMinDifference,
       Boolean overlapAudit, String siteResults, String profile, Integer dominanceN, Double dominanceK,
       Double pRatio, Boolean zerosDisclosive, Integer maxLevels, Double maxLevelDensity, Integer roundTo,
-      Integer redactAtOrBelow) {
+      Integer redactAtOrBelow, ReviewPolicy.Config review) {
+    /** Every key but the review policy. */
+    public Overrides(Integer minCohortSize, Integer minComplementSize, Integer minCellCount, Integer minSummaryN,
+        Integer maxParameterPercent, Integer minResidualDf, Double maxAbsCoefficient, Integer overlapMinDifference,
+        Boolean overlapAudit, String siteResults, String profile, Integer dominanceN, Double dominanceK,
+        Double pRatio, Boolean zerosDisclosive, Integer maxLevels, Double maxLevelDensity, Integer roundTo,
+        Integer redactAtOrBelow) {
+      this(minCohortSize, minComplementSize, minCellCount, minSummaryN, maxParameterPercent, minResidualDf,
+          maxAbsCoefficient, overlapMinDifference, overlapAudit, siteResults, profile, dominanceN, dominanceK, pRatio,
+          zerosDisclosive, maxLevels, maxLevelDensity, roundTo, redactAtOrBelow, null);
+    }
+
     /** The four count thresholds only. */
     public Overrides(Integer minCohortSize, Integer minComplementSize, Integer minCellCount, Integer minSummaryN) {
       this(minCohortSize, minComplementSize, minCellCount, minSummaryN, null, null, null, null, null, null);

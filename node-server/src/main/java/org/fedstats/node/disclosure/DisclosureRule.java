@@ -16,7 +16,11 @@ public enum DisclosureRule {
   MAX_LEVEL_DENSITY("max-level-density"),
   PRIVACY_BUDGET("privacy-budget"),
   PRIVACY_BOUNDS("privacy-bounds"),
-  NO_DP_RELEASE("no-dp-release");
+  NO_DP_RELEASE("no-dp-release"),
+  /** The dataset's data steward denied the release of an output that waited for review. */
+  REVIEW_DENIED("review-denied"),
+  /** An output needs review, which a round of a multi-round analysis cannot wait for (nodes keep no state). */
+  REVIEW_REQUIRED("review-required");
 
   private final String id;
 

@@ -2,6 +2,7 @@ package org.fedstats.node.disclosure;
 
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Output-checking profiles a dataset may follow ({@code disclosure: {profile: ...}}): each sets the count
@@ -9,9 +10,12 @@ import java.util.Locale;
  * <ul>
  *   <li>{@code default}: the node's own thresholds (10 everywhere), no magnitude, level or rounding rule.
  *   <li>{@code sacro}: SACRO/ACRO's defaults: threshold 10, 10 residual degrees of freedom, dominance (2, 90 %) and
- *       p% (10 %) on magnitudes, zeros not disclosive.
+ *       p% (10 %) on magnitudes, zeros not disclosive. An output that breaks only dominance or p% waits for the data
+ *       steward's review (ACRO's "review" outcome: a person judges whether the dominant contributors are
+ *       identifiable) instead of being refused.
  *   <li>{@code opensafely}: counts from 1 to 7 are redacted and the rest rounded to the nearest multiple of 5; cells
- *       are redacted rather than refused, cohorts and summaries still need 10 records.
+ *       are redacted rather than refused, cohorts and summaries still need 10 records. Every output waits for the
+ *       data steward's review (OpenSAFELY's output checkers look at every released file).
  *   <li>{@code datashield}: DataSHIELD's nfilter defaults: tab 3 (cells), subset 3 (cohorts, complements,
  *       summaries), glm 0.33 (33 parameters per 100 records), levels at most 40 and at most 0.33 per record.
  * </ul>
@@ -40,7 +44,7 @@ public enum Profile {
   }
 
   /**
-   * {@code base} with this profile's thresholds and output rules; how overlap is audited and whether site results
+   * {@code base} with this profile's thresholds, output rules and review policy; how overlap is audited and whether site results
    * are shown are not a profile's to set and stay as {@code base} has them.
    */
   public DisclosurePolicy applyTo(DisclosurePolicy base) {
@@ -49,7 +53,8 @@ public enum Profile {
       case DEFAULT -> thresholds(base, t, t, t, t, DisclosurePolicy.DEFAULT_MAX_PARAMETER_PERCENT, t,
           OutputRules.DEFAULT);
       case SACRO -> thresholds(base, t, t, t, t, DisclosurePolicy.DEFAULT_MAX_PARAMETER_PERCENT, t,
-          new OutputRules(id, 2, 90, 10, false, 0, 0, 1, 0));
+          new OutputRules(id, 2, 90, 10, false, 0, 0, 1, 0)).withReview(
+              new ReviewPolicy(Set.of(DisclosureRule.DOMINANCE, DisclosureRule.P_RATIO), Set.of(), false));
       // Cells are redacted and rounded, not refused: min-cell-count 1 lets them through to the rounding. The
       // overlap rule, which follows min-cell-count unless set, keeps the default threshold: rounded counts can
       // still be differenced.
@@ -59,7 +64,7 @@ public enum Profile {
         yield new DisclosurePolicy(p.minCohortSize(), p.minComplementSize(), p.minCellCount(), p.minSummaryN(),
             p.maxParameterPercent(), p.minResidualDf(), p.maxAbsCoefficient(),
             base.overlapMinDifference() != null ? base.overlapMinDifference() : t, p.overlapAudit(),
-            p.siteResults(), p.rules());
+            p.siteResults(), p.rules(), new ReviewPolicy(Set.of(), Set.of(), true));
       }
       case DATASHIELD -> thresholds(base, 3, 3, 3, 3, 33, t,
           new OutputRules(id, 0, 0, 0, false, 40, 0.33, 1, 0));

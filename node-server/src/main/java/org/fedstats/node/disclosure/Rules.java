@@ -22,6 +22,10 @@ final class Rules {
    * could estimate the largest to within p %.
    */
   static Optional<Refusal> checkMagnitude(OutputRules rules, Released.Magnitude m) {
+    return checkDominance(rules, m).or(() -> checkPRatio(rules, m));
+  }
+
+  static Optional<Refusal> checkDominance(OutputRules rules, Released.Magnitude m) {
     if (rules.dominanceN() > 0 && m.total() > 0) {
       double top = rules.dominanceN() == 1 ? m.largest() : m.largest() + m.second();
       if (top >= rules.dominancePercent() / 100 * m.total()) {
@@ -31,6 +35,10 @@ final class Rules {
                 + " % or more of the total"));
       }
     }
+    return Optional.empty();
+  }
+
+  static Optional<Refusal> checkPRatio(OutputRules rules, Released.Magnitude m) {
     if (rules.pRatioPercent() > 0 && m.largest() > 0
         && m.total() - m.largest() - m.second() < rules.pRatioPercent() / 100 * m.largest()) {
       return Optional.of(new Refusal(DisclosureRule.P_RATIO, (int) Math.round(rules.pRatioPercent()),
@@ -41,11 +49,15 @@ final class Rules {
   }
 
   /** A categorical variable may have at most {@code max-levels} levels and {@code max-level-density} per record. */
-  static Optional<Refusal> checkLevels(OutputRules rules, Released.Levels l) {
+  static Optional<Refusal> checkLevelCount(OutputRules rules, Released.Levels l) {
     if (rules.maxLevels() > 0 && l.levels() > rules.maxLevels()) {
       return Optional.of(new Refusal(DisclosureRule.MAX_LEVELS, rules.maxLevels(),
           "a categorical variable has more than " + rules.maxLevels() + " levels"));
     }
+    return Optional.empty();
+  }
+
+  static Optional<Refusal> checkLevelDensity(OutputRules rules, Released.Levels l) {
     if (rules.maxLevelDensity() > 0 && l.levels() > rules.maxLevelDensity() * l.records()) {
       return Optional.of(new Refusal(DisclosureRule.MAX_LEVEL_DENSITY,
           (int) Math.round(rules.maxLevelDensity() * 100),

@@ -26,6 +26,7 @@ import org.fedstats.node.store.DatasetStore;
 import org.fedstats.node.disclosure.DisclosureControl;
 import org.fedstats.node.disclosure.CountRounding;
 import org.fedstats.node.disclosure.DisclosurePolicy;
+import org.fedstats.node.disclosure.Finding;
 import org.fedstats.node.disclosure.Refusal;
 import org.fedstats.node.request.FilterCompiler;
 import org.fedstats.node.error.RequestException;
@@ -118,26 +119,43 @@ public final class AnalysisEngine implements AnalysisRunner {
         return new NodeOutcome.Refused(refusal.get());
       }
       Release release = analysis.compute(params, new LocalData(connection, cancellation, table, cohort, sizes[0]));
-      refusal = DisclosureControl.check(policy, release.released());
-      if (refusal.isPresent()) {
-        return new NodeOutcome.Refused(refusal.get());
+      // Rules the dataset's policy reviews hold the output for its steward instead of refusing it.
+      List<DisclosureControl.Broken> broken = DisclosureControl.broken(policy, release.released());
+      Optional<DisclosureControl.Broken> refusing = broken.stream()
+          .filter(b -> !policy.review().reviews(b.refusal().rule())).findFirst();
+      if (refusing.isPresent()) {
+        return new NodeOutcome.Refused(refusing.get().refusal());
       }
-      Optional<ReleasedSets> sets = Optional.empty();
-      if (policy.overlapAudit()) {
-        sets = Optional.of(new ReleasedSets(dataset.name(), store.version(dataset.name()),
-            recordSets(data, dataset.name(), store.version(dataset.name()), release.recordSets())));
+      List<Finding> evidence = new ArrayList<>(broken.stream().map(DisclosureControl.Broken::finding).toList());
+      if (policy.review().reviewsEvery(analysis.id())) {
+        evidence.add(new Finding(Finding.ANALYSIS, "every " + analysis.id() + " output of dataset " + dataset.name()
+            + " is reviewed by its data steward", ""));
       }
-      if (dataset.noise().mode() == NoisePolicy.Mode.NONE) {
-        return new NodeOutcome.Answered(CountRounding.apply(policy.rules(), release.result()), sets);
-      }
-      // Rounding a perturbed count is post-processing: it discloses nothing the perturbed count did not.
-      return switch (noise.apply(dataset.noise(), dataset.name(), dataset.schema(), request.researcher(),
-          request.requestId(), analysis.id(), request.analysis(), release, data)) {
-        case NoiseStep.Withheld w -> new NodeOutcome.Refused(w.refusal());
-        case NoiseStep.Noised n -> new NodeOutcome.Answered(CountRounding.apply(policy.rules(), n.result()), sets,
-            n.perturbation());
-      };
+      NodeOutcome outcome = release(request, dataset, analysis, release, data);
+      return evidence.isEmpty() || !(outcome instanceof NodeOutcome.Answered answered) ? outcome
+          : new NodeOutcome.Held(answered, evidence);
     }
+  }
+
+  /** The release's record sets (when audited), counts rounded and noise added as the dataset's policy says. */
+  private NodeOutcome release(Request request, DatasetDefinition dataset, LocalAnalysis<?> analysis, Release release,
+      LocalData data) throws SQLException {
+    DisclosurePolicy policy = dataset.policy();
+    Optional<ReleasedSets> sets = Optional.empty();
+    if (policy.overlapAudit()) {
+      sets = Optional.of(new ReleasedSets(dataset.name(), store.version(dataset.name()),
+          recordSets(data, dataset.name(), store.version(dataset.name()), release.recordSets())));
+    }
+    if (dataset.noise().mode() == NoisePolicy.Mode.NONE) {
+      return new NodeOutcome.Answered(CountRounding.apply(policy.rules(), release.result()), sets);
+    }
+    // Rounding a perturbed count is post-processing: it discloses nothing the perturbed count did not.
+    return switch (noise.apply(dataset.noise(), dataset.name(), dataset.schema(), request.researcher(),
+        request.requestId(), analysis.id(), request.analysis(), release, data)) {
+      case NoiseStep.Withheld w -> new NodeOutcome.Refused(w.refusal());
+      case NoiseStep.Noised n -> new NodeOutcome.Answered(CountRounding.apply(policy.rules(), n.result()), sets,
+          n.perturbation());
+    };
   }
 
   /**

@@ -12,8 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 import org.fedstats.common.Contract;
 import org.fedstats.common.Text;
 import org.fedstats.common.audit.ChainedLog;
@@ -24,6 +26,8 @@ import org.fedstats.node.audit.AuditLog;
 import org.fedstats.node.config.DatasetDefinition;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.config.PolicyHash;
+import org.fedstats.node.disclosure.DisclosureRule;
+import org.fedstats.node.disclosure.Finding;
 import org.fedstats.node.disclosure.Refusal;
 import org.fedstats.node.disclosure.SiteResults;
 import org.fedstats.node.error.RequestException;
@@ -31,7 +35,13 @@ import org.fedstats.node.limits.QueryBudget;
 import org.fedstats.node.limits.QueryLimits;
 import org.fedstats.node.overlap.OverlapAuditor;
 import org.fedstats.node.overlap.ReleasedSets;
+import org.fedstats.node.review.ReleaseQueue;
 import org.fedstats.node.store.DataVersion;
+import org.fedstats.proto.v1.FetchReleaseRequest;
+import org.fedstats.proto.v1.PendingReview;
+import org.fedstats.proto.v1.ReviewDecision;
+import org.fedstats.proto.v1.ReviewItem;
+import org.fedstats.proto.v1.ReviewRelease;
 import org.fedstats.proto.v1.DatasetInfo;
 import org.fedstats.proto.v1.DatasetState;
 import org.fedstats.proto.v1.NodeAnalysisRequest;
@@ -46,7 +56,9 @@ import org.fedstats.proto.v1.NodeInfo;
  * written, the node answers nothing. An
  * answer's record sets are checked against those released before, and remembered once its audit line is written,
  * before the reply leaves, all under the {@link OverlapAuditor}'s lock: two concurrent releases cannot both pass
- * against each other.
+ * against each other. An answer the dataset's review policy holds for its data steward goes to the
+ * {@link ReleaseQueue} instead, and the reply carries its ticket only; {@link #fetch} releases it later, once
+ * decided, through the same overlap check, audit line and remembering.
  */
 public final class NodeGate {
   private static final Logger LOG = Logger.getLogger(NodeGate.class.getName());
@@ -61,6 +73,7 @@ public final class NodeGate {
   private final MeterRegistry meters;
   private final NodeInfo info;
   private final QueryBudget budget;
+  private final ReleaseQueue releases;
   private final Map<String, Integer> roundsBySession = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
@@ -77,6 +90,7 @@ public final class NodeGate {
   public NodeGate(NodeSettings settings, AnalysisRunner engine, AuditLog audit, OverlapAuditor auditor,
       MeterRegistry meters, Clock clock) {
     this.budget = new QueryBudget(clock);
+    this.releases = new ReleaseQueue(settings.stateDir());
     this.settings = settings;
     this.engine = engine;
     this.audit = audit;
@@ -123,6 +137,9 @@ public final class NodeGate {
           handled = Handled.refused(answer(request), refusal.get());
         }
       }
+      if (handled.held().isPresent()) {
+        handled = hold(request, peer, analysis, handled);
+      }
       try {
         String head = audit.record(entry(request, peer, analysis, handled, start));
         if (handled.response() != null) {
@@ -132,8 +149,11 @@ public final class NodeGate {
       } catch (RuntimeException e) {
         LOG.log(Level.SEVERE, "audit log write failed; request " + Text.echo(request.getRequestId())
             + " not answered", e);
-        handled = Handled.error(Status.UNAVAILABLE.withDescription("node " + settings.nodeId()
-            + " cannot write its audit log, so it answers no request"), "AUDIT_FAILED", handled.detail());
+        if (handled.response() != null && handled.response().hasPendingReview()) {
+          // Nobody was told of the ticket: its output leaves the queue unannounced.
+          releases.discard(handled.response().getPendingReview().getTicket());
+        }
+        handled = auditFailed(handled.detail());
       }
       if (handled.sets().isPresent()) {
         handled = remember(request, peer, analysis, handled, start);
@@ -142,6 +162,154 @@ public final class NodeGate {
     Timer.builder("fedstats.node.requests").tag("analysis", analysis).tag("outcome", handled.outcome())
         .register(meters).record(Duration.ofNanos(System.nanoTime() - start));
     return new Reply(handled.response(), handled.error());
+  }
+
+  /**
+   * Puts a held answer in the release queue under a new ticket, the reply naming the ticket only; if the queue cannot
+   * be written, nothing is answered.
+   */
+  private Handled hold(NodeAnalysisRequest request, String peer, String analysis, Handled handled) {
+    NodeOutcome.Held held = handled.held().orElseThrow();
+    String ticket = ReleaseQueue.newTicket();
+    NodeAnalysisResponse.Builder answer = answer(request).setResult(held.answer().result());
+    held.answer().perturbation().ifPresent(answer::setPerturbation);
+    try {
+      releases.hold(ReviewItems.item(ticket, request, peer, analysis, describe(request), answer.build(), held));
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "release queue write failed; request " + Text.echo(request.getRequestId())
+          + " not answered", e);
+      return Handled.error(Status.UNAVAILABLE.withDescription("node " + settings.nodeId()
+          + " cannot write its release queue, so it answers no request that waits for review"), "STATE_FAILED",
+          "the answer was not held: the node could not write its release queue");
+    }
+    NodeAnalysisResponse pending = handled.response().toBuilder()
+        .setPendingReview(handled.response().getPendingReview().toBuilder().setTicket(ticket)).build();
+    return new Handled(pending, null, "PENDING_REVIEW", "ticket " + ticket + " waits for review: "
+        + held.evidence().stream().map(Finding::rule).distinct().collect(Collectors.joining(", ")), Optional.empty());
+  }
+
+  private String pendingNote(String dataset) {
+    return "held for review by the data steward of node " + settings.nodeId() + ", as the policy of dataset "
+        + dataset + " asks; fetch it later with its ticket";
+  }
+
+  /**
+   * A held answer fetched by its ticket for {@code request}'s requester, with {@code peer} the caller as the transport
+   * names it. Once the steward has decided, the node acts on the decision and records it in its audit log: an
+   * approved answer is checked again against the overlap audit, as an immediate answer would be, and its record sets
+   * remembered; a denied one is refused under {@code review-denied} with the steward's reason. What is released
+   * for a ticket is released once: fetched again, it is sent again (and audited again) without a second check or
+   * remembering. Undecided, the reply is pending again.
+   */
+  public Reply fetch(FetchReleaseRequest request, String peer) {
+    long start = System.nanoTime();
+    Handled handled;
+    ReviewItem item = null;
+    synchronized (auditor) {
+      try {
+        item = releases.item(request.getTicket()).orElseThrow(() -> RequestException.notFound(
+            "node " + settings.nodeId() + " holds no answer under that review ticket"));
+        // By name: the address part of a requester changes with every connection.
+        if (!Contract.researcher(item.getRequester()).equals(Contract.researcher(request.getRequester()))) {
+          throw RequestException.denied("review ticket " + item.getTicket() + " is not yours: only the researcher "
+              + "who asked may fetch its answer");
+        }
+        handled = fetched(item);
+      } catch (RequestException e) {
+        handled = Handled.of(e);
+      } catch (RuntimeException e) {
+        LOG.log(Level.SEVERE, "release queue read failed for a review ticket", e);
+        handled = Handled.error(Status.UNAVAILABLE.withDescription("node " + settings.nodeId()
+            + " cannot read its release queue"), "STATE_FAILED", String.valueOf(e.getMessage()));
+      }
+      AuditEntry entry = releaseEntry(request, peer, item, handled, start);
+      try {
+        String head = audit.record(entry);
+        if (handled.response() != null) {
+          handled = handled.withResponse(handled.response().toBuilder().setAuditHead(head).build());
+        }
+      } catch (RuntimeException e) {
+        LOG.log(Level.SEVERE, "audit log write failed; review ticket not released", e);
+        handled = auditFailed(handled.detail());
+      }
+      if (handled.error() == null && item != null && isFinal(handled)
+          && releases.released(item.getTicket()).isEmpty()) {
+        handled = released(request, peer, item, handled, start);
+      }
+    }
+    Timer.builder("fedstats.node.releases").tag("outcome", handled.outcome()).register(meters)
+        .record(Duration.ofNanos(System.nanoTime() - start));
+    return new Reply(handled.response(), handled.error());
+  }
+
+  private static boolean isFinal(Handled handled) {
+    return handled.response() != null && !handled.response().hasPendingReview();
+  }
+
+  /** What a fetch of {@code item} gets, before it is audited. */
+  private Handled fetched(ReviewItem item) {
+    Optional<ReviewRelease> before = releases.released(item.getTicket());
+    if (before.isPresent()) {
+      NodeAnalysisResponse again = before.get().getResponse();
+      return new Handled(again, null, again.hasRefusal() ? "REFUSED" : "ANSWERED", "released again for review ticket "
+          + item.getTicket() + (again.hasRefusal() ? " (" + again.getRefusal().getRule() + ")" : ""), Optional.empty());
+    }
+    Optional<ReviewDecision> decision = releases.decision(item.getTicket());
+    NodeAnalysisResponse.Builder answer = NodeAnalysisResponse.newBuilder().setNodeId(settings.nodeId())
+        .setPooledOnly(pooledOnly(item.getDataset()));
+    if (decision.isEmpty()) {
+      return new Handled(answer.setPendingReview(PendingReview.newBuilder().setTicket(item.getTicket())
+          .setNote(pendingNote(item.getDataset()))).build(), null, "PENDING_REVIEW", "review ticket "
+          + item.getTicket() + " is still undecided", Optional.empty());
+    }
+    ReviewDecision d = decision.get();
+    if (!d.getApproved()) {
+      return Handled.refused(answer, new Refusal(DisclosureRule.REVIEW_DENIED, 0, "the data steward of node "
+          + settings.nodeId() + " denied the release: " + d.getText())).withDetail("review-denied: ticket "
+          + item.getTicket() + " denied by " + d.getSteward());
+    }
+    Optional<ReleasedSets> sets = ReviewItems.sets(item);
+    if (sets.isPresent() && !auditor.version(item.getDataset()).map(sets.get().version()::equals).orElse(false)) {
+      throw RequestException.failedPrecondition("dataset " + item.getDataset() + " on node " + settings.nodeId()
+          + " holds other data than when the answer was computed; ask again");
+    }
+    if (sets.isPresent() && auditor.audits(item.getDataset())) {
+      // Released now, so checked now: other answers may have been released while this one waited.
+      Optional<Refusal> refusal = auditor.check(sets.get());
+      if (refusal.isPresent()) {
+        return Handled.refused(answer, refusal.get());
+      }
+    }
+    return new Handled(item.getResponse(), null, "ANSWERED", "released after review: ticket " + item.getTicket()
+        + " approved by " + d.getSteward() + (d.getText().isEmpty() ? "" : " (" + d.getText() + ")"),
+        sets.filter(x -> auditor.audits(item.getDataset())));
+  }
+
+  /**
+   * Remembers a first release's record sets and records what left for the ticket; if either cannot be written, the
+   * answer is withheld and a second audit line says so (a later fetch does it again: remembering the same sets twice
+   * changes nothing).
+   */
+  private Handled released(FetchReleaseRequest request, String peer, ReviewItem item, Handled answered, long start) {
+    try {
+      answered.sets().ifPresent(auditor::remember);
+      releases.release(ReviewRelease.newBuilder().setTicket(item.getTicket())
+          .setResponse(answered.response().toBuilder().clearAuditHead()).setReleasedEpochMs(System.currentTimeMillis())
+          .build());
+      return answered;
+    } catch (RuntimeException e) {
+      return stateFailed("node state write failed; review ticket " + item.getTicket() + " not released", e,
+          failed -> releaseEntry(request, peer, item, failed, start));
+    }
+  }
+
+  private AuditEntry releaseEntry(FetchReleaseRequest request, String peer, ReviewItem item, Handled handled,
+      long start) {
+    String released = handled.response() == null ? "" : ChainedLog.sha256(handled.response().toByteArray());
+    return new AuditEntry(Instant.now(), settings.nodeId(), request.getRequestId(), request.getRequester(), peer,
+        item == null ? "" : item.getDataset(), item == null ? "" : item.getDataVersion(),
+        item == null ? "none" : item.getAnalysis(), item == null ? "" : item.getRequest(), handled.outcome(),
+        handled.detail(), released, "", 0, (System.nanoTime() - start) / 1000);
   }
 
   private AuditEntry entry(NodeAnalysisRequest request, String peer, String analysis, Handled handled, long start) {
@@ -161,18 +329,32 @@ public final class NodeGate {
       auditor.remember(answered.sets().get());
       return answered;
     } catch (RuntimeException e) {
-      LOG.log(Level.SEVERE, "node state write failed; request " + Text.echo(request.getRequestId())
-          + " not answered", e);
-      Handled failed = Handled.error(Status.UNAVAILABLE.withDescription("node " + settings.nodeId()
-          + " cannot write its state, so it answers no request"), "STATE_FAILED",
-          "the answer was withheld: the node could not record what it releases");
-      try {
-        audit.record(entry(request, peer, analysis, failed, start));
-      } catch (RuntimeException again) {
-        LOG.log(Level.SEVERE, "audit log write failed too", again);
-      }
-      return failed;
+      return stateFailed("node state write failed; request " + Text.echo(request.getRequestId()) + " not answered",
+          e, failed -> entry(request, peer, analysis, failed, start));
     }
+  }
+
+  /**
+   * An answer withheld because the node could not record what it releases, with a second audit line (made by
+   * {@code entry}) saying so.
+   */
+  private Handled stateFailed(String message, RuntimeException e, Function<Handled, AuditEntry> entry) {
+    LOG.log(Level.SEVERE, message, e);
+    Handled failed = Handled.error(Status.UNAVAILABLE.withDescription("node " + settings.nodeId()
+        + " cannot write its state, so it answers no request"), "STATE_FAILED",
+        "the answer was withheld: the node could not record what it releases");
+    try {
+      audit.record(entry.apply(failed));
+    } catch (RuntimeException again) {
+      LOG.log(Level.SEVERE, "audit log write failed too", again);
+    }
+    return failed;
+  }
+
+  /** No answer: the audit log cannot be written. */
+  private Handled auditFailed(String detail) {
+    return Handled.error(Status.UNAVAILABLE.withDescription("node " + settings.nodeId()
+        + " cannot write its audit log, so it answers no request"), "AUDIT_FAILED", detail);
   }
 
   /**
@@ -180,11 +362,16 @@ public final class NodeGate {
    * (empty for anything else).
    */
   private record Handled(NodeAnalysisResponse response, Status error, String outcome, String detail,
-      Optional<ReleasedSets> sets) {
+      Optional<ReleasedSets> sets, Optional<NodeOutcome.Held> held) {
     Handled {
       Objects.requireNonNull(outcome, "outcome");
       Objects.requireNonNull(detail, "detail");
       Objects.requireNonNull(sets, "sets");
+      Objects.requireNonNull(held, "held");
+    }
+
+    Handled(NodeAnalysisResponse response, Status error, String outcome, String detail, Optional<ReleasedSets> sets) {
+      this(response, error, outcome, detail, sets, Optional.empty());
     }
 
     static Handled error(Status status, String outcome, String detail) {
@@ -197,7 +384,11 @@ public final class NodeGate {
     }
 
     Handled withResponse(NodeAnalysisResponse changed) {
-      return new Handled(changed, error, outcome, detail, sets);
+      return new Handled(changed, error, outcome, detail, sets, held);
+    }
+
+    Handled withDetail(String changed) {
+      return new Handled(response, error, outcome, changed, sets, held);
     }
 
     static Handled of(RequestException e) {
@@ -234,6 +425,16 @@ public final class NodeGate {
           yield new Handled(answer.build(), null, "ANSWERED", "", a.sets());
         }
         case NodeOutcome.Refused r -> Handled.refused(answer(request), r.refusal());
+        // Nodes keep no state between rounds: a round cannot wait while the coordinator's next one needs it.
+        case NodeOutcome.Held h when !request.getSessionId().isEmpty() -> Handled.refused(answer(request),
+            new Refusal(DisclosureRule.REVIEW_REQUIRED, 0, "this round's output of dataset " + request.getDataset()
+                + " needs review by the data steward of node " + settings.nodeId() + " (" + h.evidence().stream()
+                .map(Finding::rule).distinct().collect(Collectors.joining(", ")) + "), which a round of a "
+                + "multi-round analysis cannot wait for; ask the steward, or ask a single-round analysis"));
+        // The answer stays in the node: the reply says only that it waits (the gate adds the ticket when it holds it).
+        case NodeOutcome.Held h -> new Handled(answer(request).setPendingReview(PendingReview.newBuilder()
+            .setNote(pendingNote(request.getDataset()))).build(), null, "PENDING_REVIEW", "", h.answer().sets(),
+            Optional.of(h));
       };
     } catch (RequestException e) {
       budget.refund(charge);

@@ -69,14 +69,16 @@ final class StepHandler {
   private StepAnswer answer(Step step, StepWatch watch) {
     return switch (step.getKindCase()) {
       case INFO -> StepAnswer.newBuilder().setStepId(step.getStepId()).setInfo(gate.info()).build();
-      case ANALYSIS -> {
-        NodeGate.Reply reply = gate.handle(step.getAnalysis(), peer.get(), watch);
-        yield reply.error() != null ? error(step.getStepId(), reply.error())
-            : StepAnswer.newBuilder().setStepId(step.getStepId()).setResponse(reply.response()).build();
-      }
+      case ANALYSIS -> reply(step.getStepId(), gate.handle(step.getAnalysis(), peer.get(), watch));
+      case FETCH -> reply(step.getStepId(), gate.fetch(step.getFetch(), peer.get()));
       case KIND_NOT_SET -> error(step.getStepId(), Status.INVALID_ARGUMENT.withDescription(
           "the step asks nothing this node knows (a newer coordinator?)"));
     };
+  }
+
+  private static StepAnswer reply(long stepId, NodeGate.Reply reply) {
+    return reply.error() != null ? error(stepId, reply.error())
+        : StepAnswer.newBuilder().setStepId(stepId).setResponse(reply.response()).build();
   }
 
   private static StepAnswer error(long stepId, Status status) {

@@ -8,7 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.fedstats.node.dataset.Variable;
+import org.fedstats.node.disclosure.DisclosureRule;
+import org.fedstats.node.disclosure.ReviewPolicy;
 import org.fedstats.node.disclosure.SiteResults;
 import org.fedstats.node.limits.QueryLimits;
 import org.fedstats.node.store.DatasetStore;
@@ -108,6 +111,8 @@ class NodeConfigLoaderTest {
     assertThat(settings.tls()).contains(org.fedstats.pki.tls.TlsFiles.inFolder(Path.of("/etc/fedstats/tls"), "site1"));
     assertThat(settings.datasets().getFirst().limits()).isEqualTo(new QueryLimits(60, 500));
     assertThat(settings.datasets().getFirst().policy().siteResults()).isEqualTo(SiteResults.POOLED_ONLY);
+    assertThat(settings.datasets().getFirst().policy().review())
+        .isEqualTo(new ReviewPolicy(Set.of(DisclosureRule.MIN_CELL_COUNT), Set.of("table"), false));
     assertThat(settings.datasets().getFirst().noise().budget())
         .isEqualTo(org.fedstats.node.disclosure.noise.PrivacyCost.of("1", "0"));
     assertThat(settings.datasets().getFirst().noise().bounds()).containsOnlyKeys("age");

@@ -90,9 +90,12 @@ class DisclosureProfileTest {
   private static final Filter TWO_DOMINATE = atLeast("nodes", 15);
   private static final Filter THREE_SHARE = atLeast("nodes", 14);
 
+  /** Review off: the profile's rules refuse instead of holding the output for the data steward. */
+  private static final String NO_REVIEW = ", review: {rules: [], analyses: []}";
+
   @Test
   void sacroRefusesASummaryDominatedByTwoRecordsAndNamesItsProfile() throws Exception {
-    AnalysisEngine sacro = engine("profile: sacro");
+    AnalysisEngine sacro = engine("profile: sacro" + NO_REVIEW);
     Refusal r = refused(run(sacro, TWO_DOMINATE, summary("obstruct")));
     assertThat(r.rule()).isEqualTo(DisclosureRule.DOMINANCE);
     assertThat(r.threshold()).isEqualTo(90);
@@ -103,8 +106,24 @@ class DisclosureProfileTest {
   }
 
   @Test
+  void sacroHoldsADominatedSummaryForItsStewardWithTheValuesAsEvidence() throws Exception {
+    NodeOutcome o = run(engine("profile: sacro"), TWO_DOMINATE, summary("obstruct"));
+    assertThat(o).isInstanceOf(NodeOutcome.Held.class);
+    NodeOutcome.Held held = (NodeOutcome.Held) o;
+    // Both magnitude rules fail; each is evidence, with the values the steward needs to judge it.
+    assertThat(held.evidence()).extracting(f -> f.rule()).containsExactly("dominance", "p-ratio");
+    assertThat(held.evidence().getFirst().values()).isEqualTo("total 2.0, largest 1.0, second 1.0 (largest two "
+        + "100.0 % of the total)");
+    assertThat(held.answer().result().getSummary().getN()).isEqualTo(17);
+    // A rule the profile does not review still refuses, even when a reviewed one fails too.
+    assertThat(refused(run(engine("profile: sacro, min-summary-n: 25"), TWO_DOMINATE, summary("obstruct"))).rule())
+        .isEqualTo(DisclosureRule.MIN_SUMMARY_N);
+  }
+
+  @Test
   void explicitKeysOverrideTheProfileAndThePRatioRuleStandsAlone() throws Exception {
-    Refusal r = refused(run(engine("profile: sacro, dominance-n: 0"), TWO_DOMINATE, summary("obstruct")));
+    Refusal r = refused(run(engine("profile: sacro, dominance-n: 0" + NO_REVIEW), TWO_DOMINATE,
+        summary("obstruct")));
     assertThat(r.rule()).isEqualTo(DisclosureRule.P_RATIO);
     assertThat(r.threshold()).isEqualTo(10);
     assertThat(r.reason()).contains("profile sacro");
@@ -116,7 +135,7 @@ class DisclosureProfileTest {
 
   @Test
   void opensafelyRedactsAndRoundsCountsAndNeverReleasesOneToSeven() throws Exception {
-    AnalysisEngine os = engine("profile: opensafely");
+    AnalysisEngine os = engine("profile: opensafely" + NO_REVIEW);
     Filter heavy = atLeast("nodes", 10);
     var t = answered(run(os, heavy, table("differ", "status")));
     assertThat(t.getTable().getCellsList()).allSatisfy(c -> {

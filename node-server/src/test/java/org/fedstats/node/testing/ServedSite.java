@@ -9,6 +9,7 @@ import org.fedstats.node.Node;
 import org.fedstats.node.NodeServer;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.proto.v1.Analysis;
+import org.fedstats.proto.v1.FetchReleaseRequest;
 import org.fedstats.proto.v1.Filter;
 import org.fedstats.proto.v1.NodeAnalysisRequest;
 import org.fedstats.proto.v1.NodeAnalysisResponse;
@@ -56,6 +57,17 @@ public final class ServedSite implements AutoCloseable {
       b.setFilter(filter);
     }
     return stub.runAnalysis(b.build());
+  }
+
+  /** Sends {@code request} as it is (a test sets every field). */
+  public NodeAnalysisResponse ask(NodeAnalysisRequest request) {
+    return stub.runAnalysis(request);
+  }
+
+  /** Fetches the answer the node held for review under {@code ticket}, as {@code researcher}. */
+  public NodeAnalysisResponse fetch(String researcher, String ticket) {
+    return stub.fetchRelease(FetchReleaseRequest.newBuilder().setTicket(ticket).setRequester(researcher)
+        .setRequestId("f" + requests.incrementAndGet()).build());
   }
 
   @Override
