@@ -26,6 +26,9 @@ import org.fedstats.coordinator.audit.RequestAudit;
 import org.fedstats.coordinator.config.CoordinatorSettings;
 import org.fedstats.coordinator.federation.Federation;
 import org.fedstats.coordinator.federation.NodeClient;
+import org.fedstats.coordinator.identity.Authenticator;
+import org.fedstats.coordinator.identity.OidcVerifier;
+import org.fedstats.coordinator.identity.StatementIssuer;
 import org.fedstats.coordinator.service.FederationGrpcService;
 import org.fedstats.coordinator.service.RequesterInterceptor;
 import org.fedstats.pki.PkiException;
@@ -33,6 +36,8 @@ import org.fedstats.pki.Role;
 import org.fedstats.pki.tls.FederationTls;
 import org.fedstats.pki.tls.PeerIdentityInterceptor;
 import org.fedstats.pki.tls.TlsConfig;
+import org.fedstats.pki.tls.TlsFiles;
+import org.fedstats.pki.statement.StatementSigner;
 
 /** A running coordinator: its node connections, periodic health checks and the researcher-facing gRPC server. */
 public final class Coordinator implements AutoCloseable {
@@ -70,7 +75,9 @@ public final class Coordinator implements AutoCloseable {
     }
     ExecutorService work = workers();
     NettyServerBuilder listener = listener(settings);
-    tls.ifPresent(t -> listener.sslContext(t.serverContext()));
+    // Researchers with a bearer token need no certificate; a certificate presented is still checked.
+    boolean tokens = settings.identity().oidc().isPresent();
+    tls.ifPresent(t -> listener.sslContext(t.serverContext(!tokens)));
     return start(settings, meters, work, listener, address -> {
       NettyChannelBuilder channel = NettyChannelBuilder.forTarget(address);
       if (tls.isPresent()) {
@@ -83,7 +90,8 @@ public final class Coordinator implements AutoCloseable {
           .keepAliveTime(settings.nodeKeepalive().toMillis(), TimeUnit.MILLISECONDS)
           .keepAliveTimeout(settings.healthTimeout().toMillis(), TimeUnit.MILLISECONDS)
           .build();
-    }, Analyses.builtIn(), listenFailure(settings), tls.map(t -> t.interceptor(Set.of(Role.RESEARCHER))));
+    }, Analyses.builtIn(), listenFailure(settings), tls.map(t -> tokens
+        ? t.interceptorAllowingNoCertificate(Set.of(Role.RESEARCHER)) : t.interceptor(Set.of(Role.RESEARCHER))));
   }
 
   /** Serves researchers over Netty at the configured address, with node channels made by {@code channels}. */
@@ -143,15 +151,20 @@ public final class Coordinator implements AutoCloseable {
     Server server = null;
     RequestAudit audit = RequestAudit.NONE;
     try {
+      Authenticator authenticator = new Authenticator(settings.identity().oidc().isPresent()
+          ? Optional.of(new OidcVerifier(settings.identity().oidc().get())) : Optional.empty(), identities.isPresent());
+      StatementIssuer statements = statementIssuer(settings);
       if (settings.auditLog() != null) {
         audit = RequestAudit.open(settings.auditLog());
       }
       for (CoordinatorSettings.NodeAddress n : settings.nodes()) {
         clients.add(new NodeClient(n.id(), n.address(), channels.apply(n.address()), meters));
       }
-      federation = new Federation(clients, settings.nodeDeadline(), settings.maxConcurrentRequests(), analyses);
+      federation = new Federation(clients, settings.nodeDeadline(), settings.maxConcurrentRequests(), analyses,
+          statements);
       var service = ServerInterceptors.intercept(
-          ParseGuard.guard(new FederationGrpcService(federation, audit).bindService()), new RequesterInterceptor());
+          ParseGuard.guard(new FederationGrpcService(federation, audit).bindService()),
+          new RequesterInterceptor(authenticator));
       // Over mutual TLS the verified identity goes first: RequesterInterceptor finds it in the context.
       server = transport
           .executor(work)
@@ -180,6 +193,23 @@ public final class Coordinator implements AutoCloseable {
     });
     federation.watch(health, settings.healthInterval(), settings.probeInterval(), settings.healthTimeout());
     return new Coordinator(federation, server, health, work, audit);
+  }
+
+  /**
+   * Who signs the statements of who asked that go with each node request: the {@code identity-signing} key, else the
+   * coordinator's TLS key; without either, requests go unsigned (nodes that require statements refuse them).
+   */
+  private static StatementIssuer statementIssuer(CoordinatorSettings settings) throws IOException {
+    Optional<TlsFiles> files = settings.identity().signing().or(settings::tls);
+    if (files.isEmpty()) {
+      return StatementIssuer.NONE;
+    }
+    try {
+      return StatementIssuer.with(StatementSigner.load(files.get(), settings.identity().statementLifetime()));
+    } catch (PkiException e) {
+      throw new IOException("coordinator cannot sign identity statements with " + files.get().key() + ": "
+          + e.getMessage(), e);
+    }
   }
 
   public int port() {

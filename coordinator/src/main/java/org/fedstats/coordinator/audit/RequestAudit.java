@@ -51,29 +51,35 @@ public final class RequestAudit implements AutoCloseable {
    *
    * @param outcome POOLED, NOT_POOLED (no pooled value: refusals, failures), or the gRPC status of a rejected request
    * @param detail the pooled note, or the rejection's message
+   * @param authMethod how the coordinator authenticated the researcher: certificate, oidc, or claimed (a name the
+   *     client stated to a coordinator that authenticates no one)
+   * @param project the project the request was made for; empty for none
    */
   public record Entry(Instant time, String requestId, String requester, String dataset, String analysis,
       String request, String outcome, String detail, List<Site> sites, String session, int rounds,
-      long durationMicros) {}
+      long durationMicros, String authMethod, String project) {}
 
   /** Records an answered request; throws if the log cannot be written (the researcher then gets no answer). */
-  public void answered(AnalysisRequest request, String requester, AnalysisResponse response, long durationMicros) {
+  public void answered(AnalysisRequest request, String requester, String authMethod, AnalysisResponse response,
+      long durationMicros) {
     if (log == null) {
       return;
     }
     log.append(new Entry(Instant.now(), response.getRequestId(), requester, request.getDataset(), kind(request),
         describe(request), response.getPooledAvailable() ? "POOLED" : "NOT_POOLED", response.getPooledNote(),
         response.getSitesList().stream().map(Site::of).toList(), response.getSessionId(), response.getRounds(),
-        durationMicros));
+        durationMicros, authMethod, request.getProject()));
   }
 
   /** Records a request the coordinator did not run or that failed. */
-  public void rejected(AnalysisRequest request, String requester, Status status, long durationMicros) {
+  public void rejected(AnalysisRequest request, String requester, String authMethod, Status status,
+      long durationMicros) {
     if (log == null) {
       return;
     }
     log.append(new Entry(Instant.now(), "", requester, request.getDataset(), kind(request), describe(request),
-        status.getCode().name(), String.valueOf(status.getDescription()), List.of(), "", 0, durationMicros));
+        status.getCode().name(), String.valueOf(status.getDescription()), List.of(), "", 0, durationMicros,
+        authMethod, request.getProject()));
   }
 
   private static String kind(AnalysisRequest request) {

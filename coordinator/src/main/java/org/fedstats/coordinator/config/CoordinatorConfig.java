@@ -2,6 +2,7 @@ package org.fedstats.coordinator.config;
 
 import java.util.List;
 import org.fedstats.common.grpc.ServerLimits;
+import org.fedstats.coordinator.identity.OidcSettings;
 import org.fedstats.pki.tls.TlsConfig;
 
 /** A coordinator's configuration file, as written (kebab-case YAML keys); absent keys take their defaults. */
@@ -17,19 +18,23 @@ public record CoordinatorConfig(
     String auditLog,
     List<NodeEntry> nodes,
     TlsConfig tls,
-    Boolean insecure) {
+    Boolean insecure,
+    OidcSettings.Config oidc,
+    TlsConfig identitySigning,
+    Long identityStatementTtlMs) {
 
   /** Without the transport keys: plaintext. */
   public CoordinatorConfig(String listen, Long nodeDeadlineMs, Long healthIntervalMs, Long probeIntervalMs,
       Long healthTimeoutMs, Integer maxConcurrentRequests, Long nodeKeepaliveMs, ServerLimits.Config server,
       String auditLog, List<NodeEntry> nodes) {
     this(listen, nodeDeadlineMs, healthIntervalMs, probeIntervalMs, healthTimeoutMs, maxConcurrentRequests,
-        nodeKeepaliveMs, server, auditLog, nodes, null, null);
+        nodeKeepaliveMs, server, auditLog, nodes, null, null, null, null, null);
   }
 
   /** The common settings only; the rest take their defaults. */
   public CoordinatorConfig(String listen, Long nodeDeadlineMs, Long healthIntervalMs, List<NodeEntry> nodes) {
-    this(listen, nodeDeadlineMs, healthIntervalMs, null, null, null, null, null, null, nodes, null, null);
+    this(listen, nodeDeadlineMs, healthIntervalMs, null, null, null, null, null, null, nodes, null, null, null, null,
+        null);
   }
 
   public record NodeEntry(String id, String address) {}

@@ -10,6 +10,9 @@ import java.util.Optional;
 import org.fedstats.common.HostPort;
 import org.fedstats.common.config.Yaml;
 import org.fedstats.common.grpc.ServerLimits;
+import org.fedstats.coordinator.identity.IdentitySettings;
+import org.fedstats.coordinator.identity.OidcSettings;
+import org.fedstats.pki.statement.StatementSigner;
 import org.fedstats.pki.tls.TlsConfig;
 import org.fedstats.pki.tls.TlsFiles;
 
@@ -27,10 +30,13 @@ import org.fedstats.pki.tls.TlsFiles;
  *     file always has one, by default {@value #DEFAULT_AUDIT_LOG} beside it)
  * @param tls the coordinator's mutual-TLS files, for its researcher-facing server and as its client identity towards
  *     the nodes; empty: plaintext on both
+ * @param identity how researchers are authenticated besides certificates (OpenID Connect), and how the
+ *     coordinator signs its identity statements to the nodes
  */
 public record CoordinatorSettings(String host, int port, Duration nodeDeadline, Duration healthInterval,
     Duration probeInterval, Duration healthTimeout, int maxConcurrentRequests, Duration nodeKeepalive,
-    ServerLimits server, List<NodeAddress> nodes, Path auditLog, Optional<TlsFiles> tls) {
+    ServerLimits server, List<NodeAddress> nodes, Path auditLog, Optional<TlsFiles> tls,
+    IdentitySettings identity) {
   public static final String DEFAULT_AUDIT_LOG = "coordinator-audit.jsonl";
   public static final Duration DEFAULT_NODE_DEADLINE = Duration.ofSeconds(30);
   public static final Duration DEFAULT_HEALTH_INTERVAL = Duration.ofSeconds(10);
@@ -52,6 +58,7 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
     }
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(identity, "identity");
     nodes = List.copyOf(nodes);
     if (nodes.isEmpty()) {
       throw new IllegalArgumentException("a coordinator needs at least one node");
@@ -73,7 +80,7 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
       Duration probeInterval, Duration healthTimeout, int maxConcurrentRequests, Duration nodeKeepalive,
       ServerLimits server, List<NodeAddress> nodes, Path auditLog) {
     this(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout, maxConcurrentRequests, nodeKeepalive,
-        server, nodes, auditLog, Optional.empty());
+        server, nodes, auditLog, Optional.empty(), IdentitySettings.DEFAULT);
   }
 
   static void positive(Duration d, String key) {
@@ -98,7 +105,8 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
       CoordinatorSettings settings = of(c);
       Path base = file.toAbsolutePath().getParent();
       return settings.withAuditLog(base.resolve(c.auditLog() == null ? DEFAULT_AUDIT_LOG : c.auditLog()))
-          .withTls(TlsConfig.choose(c.tls(), c.insecure(), base));
+          .withTls(TlsConfig.choose(c.tls(), c.insecure(), base))
+          .withIdentity(identity(c, base));
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new IOException("invalid coordinator configuration " + file + ": " + e.getMessage(), e);
     }
@@ -118,23 +126,36 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
         ServerLimits.DEFAULT.with(c.server()), nodes, c.auditLog() == null ? null : Path.of(c.auditLog()));
   }
 
+  /** The {@code oidc}, {@code identity-signing} and {@code identity-statement-ttl-ms} keys. */
+  private static IdentitySettings identity(CoordinatorConfig c, Path base) {
+    return new IdentitySettings(Optional.ofNullable(c.oidc()).map(o -> OidcSettings.of(o, base)),
+        Optional.ofNullable(c.identitySigning()).map(t -> t.files(base)),
+        millis(c.identityStatementTtlMs(), StatementSigner.DEFAULT_LIFETIME));
+  }
+
   static Duration millis(Long value, Duration otherwise) {
     return value == null ? otherwise : Duration.ofMillis(value);
   }
 
   public CoordinatorSettings withListen(String newHost, int newPort) {
     return new CoordinatorSettings(newHost, newPort, nodeDeadline, healthInterval, probeInterval, healthTimeout,
-        maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, tls);
+        maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, tls, identity);
   }
 
   public CoordinatorSettings withAuditLog(Path path) {
     return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
-        maxConcurrentRequests, nodeKeepalive, server, nodes, path, tls);
+        maxConcurrentRequests, nodeKeepalive, server, nodes, path, tls, identity);
   }
 
   /** The same settings over mutual TLS with {@code files}, or plaintext if empty. */
   public CoordinatorSettings withTls(Optional<TlsFiles> files) {
     return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
-        maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, files);
+        maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, files, identity);
+  }
+
+  /** The same settings authenticating researchers and signing statements as {@code newIdentity} says. */
+  public CoordinatorSettings withIdentity(IdentitySettings newIdentity) {
+    return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
+        maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, tls, newIdentity);
   }
 }

@@ -21,6 +21,8 @@ import org.fedstats.common.Text;
 import org.fedstats.coordinator.analysis.CoordinatorAnalysis;
 import org.fedstats.coordinator.analysis.registry.Analyses;
 import org.fedstats.coordinator.config.CoordinatorSettings;
+import org.fedstats.coordinator.identity.Researcher;
+import org.fedstats.coordinator.identity.StatementIssuer;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.AnalysisRequest;
 import org.fedstats.proto.v1.AnalysisResponse;
@@ -49,6 +51,7 @@ public final class Federation implements AutoCloseable {
   private final int maxConcurrentRequests;
   private final Semaphore admission;
   private final Analyses analyses;
+  private final StatementIssuer statements;
 
   public Federation(List<NodeClient> clients, Duration deadline) {
     this(clients, deadline, CoordinatorSettings.DEFAULT_MAX_CONCURRENT_REQUESTS);
@@ -60,7 +63,14 @@ public final class Federation implements AutoCloseable {
 
   /** A federation that runs the analyses of {@code analyses}. */
   public Federation(List<NodeClient> clients, Duration deadline, int maxConcurrentRequests, Analyses analyses) {
+    this(clients, deadline, maxConcurrentRequests, analyses, StatementIssuer.NONE);
+  }
+
+  /** A federation that runs the analyses of {@code analyses} and vouches for researchers with {@code statements}. */
+  public Federation(List<NodeClient> clients, Duration deadline, int maxConcurrentRequests, Analyses analyses,
+      StatementIssuer statements) {
     this.analyses = analyses;
+    this.statements = statements;
     clients.forEach(c -> nodes.put(c.id(), c));
     this.deadline = deadline;
     this.maxConcurrentRequests = maxConcurrentRequests;
@@ -164,6 +174,15 @@ public final class Federation implements AutoCloseable {
    */
   public CompletableFuture<AnalysisResponse> runAsync(AnalysisRequest request, String requester,
       Consumer<RoundProgress> listener) {
+    return runAsync(request, requester, Researcher.claimed(Contract.researcher(requester)), listener);
+  }
+
+  /**
+   * {@link #runAsync(AnalysisRequest, String, Consumer)} for {@code researcher}, as the coordinator authenticated
+   * them: each node request carries the coordinator's signed statement of who asked (when it signs statements).
+   */
+  public CompletableFuture<AnalysisResponse> runAsync(AnalysisRequest request, String requester,
+      Researcher researcher, Consumer<RoundProgress> listener) {
     CoordinatorAnalysis unit = validate(request);
     List<NodeClient> targets = targets(request);
     if (!admission.tryAcquire()) {
@@ -173,7 +192,8 @@ public final class Federation implements AutoCloseable {
     CompletableFuture<AnalysisResponse> response = new CompletableFuture<>();
     Session session;
     try {
-      session = new Session(request, requester, unit, targets, deadline, listener, response::isCancelled);
+      session = new Session(request, requester, unit, targets, deadline, listener, response::isCancelled,
+          researcher, statements);
     } catch (RuntimeException e) {
       admission.release();
       throw e instanceof IllegalArgumentException ? new RequestRejected(Status.INVALID_ARGUMENT.withDescription(

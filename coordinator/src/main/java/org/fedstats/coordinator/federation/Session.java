@@ -20,6 +20,8 @@ import org.fedstats.coordinator.analysis.RoundDriver;
 import org.fedstats.coordinator.analysis.RoundDriver.Continue;
 import org.fedstats.coordinator.analysis.RoundDriver.Done;
 import org.fedstats.coordinator.analysis.RoundDriver.Fail;
+import org.fedstats.coordinator.identity.Researcher;
+import org.fedstats.coordinator.identity.StatementIssuer;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.AnalysisRequest;
 import org.fedstats.proto.v1.AnalysisResponse;
@@ -55,6 +57,8 @@ final class Session {
   private final long start = System.nanoTime();
   private final BooleanSupplier abandoned;
   private final CompletableFuture<AnalysisResponse> result = new CompletableFuture<>();
+  private final Researcher researcher;
+  private final StatementIssuer statements;
 
   /**
    * A session that will ask {@code nodes}, each round within {@code deadline}, tell {@code listener} of each round,
@@ -62,12 +66,15 @@ final class Session {
    * cannot run this request.
    */
   Session(AnalysisRequest request, String requester, CoordinatorAnalysis unit, List<NodeClient> nodes,
-      Duration deadline, Consumer<RoundProgress> listener, BooleanSupplier abandoned) {
+      Duration deadline, Consumer<RoundProgress> listener, BooleanSupplier abandoned, Researcher researcher,
+      StatementIssuer statements) {
     this.unit = unit;
+    this.researcher = researcher;
+    this.statements = statements;
     this.driver = unit.driver(request.getAnalysis());
     this.sessionId = driver.multiRound() ? UUID.randomUUID().toString() : "";
     NodeAnalysisRequest.Builder b = NodeAnalysisRequest.newBuilder().setRequestId(requestId).setRequester(requester)
-        .setDataset(request.getDataset()).setSessionId(sessionId);
+        .setDataset(request.getDataset()).setSessionId(sessionId).setProject(request.getProject());
     if (request.hasFilter()) {
       b.setFilter(request.getFilter());
     }
@@ -98,7 +105,9 @@ final class Session {
     List<CompletableFuture<SiteOutcome>> calls = new ArrayList<>();
     for (Target t : targets) {
       long sent = System.nanoTime();
-      calls.add(t.node().run(request, deadline).handle((response, failure) ->
+      // Each node gets its own statement, bound to this request and usable by that node only, once.
+      NodeAnalysisRequest signed = statements.sign(request, t.node().id(), researcher);
+      calls.add(t.node().run(signed, deadline).handle((response, failure) ->
           outcome(t, analysis, response, failure, (System.nanoTime() - sent) / 1e6)));
     }
     CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).whenComplete((done, failure) -> {

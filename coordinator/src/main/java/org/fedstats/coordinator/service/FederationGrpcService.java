@@ -14,9 +14,11 @@ import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
+import org.fedstats.common.Contract;
 import org.fedstats.common.Text;
 import org.fedstats.coordinator.audit.RequestAudit;
 import org.fedstats.coordinator.federation.Federation;
+import org.fedstats.coordinator.identity.Researcher;
 import org.fedstats.coordinator.federation.RequestRejected;
 import org.fedstats.proto.v1.AnalysisEvent;
 import org.fedstats.proto.v1.AnalysisRequest;
@@ -83,13 +85,17 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
   private <T> CompletableFuture<AnalysisResponse> run(AnalysisRequest request, StreamObserver<T> observer,
       Consumer<RoundProgress> listener, Function<AnalysisResponse, T> last) {
     String requester = RequesterInterceptor.REQUESTER.get() == null ? "anonymous" : RequesterInterceptor.REQUESTER.get();
+    Researcher researcher = RequesterInterceptor.RESEARCHER.get() == null
+        ? Researcher.claimed(Contract.researcher(requester)) : RequesterInterceptor.RESEARCHER.get();
     long start = System.nanoTime();
     try {
-      CompletableFuture<AnalysisResponse> running = federation.runAsync(request, requester, listener);
+      CompletableFuture<AnalysisResponse> running = federation.runAsync(request, requester, researcher,
+          listener);
       running.whenComplete((response, failure) -> {
         if (failure == null) {
           try {
-            audit.answered(request, requester, response, (System.nanoTime() - start) / 1000);
+            audit.answered(request, requester, researcher.method().label(), response,
+                (System.nanoTime() - start) / 1000);
           } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "coordinator audit log write failed; request " + response.getRequestId()
                 + " not answered", e);
@@ -107,19 +113,19 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
           observer.onNext(last.apply(response));
           observer.onCompleted();
         } else if (!(failure instanceof CancellationException)) {
-          fail(request, requester, failure instanceof CompletionException c && c.getCause() != null
+          fail(request, requester, researcher, failure instanceof CompletionException c && c.getCause() != null
               ? c.getCause() : failure, observer, start);
         }
       });
       return running;
     } catch (RuntimeException e) {
-      fail(request, requester, e, observer, start);
+      fail(request, requester, researcher, e, observer, start);
       return CompletableFuture.failedFuture(e);
     }
   }
 
-  private void fail(AnalysisRequest request, String requester, Throwable failure, StreamObserver<?> responses,
-      long start) {
+  private void fail(AnalysisRequest request, String requester, Researcher researcher, Throwable failure,
+      StreamObserver<?> responses, long start) {
     Status status;
     if (failure instanceof RequestRejected e) {
       LOG.info(() -> "request by " + Text.echo(requester) + " on " + Text.echo(request.getDataset()) + " rejected: "
@@ -131,7 +137,8 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
           + failure.getClass().getSimpleName());
     }
     try {
-      audit.rejected(request, requester, status, (System.nanoTime() - start) / 1000);
+      audit.rejected(request, requester, researcher.method().label(), status,
+          (System.nanoTime() - start) / 1000);
     } catch (RuntimeException e) {
       LOG.log(Level.SEVERE, "coordinator audit log write failed", e);
     }

@@ -2,6 +2,7 @@ package org.fedstats.node.config;
 
 import java.util.List;
 import org.fedstats.common.grpc.ServerLimits;
+import org.fedstats.node.access.AccessSettings;
 import org.fedstats.node.disclosure.DisclosurePolicy;
 import org.fedstats.node.limits.QueryLimits;
 import org.fedstats.pki.tls.TlsConfig;
@@ -20,7 +21,9 @@ public record NodeConfig(
     String noiseSecretFile,
     List<DatasetConfig> datasets,
     TlsConfig tls,
-    Boolean insecure) {
+    Boolean insecure,
+    AccessSettings.IdentityConfig identity,
+    String approvals) {
 
   /** One dataset: CSV or Parquet files (or a table of an embedded database file) with declared variables. */
   public record DatasetConfig(

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.fedstats.common.grpc.ServerLimits;
+import org.fedstats.node.access.AccessSettings;
 import org.fedstats.pki.tls.TlsFiles;
 
 /**
@@ -16,9 +17,10 @@ import org.fedstats.pki.tls.TlsFiles;
  * @param tls the node's mutual-TLS files; empty: plaintext
  * @param noiseSecretFile the secret behind cell keys; null for {@code noise-secret} in the state folder, created on
  *     first start when a dataset uses cell-key noise
+ * @param access whom the node answers: identity statements required or not, and the study approvals
  */
 public record NodeSettings(String nodeId, String host, int port, Path auditLog, Path stateDir, ServerLimits server,
-    int maxRoundsPerSession, List<DatasetDefinition> datasets, Optional<TlsFiles> tls, Path noiseSecretFile) {
+    int maxRoundsPerSession, List<DatasetDefinition> datasets, Optional<TlsFiles> tls, Path noiseSecretFile, AccessSettings access) {
   /** Rounds of one session a node answers unless configured otherwise: R's glm needs at most 25, plus the null model. */
   public static final int DEFAULT_MAX_ROUNDS_PER_SESSION = 30;
 
@@ -37,6 +39,7 @@ public record NodeSettings(String nodeId, String host, int port, Path auditLog, 
       throw new IllegalArgumentException("max-rounds-per-session must be at least 1, not " + maxRoundsPerSession);
     }
     Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(access, "access");
     datasets = List.copyOf(datasets);
     var names = new HashSet<String>();
     for (DatasetDefinition d : datasets) {
@@ -49,7 +52,8 @@ public record NodeSettings(String nodeId, String host, int port, Path auditLog, 
   /** Plaintext settings whose cell-key secret, if one is needed, is kept in the state folder. */
   public NodeSettings(String nodeId, String host, int port, Path auditLog, Path stateDir, ServerLimits server,
       int maxRoundsPerSession, List<DatasetDefinition> datasets) {
-    this(nodeId, host, port, auditLog, stateDir, server, maxRoundsPerSession, datasets, Optional.empty(), null);
+    this(nodeId, host, port, auditLog, stateDir, server, maxRoundsPerSession, datasets, Optional.empty(), null,
+        AccessSettings.DEFAULT);
   }
 
   /** Settings whose node state lies in the default folder beside the audit log. */
@@ -72,18 +76,24 @@ public record NodeSettings(String nodeId, String host, int port, Path auditLog, 
   /** The same settings listening elsewhere (the node's --port option). */
   public NodeSettings withListen(String newHost, int newPort) {
     return new NodeSettings(nodeId, newHost, newPort, auditLog, stateDir, server, maxRoundsPerSession, datasets, tls,
-        noiseSecretFile);
+        noiseSecretFile, access);
   }
 
   /** The same settings with other connection limits. */
   public NodeSettings withServer(ServerLimits limits) {
     return new NodeSettings(nodeId, host, port, auditLog, stateDir, limits, maxRoundsPerSession, datasets, tls,
-        noiseSecretFile);
+        noiseSecretFile, access);
   }
 
   /** The same settings serving over mutual TLS with {@code files}, or plaintext if empty. */
   public NodeSettings withTls(Optional<TlsFiles> files) {
     return new NodeSettings(nodeId, host, port, auditLog, stateDir, server, maxRoundsPerSession, datasets, files,
-        noiseSecretFile);
+        noiseSecretFile, access);
+  }
+
+  /** The same settings answering whom {@code newAccess} says. */
+  public NodeSettings withAccess(AccessSettings newAccess) {
+    return new NodeSettings(nodeId, host, port, auditLog, stateDir, server, maxRoundsPerSession, datasets, tls,
+        noiseSecretFile, newAccess);
   }
 }

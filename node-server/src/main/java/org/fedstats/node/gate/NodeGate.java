@@ -17,6 +17,7 @@ import java.util.logging.Logger;
 import org.fedstats.common.Contract;
 import org.fedstats.common.Text;
 import org.fedstats.common.audit.ChainedLog;
+import org.fedstats.node.access.RequestAccess;
 import org.fedstats.node.analysis.registry.LocalAnalyses;
 import org.fedstats.node.analysis.LocalAnalysis;
 import org.fedstats.node.audit.AuditEntry;
@@ -59,6 +60,7 @@ public final class NodeGate {
   private final MeterRegistry meters;
   private final NodeInfo info;
   private final QueryBudget budget;
+  private final RequestAccess access;
   private final Map<String, Integer> roundsBySession = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
@@ -74,6 +76,16 @@ public final class NodeGate {
   /** A gate whose query budgets ({@code limits} of the datasets) run on {@code clock}. */
   public NodeGate(NodeSettings settings, AnalysisRunner engine, AuditLog audit, OverlapAuditor auditor,
       MeterRegistry meters, Clock clock) {
+    this(settings, engine, audit, auditor, meters, clock, RequestAccess.open(settings.nodeId()));
+  }
+
+  /**
+   * A gate that first checks each request's identity statement and study approval with {@code access}, and whose
+   * query budgets run on {@code clock}.
+   */
+  public NodeGate(NodeSettings settings, AnalysisRunner engine, AuditLog audit, OverlapAuditor auditor,
+      MeterRegistry meters, Clock clock, RequestAccess access) {
+    this.access = access;
     this.budget = new QueryBudget(clock);
     this.settings = settings;
     this.engine = engine;
@@ -110,7 +122,9 @@ public final class NodeGate {
   public Reply handle(NodeAnalysisRequest request, String peer, Liveness caller) {
     long start = System.nanoTime();
     String analysis = LocalAnalyses.of(request.getAnalysis()).<String>map(LocalAnalysis::id).orElse("none");
-    Handled handled = handle(request, caller);
+    // Who asked, for which project, and whether it is theirs to ask, before anything else.
+    RequestAccess.Admission admission = access.admit(request, analysis);
+    Handled handled = admission.refusal().map(Handled::of).orElseGet(() -> handle(request, caller));
     synchronized (auditor) {
       if (handled.sets().isPresent()) {
         Optional<Refusal> refusal = auditor.check(handled.sets().get());
@@ -119,7 +133,7 @@ public final class NodeGate {
         }
       }
       try {
-        String head = audit.record(entry(request, peer, analysis, handled, start));
+        String head = audit.record(entry(request, peer, analysis, admission, handled, start));
         if (handled.response() != null) {
           // The coordinator keeps the head with the answer, so the log's end is recorded outside this node.
           handled = handled.withResponse(handled.response().toBuilder().setAuditHead(head).build());
@@ -131,7 +145,7 @@ public final class NodeGate {
             + " cannot write its audit log, so it answers no request"), "AUDIT_FAILED", handled.detail());
       }
       if (handled.sets().isPresent()) {
-        handled = remember(request, peer, analysis, handled, start);
+        handled = remember(request, peer, analysis, admission, handled, start);
       }
     }
     Timer.builder("fedstats.node.requests").tag("analysis", analysis).tag("outcome", handled.outcome())
@@ -139,19 +153,22 @@ public final class NodeGate {
     return new Reply(handled.response(), handled.error());
   }
 
-  private AuditEntry entry(NodeAnalysisRequest request, String peer, String analysis, Handled handled, long start) {
+  private AuditEntry entry(NodeAnalysisRequest request, String peer, String analysis,
+      RequestAccess.Admission admission, Handled handled, long start) {
     String released = handled.response() == null ? "" : ChainedLog.sha256(handled.response().toByteArray());
     return new AuditEntry(Instant.now(), settings.nodeId(), request.getRequestId(), request.getRequester(),
         peer, request.getDataset(), auditor.version(request.getDataset()).map(DataVersion::digest).orElse(""),
         analysis, describe(request), handled.outcome(), handled.detail(), released, request.getSessionId(),
-        request.getRound(), (System.nanoTime() - start) / 1000);
+        request.getRound(), (System.nanoTime() - start) / 1000, admission.researcher(), admission.method(),
+        admission.project());
   }
 
   /**
    * Remembers an audited answer's record sets before it leaves; if they cannot be written, the answer is withheld
    * and a second audit line says so.
    */
-  private Handled remember(NodeAnalysisRequest request, String peer, String analysis, Handled answered, long start) {
+  private Handled remember(NodeAnalysisRequest request, String peer, String analysis,
+      RequestAccess.Admission admission, Handled answered, long start) {
     try {
       auditor.remember(answered.sets().get());
       return answered;
@@ -162,7 +179,7 @@ public final class NodeGate {
           + " cannot write its state, so it answers no request"), "STATE_FAILED",
           "the answer was withheld: the node could not record what it releases");
       try {
-        audit.record(entry(request, peer, analysis, failed, start));
+        audit.record(entry(request, peer, analysis, admission, failed, start));
       } catch (RuntimeException again) {
         LOG.log(Level.SEVERE, "audit log write failed too", again);
       }
@@ -288,7 +305,8 @@ public final class NodeGate {
       return "(oversized request of " + request.getSerializedSize() + " bytes, not recorded)";
     }
     try {
-      return JSON.print(request.toBuilder().clearRequestId().clearRequester().clearSessionId().clearRound().build());
+      return JSON.print(request.toBuilder().clearRequestId().clearRequester().clearSessionId().clearRound()
+          .clearProject().clearIdentityStatement().build());
     } catch (InvalidProtocolBufferException e) {
       return request.toString();
     }
