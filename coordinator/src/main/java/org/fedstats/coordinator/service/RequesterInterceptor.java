@@ -26,6 +26,9 @@ public final class RequesterInterceptor implements ServerInterceptor {
   static final Context.Key<String> REQUESTER = Context.key("fedstats-requester");
   static final Context.Key<Researcher> RESEARCHER = Context.key("fedstats-researcher");
 
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(RequesterInterceptor.class.getName());
+
   private final Authenticator authenticator;
 
   /** Takes the names callers state (a plaintext coordinator without OpenID Connect), or their certificates' names. */
@@ -45,6 +48,8 @@ public final class RequesterInterceptor implements ServerInterceptor {
       researcher = authenticator.authenticate(PeerIdentity.current(), headers.get(Contract.AUTHORIZATION_HEADER),
           headers.get(USER));
     } catch (OidcVerifier.Refused e) {
+      LOG.info(() -> "researcher call from " + call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)
+          + " refused: " + e.getMessage());
       call.close(Status.UNAUTHENTICATED.withDescription(e.getMessage()), new Metadata());
       return new ServerCall.Listener<>() {};
     }
