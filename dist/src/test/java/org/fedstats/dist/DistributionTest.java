@@ -126,6 +126,7 @@ class DistributionTest {
   void aNodeACoordinatorAndTheCommandLine() throws Exception {
     Path site = Files.createDirectories(tmp.resolve("site"));
     Files.copy(home.resolve("examples/node-site1.yaml"), site.resolve("node.yaml"));
+    Files.copy(home.resolve("examples/approvals.yaml"), site.resolve("approvals.yaml"));
     Files.createSymbolicLink(site.resolve("data"), home.resolve("examples/data"));
     int nodePort = start(site, "fedstats-node", "--config", "node.yaml", "--port", "0");
 
@@ -139,7 +140,8 @@ class DistributionTest {
     int coordinatorPort = start(elsewhere, "fedstats-coordinator", "--config", coordinatorYaml.toString());
 
     Launch count = Launch.run(elsewhere, env(), home.resolve("bin/fedstats").toString(), "count", "colon",
-        "--coordinator", "127.0.0.1:" + coordinatorPort, "--format", "json", "--where", "sex = 0");
+        "--coordinator", "127.0.0.1:" + coordinatorPort, "--format", "json", "--where", "sex = 0", "--project",
+        "demo-study", "--user", "demo");
     assertThat(count.err()).isEmpty();
     assertThat(count.exit()).isZero();
     JsonNode pooled = new ObjectMapper().readTree(count.out()).get("pooled").get("count").get("count");

@@ -31,8 +31,8 @@ public final class ApprovalsFile {
   /** Reads {@code path}; throws when it cannot be read or does not check (the node does not start). */
   public static ApprovalsFile open(Path path) throws IOException {
     Objects.requireNonNull(path, "path");
-    Stamp stamp = stamp(path);
-    return new ApprovalsFile(path, Approvals.read(path), stamp);
+    Approvals approvals = Approvals.read(path);
+    return new ApprovalsFile(path, approvals, stamp(path));
   }
 
   public Path path() {
