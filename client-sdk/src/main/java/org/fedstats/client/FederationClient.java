@@ -70,9 +70,11 @@ public final class FederationClient implements AutoCloseable {
     this.user = user;
     this.token = token;
     this.project = project;
-    Channel intercepted = ClientInterceptors.intercept(channel, userHeader(user));
+    String printable = user.replaceAll("[^\\x20-\\x7e]", "?");
+    Channel intercepted = ClientInterceptors.intercept(channel, header(USER, () -> printable));
     this.stub = FederationServiceGrpc.newBlockingStub(token == null ? intercepted
-        : ClientInterceptors.intercept(intercepted, bearer(token)));
+        : ClientInterceptors.intercept(intercepted, header(Contract.AUTHORIZATION_HEADER,
+            () -> "Bearer " + token.get().strip())));
     this.address = address;
     this.host = host;
     this.timeout = timeout;
@@ -247,29 +249,15 @@ public final class FederationClient implements AutoCloseable {
     }
   }
 
-  private static ClientInterceptor userHeader(String user) {
+  /** Puts {@code value}'s value, asked for at each call, in header {@code key} of every call. */
+  private static ClientInterceptor header(Metadata.Key<String> key, Supplier<String> value) {
     return new ClientInterceptor() {
       @Override
       public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
         return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
           @Override
           public void start(Listener<R> listener, Metadata headers) {
-            headers.put(USER, user.replaceAll("[^\\x20-\\x7e]", "?"));
-            super.start(listener, headers);
-          }
-        };
-      }
-    };
-  }
-
-  private static ClientInterceptor bearer(Supplier<String> token) {
-    return new ClientInterceptor() {
-      @Override
-      public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
-        return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
-          @Override
-          public void start(Listener<R> listener, Metadata headers) {
-            headers.put(Contract.AUTHORIZATION_HEADER, "Bearer " + token.get().strip());
+            headers.put(key, value.get());
             super.start(listener, headers);
           }
         };

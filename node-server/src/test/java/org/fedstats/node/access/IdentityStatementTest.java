@@ -1,6 +1,7 @@
 package org.fedstats.node.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.util.Base64URL;
 import io.grpc.Status;
@@ -234,5 +235,12 @@ class IdentityStatementTest {
     clock.advance(StatementSigner.DEFAULT_LIFETIME.plusSeconds(1));
     assertThat(access.admit(signed(request("P1"), signer, "site1"), "count").refusal()).isEmpty();
     assertThat(verifier.remembered()).isEqualTo(1);
+  }
+
+  @Test
+  void aPlaintextNodeCannotRequireStatementsWithoutACa() {
+    AccessSettings required = AccessSettings.DEFAULT.requiringStatements(true);
+    assertThatThrownBy(() -> RequestAccess.open("site1", Optional.empty(), required, java.time.Clock.systemUTC()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs the federation CA");
   }
 }

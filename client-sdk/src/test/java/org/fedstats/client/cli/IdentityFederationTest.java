@@ -1,4 +1,4 @@
-package org.fedstats.client;
+package org.fedstats.client.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,8 +10,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +20,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.fedstats.client.cli.FedstatsCli;
+import org.fedstats.client.FederationClient;
+import org.fedstats.client.FedstatsException;
 import org.fedstats.common.Contract;
 import org.fedstats.coordinator.Coordinator;
 import org.fedstats.coordinator.config.CoordinatorConfig;
@@ -50,7 +49,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Verified researchers and study approvals end to end over real Netty on 127.0.0.1: a coordinator over mutual TLS
@@ -95,6 +93,7 @@ class IdentityFederationTest {
           .withTls(Optional.of(files)).withAccess(AccessSettings.DEFAULT.withApprovals(approvals)),
           new SimpleMeterRegistry());
       nodes.add(node);
+      closing.addFirst(node);
       entries.add(new CoordinatorConfig.NodeEntry(site, "127.0.0.1:" + node.port()));
     }
     Path jwks = Files.writeString(tmp.resolve("jwks.json"), idp.jwks());
@@ -103,31 +102,19 @@ class IdentityFederationTest {
     coordinator = Coordinator.start(CoordinatorSettings.of(new CoordinatorConfig("127.0.0.1:0", 10_000L, 60_000L,
             entries)).withAuditLog(tmp.resolve("coordinator-audit.jsonl")).withTls(Optional.of(coordinatorFiles))
         .withIdentity(IdentitySettings.DEFAULT.withOidc(oidc)), new SimpleMeterRegistry());
+    closing.addFirst(coordinator);
   }
 
+  /** Closes what was opened: the coordinator, the nodes, then the channels the tests made to a node. */
   @AfterAll
   void stop() throws Exception {
-    if (coordinator != null) {
-      coordinator.close();
-    }
-    for (NodeServer n : nodes) {
-      n.close();
-    }
     for (AutoCloseable c : closing) {
       c.close();
     }
   }
 
-  record Run(int exit, String out, String err) {}
-
-  private static Run cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = FedstatsCli.commandLine();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int exit = cl.execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  private static FedstatsCliTest.Run cli(String... args) {
+    return FedstatsCliTest.run(args);
   }
 
   private String address() {
@@ -154,7 +141,7 @@ class IdentityFederationTest {
   @Test
   void aResearcherWithATokenAsksForAnApprovedProjectAndEveryAuditLogSaysWhoHowAndWhy() throws Exception {
     Path token = tokenFile("alice.token", idp.token("alice", AUDIENCE));
-    Run r = cli("--coordinator", address(), "--tls-dir", caOnly().toString(), "--token-file", token.toString(),
+    var r = cli("--coordinator", address(), "--tls-dir", caOnly().toString(), "--token-file", token.toString(),
         "--project", "P1", "count", "colon");
     assertThat(r.err()).isEmpty();
     assertThat(r.exit()).isZero();
@@ -173,7 +160,7 @@ class IdentityFederationTest {
 
   @Test
   void aResearcherWithACertificateIsKnownByIt() throws Exception {
-    Run r = cli("--coordinator", address(), "--tls-dir", tmp.resolve("alice").toString(), "--tls-name", "alice",
+    var r = cli("--coordinator", address(), "--tls-dir", tmp.resolve("alice").toString(), "--tls-name", "alice",
         "--project", "P1", "count", "colon");
     assertThat(r.exit()).isZero();
     assertThat(lastNodeEntry("site1").get("authMethod").asText()).isEqualTo("certificate");
@@ -182,15 +169,15 @@ class IdentityFederationTest {
   @Test
   void anythingOutsideTheApprovalIsRefusedNamingTheMissingApproval() throws Exception {
     Path token = tokenFile("carol.token", idp.token("carol", AUDIENCE));
-    Run other = cli("--coordinator", address(), "--tls-dir", caOnly().toString(), "--token-file", token.toString(),
+    var other = cli("--coordinator", address(), "--tls-dir", caOnly().toString(), "--token-file", token.toString(),
         "--project", "P2", "count", "colon");
     assertThat(other.exit()).isEqualTo(1);
     assertThat(other.err()).contains("PERMISSION_DENIED").contains("project P2 has no approval at node site1");
-    Run analysis = cli("--coordinator", address(), "--tls-dir", caOnly().toString(), "--token-file",
+    var analysis = cli("--coordinator", address(), "--tls-dir", caOnly().toString(), "--token-file",
         token.toString(), "--project", "P1", "summary", "colon", "age");
     assertThat(analysis.exit()).isEqualTo(1);
     assertThat(analysis.err()).contains("project P1 does not approve analysis summary on dataset colon at node");
-    Run none = cli("--coordinator", address(), "--tls-dir", caOnly().toString(), "--token-file", token.toString(),
+    var none = cli("--coordinator", address(), "--tls-dir", caOnly().toString(), "--token-file", token.toString(),
         "count", "colon");
     assertThat(none.err()).contains("names none");
     assertThat(lastNodeEntry("site2").get("outcome").asText()).isEqualTo("PERMISSION_DENIED");
@@ -201,13 +188,13 @@ class IdentityFederationTest {
   void badTokensAndCallersWithNeitherTokenNorCertificateAreUnauthenticated() throws Exception {
     Path expired = tokenFile("expired.token", idp.token("alice", AUDIENCE,
         c -> c.expirationTime(Date.from(Instant.now().minusSeconds(3600)))));
-    Run r = cli("--coordinator", address(), "--tls-dir", caOnly().toString(), "--token-file", expired.toString(),
+    var r = cli("--coordinator", address(), "--tls-dir", caOnly().toString(), "--token-file", expired.toString(),
         "--project", "P1", "count", "colon");
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("UNAUTHENTICATED").contains("Expired JWT")
         .doesNotContain(Files.readString(expired).strip());
     Path foreign = tokenFile("foreign.token", new Tokens(idp.issuer()).token("alice", AUDIENCE));
-    Run wrongKey = cli("--coordinator", address(), "--tls-dir", caOnly().toString(), "--token-file",
+    var wrongKey = cli("--coordinator", address(), "--tls-dir", caOnly().toString(), "--token-file",
         foreign.toString(), "--project", "P1", "count", "colon");
     assertThat(wrongKey.err()).contains("UNAUTHENTICATED");
     try (FederationClient anonymous = FederationClient.connect(address(), caOnly().resolve("ca.crt"), "alice",
