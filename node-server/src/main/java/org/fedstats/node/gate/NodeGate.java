@@ -38,7 +38,9 @@ import org.fedstats.proto.v1.NodeAnalysisResponse;
 import org.fedstats.proto.v1.NodeInfo;
 
 /**
- * The node's gate, which every transport calls: request limits, the session's round limit and the researcher's
+ * The node's gate, which every transport calls: who asked and whether it is theirs to ask (the coordinator's signed
+ * identity statement and the study approvals, {@link RequestAccess}), request limits, the session's round limit and
+ * the researcher's
  * query budget, then the {@link AnalysisEngine} (allow-list, validation, cohort, local step, disclosure), then the overlap audit of the
  * record sets an answer would release, the audit log, then the reply. Nothing leaves the node without passing here,
  * and nothing passes without an audit line (a hash chain; the reply carries its head); if the audit log cannot be
