@@ -123,6 +123,8 @@ class ApprovalsTest {
       public void close() {}
     };
     log.addHandler(handler);
+    boolean parents = log.getUseParentHandlers();
+    log.setUseParentHandlers(false); // the expected error goes to this test, not to the build's output
     try {
       rewrite(file, "projects: [ {id: P1, valid-until: not-a-date");
       assertThat(access.admit(request("P1", "glm"), "glm").refusal()).isEmpty();
@@ -133,6 +135,7 @@ class ApprovalsTest {
       assertThat(logged.toString().lines().filter(l -> l.contains("is not valid")).count()).isEqualTo(1);
     } finally {
       log.removeHandler(handler);
+      log.setUseParentHandlers(parents);
     }
 
     // Fixed again, and the approval has expired by then.
