@@ -63,6 +63,7 @@ unset FEDSTATS_JAVA_OPTS
 # The command line as a user in this folder would type it; 127.0.0.1:7050 is its default coordinator.
 if [[ "$PWD" == "$root" ]]; then launcher=bin/fedstats; else launcher="$root/bin/fedstats"; fi
 export FEDSTATS_USER=demo  # the name the nodes' audit logs record
+project=demo-study        # the study the sites approved (approvals.yaml); every question names it
 
 shell_words() {  # prints its arguments as a shell command line that gives them back, to copy and paste
   local line="" arg
@@ -75,9 +76,14 @@ shell_words() {  # prints its arguments as a shell command line that gives them 
 }
 
 fedstats() {
+  local args=("$@")
+  case " $* " in
+    *" --project "*|" nodes "|" datasets "|" variables "*) ;;
+    *) args+=(--project "$project") ;;
+  esac
   echo
-  echo "\$ $(shell_words "$launcher" "$@")"
-  "$root/bin/fedstats" "$@" || true
+  echo "\$ $(shell_words "$launcher" "${args[@]}")"
+  "$root/bin/fedstats" "${args[@]}" || true
 }
 
 fedstats nodes
@@ -112,6 +118,9 @@ fedstats count colon --where "id < 100" 2>&1
 echo
 echo "# Histograms are not on infert's allow-list at any site: the request is denied."
 fedstats histogram infert age --breaks 20,30,40,50 2>&1
+echo
+echo "# A project the sites have not approved: each site refuses it, naming the missing approval."
+fedstats count colon --project other-study 2>&1
 echo
 echo "# Every site wrote each request to its audit log, e.g. the last entry of site1:"
 tail -n 1 "$run/audit-site1.jsonl"

@@ -135,7 +135,7 @@ public final class LinkBench {
     Optional<TlsFiles> coordinatorTls = ca.map(c -> Issuing.issue(c, work.resolve("coordinator"), "coordinator",
         Issuing.server("coordinator", Role.COORDINATOR)));
     Coordinator coordinator = Coordinator.start(CoordinatorSettings.of(new CoordinatorConfig("127.0.0.1:0", 10_000L,
-        60_000L, null, null, null, null, null, null, entries, null, null, "127.0.0.1:0", null))
+        60_000L, null, null, null, null, null, null, entries, null, null, "127.0.0.1:0", null, null, null, null, null))
         .withTls(coordinatorTls), new SimpleMeterRegistry());
     List<AutoCloseable> nodes = new ArrayList<>();
     for (int site = 1; site <= 3; site++) {

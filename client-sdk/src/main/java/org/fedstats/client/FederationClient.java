@@ -19,7 +19,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.fedstats.common.Contract;
 import org.fedstats.common.HostPort;
 import org.fedstats.pki.tls.FederationTls;
 import org.fedstats.pki.tls.TlsFiles;
@@ -52,14 +55,56 @@ public final class FederationClient implements AutoCloseable {
   private final Duration timeout;
   private final String address;
   private final String host;
+  private final Channel channel;
+  private final String user;
+  private final Supplier<String> token;
+  private final String project;
 
   private FederationClient(ManagedChannel owned, Channel channel, String address, String host, String user,
       Duration timeout) {
+    this(owned, channel, address, host, user, timeout, null, "");
+  }
+
+  private FederationClient(ManagedChannel owned, Channel channel, String address, String host, String user,
+      Duration timeout, Supplier<String> token, String project) {
     this.owned = owned;
-    this.stub = FederationServiceGrpc.newBlockingStub(ClientInterceptors.intercept(channel, userHeader(user)));
+    this.channel = channel;
+    this.user = user;
+    this.token = token;
+    this.project = project;
+    String printable = user.replaceAll("[^\\x20-\\x7e]", "?");
+    Channel intercepted = ClientInterceptors.intercept(channel, header(USER, () -> printable));
+    this.stub = FederationServiceGrpc.newBlockingStub(token == null ? intercepted
+        : ClientInterceptors.intercept(intercepted, header(Contract.AUTHORIZATION_HEADER,
+            () -> "Bearer " + token.get().strip())));
     this.address = address;
     this.host = host;
     this.timeout = timeout;
+  }
+
+  /**
+   * This client sending {@code token} (an OpenID Connect access or ID token from the federation's identity
+   * provider, asked for at each call, so a supplier may refresh it) as {@code authorization: Bearer <token>}; the
+   * coordinator then knows the researcher by the token. The returned client shares this one's connection: close
+   * one of them.
+   */
+  public FederationClient withToken(Supplier<String> token) {
+    return new FederationClient(owned, channel, address, host, user, timeout, Objects.requireNonNull(token, "token"),
+        project);
+  }
+
+  /**
+   * This client asking for {@code project} (an approved study's id, checked by each node against its approvals)
+   * unless a query says otherwise ({@link Query#forProject}). The returned client shares this one's connection.
+   */
+  public FederationClient withProject(String project) {
+    return new FederationClient(owned, channel, address, host, user, timeout, token,
+        Objects.requireNonNull(project, "project"));
+  }
+
+  /** The project queries of this client are made for; empty for none. */
+  public String project() {
+    return project;
   }
 
   /** Connects over plaintext gRPC to a coordinator at host:port, as the current OS user. */
@@ -90,6 +135,18 @@ public final class FederationClient implements AutoCloseable {
         .sslContext(setup.clientContext()).build();
     String user = org.fedstats.pki.tls.PeerIdentity.of(setup.certificate())
         .map(org.fedstats.pki.tls.PeerIdentity::commonName).orElse("anonymous");
+    return new FederationClient(channel, channel, target.toString(), target.host(), user, timeout);
+  }
+
+  /**
+   * Connects over TLS to a coordinator at host:port trusting only the federation CA in {@code caCertificate}, without
+   * a certificate of one's own: for researchers who authenticate with a bearer token ({@link #withToken}).
+   */
+  public static FederationClient connect(String address, java.nio.file.Path caCertificate, String user,
+      Duration timeout) {
+    HostPort target = parseAddress(address);
+    ManagedChannel channel = NettyChannelBuilder.forAddress(target.host(), target.port())
+        .sslContext(FederationTls.clientContextTrusting(caCertificate)).build();
     return new FederationClient(channel, channel, target.toString(), target.host(), user, timeout);
   }
 
@@ -210,14 +267,15 @@ public final class FederationClient implements AutoCloseable {
     }
   }
 
-  private static ClientInterceptor userHeader(String user) {
+  /** Puts {@code value}'s value, asked for at each call, in header {@code key} of every call. */
+  private static ClientInterceptor header(Metadata.Key<String> key, Supplier<String> value) {
     return new ClientInterceptor() {
       @Override
       public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
         return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
           @Override
           public void start(Listener<R> listener, Metadata headers) {
-            headers.put(USER, user.replaceAll("[^\\x20-\\x7e]", "?"));
+            headers.put(key, value.get());
             super.start(listener, headers);
           }
         };

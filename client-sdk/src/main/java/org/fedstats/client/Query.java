@@ -37,13 +37,15 @@ public final class Query {
   private final boolean allowPartial;
   private final List<String> nodes;
   private final Consumer<RoundProgress> progress;
+  private final String project;
 
   Query(FederationClient client, String dataset, Condition cohort, boolean allowPartial, List<String> nodes) {
-    this(client, dataset, cohort, allowPartial, nodes, null);
+    this(client, dataset, cohort, allowPartial, nodes, null, client.project());
   }
 
   private Query(FederationClient client, String dataset, Condition cohort, boolean allowPartial, List<String> nodes,
-      Consumer<RoundProgress> progress) {
+      Consumer<RoundProgress> progress, String project) {
+    this.project = Objects.requireNonNull(project, "project");
     this.client = client;
     this.dataset = dataset;
     this.cohort = cohort;
@@ -55,7 +57,7 @@ public final class Query {
   /** Restricts the cohort; successive calls combine with AND. */
   public Query where(Condition condition) {
     return new Query(client, dataset, cohort == null ? condition : cohort.and(condition), allowPartial, nodes,
-        progress);
+        progress, project);
   }
 
   /** Restricts the cohort with a filter expression such as {@code "age >= 60 and rx != Obs"}. */
@@ -65,12 +67,12 @@ public final class Query {
 
   /** Pools over the sites that answered even if others refused or failed (the result says which). */
   public Query allowPartial() {
-    return new Query(client, dataset, cohort, true, nodes, progress);
+    return new Query(client, dataset, cohort, true, nodes, progress, project);
   }
 
   /** Asks only these nodes. */
   public Query onNodes(List<String> nodeIds) {
-    return new Query(client, dataset, cohort, allowPartial, nodeIds, progress);
+    return new Query(client, dataset, cohort, allowPartial, nodeIds, progress, project);
   }
 
   /**
@@ -79,7 +81,17 @@ public final class Query {
    * one without a listener, or a coordinator that does not offer the stream, gets the same result without progress.
    */
   public Query onProgress(Consumer<RoundProgress> listener) {
-    return new Query(client, dataset, cohort, allowPartial, nodes, Objects.requireNonNull(listener, "listener"));
+    return new Query(client, dataset, cohort, allowPartial, nodes, Objects.requireNonNull(listener, "listener"),
+        project);
+  }
+
+  /**
+   * Asks for {@code projectId}: the approved study the request is made for, which each node checks against its
+   * study approvals (a node with approvals answers nothing outside them).
+   */
+  public Query forProject(String projectId) {
+    return new Query(client, dataset, cohort, allowPartial, nodes, progress,
+        Objects.requireNonNull(projectId, "projectId"));
   }
 
   public Result<Count> count() {
@@ -145,7 +157,7 @@ public final class Query {
   /** The request this query would send for {@code analysis}. */
   public AnalysisRequest request(Analysis analysis) {
     AnalysisRequest.Builder b = AnalysisRequest.newBuilder().setDataset(dataset).setAnalysis(analysis)
-        .setAllowPartial(allowPartial).addAllNodeIds(nodes);
+        .setAllowPartial(allowPartial).addAllNodeIds(nodes).setProject(project);
     if (cohort != null) {
       b.setFilter(cohort.filter());
     }

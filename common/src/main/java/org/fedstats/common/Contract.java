@@ -12,6 +12,10 @@ public final class Contract {
   public static final io.grpc.Metadata.Key<String> USER_HEADER =
       io.grpc.Metadata.Key.of("fedstats-user", io.grpc.Metadata.ASCII_STRING_MARSHALLER);
 
+  /** The gRPC header carrying a researcher's OpenID Connect token to the coordinator: {@code Bearer <JWT>}. */
+  public static final io.grpc.Metadata.Key<String> AUTHORIZATION_HEADER =
+      io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER);
+
   /**
    * The node policy (a dataset's {@code disclosure: site-results}) under which a site's values go into pooled values
    * only; the coordinator names it when it withholds them, and the client prints it.
@@ -19,6 +23,16 @@ public final class Contract {
   public static final String POOLED_ONLY = "pooled-only";
 
   private Contract() {}
+
+  /**
+   * What a coordinator's identity statement binds a node request by (its {@code req} claim): the lower-case hex
+   * SHA-256 of the request serialized without its {@code identity_statement}. Any change to the request on the way
+   * (another dataset, analysis, filter, project, round, requester...) changes it.
+   */
+  public static String requestBinding(org.fedstats.proto.v1.NodeAnalysisRequest request) {
+    return org.fedstats.common.audit.ChainedLog.sha256(request.toBuilder().clearIdentityStatement().build()
+        .toByteArray());
+  }
 
   /**
    * The researcher's name in a requester as the coordinator reports it to nodes, {@code <user>@<address>}: the part

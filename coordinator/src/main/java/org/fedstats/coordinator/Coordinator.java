@@ -27,6 +27,9 @@ import org.fedstats.coordinator.config.CoordinatorSettings;
 import org.fedstats.coordinator.federation.Federation;
 import org.fedstats.coordinator.federation.NodeClient;
 import org.fedstats.coordinator.federation.PendingResults;
+import org.fedstats.coordinator.identity.Authenticator;
+import org.fedstats.coordinator.identity.OidcVerifier;
+import org.fedstats.coordinator.identity.StatementIssuer;
 import org.fedstats.coordinator.link.NodeLinkService;
 import org.fedstats.coordinator.link.NodeLinks;
 import org.fedstats.coordinator.service.FederationGrpcService;
@@ -37,6 +40,8 @@ import org.fedstats.pki.tls.FederationTls;
 import org.fedstats.pki.tls.PeerIdentity;
 import org.fedstats.pki.tls.PeerIdentityInterceptor;
 import org.fedstats.pki.tls.TlsConfig;
+import org.fedstats.pki.tls.TlsFiles;
+import org.fedstats.pki.statement.StatementSigner;
 
 /** A running coordinator: its node connections, periodic health checks and the researcher-facing gRPC server. */
 public final class Coordinator implements AutoCloseable {
@@ -78,7 +83,9 @@ public final class Coordinator implements AutoCloseable {
     }
     ExecutorService work = workers();
     NettyServerBuilder listener = listener(settings);
-    tls.ifPresent(t -> listener.sslContext(t.serverContext()));
+    // Researchers with a bearer token need no certificate; a certificate presented is still checked.
+    boolean tokens = settings.identity().oidc().isPresent();
+    tls.ifPresent(t -> listener.sslContext(t.serverContext(!tokens)));
     return start(settings, meters, work, listener, address -> {
       NettyChannelBuilder channel = NettyChannelBuilder.forTarget(address);
       if (tls.isPresent()) {
@@ -146,7 +153,10 @@ public final class Coordinator implements AutoCloseable {
       ServerBuilder<?> transport, Function<String, ManagedChannel> channels, Analyses analyses,
       Function<IOException, IOException> cannotStart, Optional<FederationTls> tls)
       throws IOException {
-    Optional<PeerIdentityInterceptor> identities = tls.map(t -> t.interceptor(Set.of(Role.RESEARCHER)));
+    // Researchers with a bearer token need no certificate; a certificate presented is still checked.
+    boolean tokens = settings.identity().oidc().isPresent();
+    Optional<PeerIdentityInterceptor> identities = tls.map(t -> tokens
+        ? t.interceptorAllowingNoCertificate(Set.of(Role.RESEARCHER)) : t.interceptor(Set.of(Role.RESEARCHER)));
     List<NodeClient> clients = new ArrayList<>();
     Federation federation;
     Server server = null;
@@ -156,6 +166,9 @@ public final class Coordinator implements AutoCloseable {
     NodeLinks links = new NodeLinks(settings.outboundNodes(), settings.nodeLinkKeepalive(),
         tls.flatMap(t -> PeerIdentity.of(t.certificate())).map(PeerIdentity::commonName).orElse("coordinator"));
     try {
+      Authenticator authenticator = new Authenticator(settings.identity().oidc().isPresent()
+          ? Optional.of(new OidcVerifier(settings.identity().oidc().get())) : Optional.empty(), identities.isPresent());
+      StatementIssuer statements = statementIssuer(settings);
       if (settings.auditLog() != null) {
         audit = RequestAudit.open(settings.auditLog());
       }
@@ -169,9 +182,10 @@ public final class Coordinator implements AutoCloseable {
         }
       }
       federation = new Federation(clients, settings.nodeDeadline(), settings.maxConcurrentRequests(), analyses,
-          settings.pendingFolder().map(PendingResults::in).orElseGet(PendingResults::inMemory));
+          settings.pendingFolder().map(PendingResults::in).orElseGet(PendingResults::inMemory), statements);
       var service = ServerInterceptors.intercept(
-          ParseGuard.guard(new FederationGrpcService(federation, audit).bindService()), new RequesterInterceptor());
+          ParseGuard.guard(new FederationGrpcService(federation, audit).bindService()),
+          new RequesterInterceptor(authenticator));
       // Over mutual TLS the verified identity goes first: RequesterInterceptor finds it in the context.
       server = transport
           .executor(work)
@@ -234,6 +248,23 @@ public final class Coordinator implements AutoCloseable {
     } catch (IOException e) {
       throw new IOException("coordinator cannot listen for nodes on " + at + ": " + (HostPort.inUse(e)
           ? "the address is in use" : e.getMessage()), e);
+    }
+  }
+
+  /**
+   * Who signs the statements of who asked that go with each node request: the {@code identity-signing} key, else the
+   * coordinator's TLS key; without either, requests go unsigned (nodes that require statements refuse them).
+   */
+  private static StatementIssuer statementIssuer(CoordinatorSettings settings) throws IOException {
+    Optional<TlsFiles> files = settings.identity().signing().or(settings::tls);
+    if (files.isEmpty()) {
+      return StatementIssuer.NONE;
+    }
+    try {
+      return StatementIssuer.with(StatementSigner.load(files.get(), settings.identity().statementLifetime()));
+    } catch (PkiException e) {
+      throw new IOException("coordinator cannot sign identity statements with " + files.get().key() + ": "
+          + e.getMessage(), e);
     }
   }
 

@@ -146,6 +146,7 @@ class DistributionTest {
     String example = Files.readString(home.resolve("examples/node-site1.yaml"));
     assertThat(example).contains("coordinator: {address: \"127.0.0.1:7051\"}");
     Files.writeString(site.resolve("node.yaml"), example.replace("127.0.0.1:7051", "127.0.0.1:" + nodeLinkPort));
+    Files.copy(home.resolve("examples/approvals.yaml"), site.resolve("approvals.yaml"));
     Files.createSymbolicLink(site.resolve("data"), home.resolve("examples/data"));
     start(site, "fedstats-node", "dialling its coordinator at 127\\.0\\.0\\.1:" + nodeLinkPort
         + " \\(no listening port\\)", "--config", "node.yaml");
@@ -158,7 +159,8 @@ class DistributionTest {
     }
 
     Launch count = Launch.run(elsewhere, env(), home.resolve("bin/fedstats").toString(), "count", "colon",
-        "--coordinator", "127.0.0.1:" + coordinatorPort, "--format", "json", "--where", "sex = 0");
+        "--coordinator", "127.0.0.1:" + coordinatorPort, "--format", "json", "--where", "sex = 0", "--project",
+        "demo-study", "--user", "demo");
     assertThat(count.err()).isEmpty();
     assertThat(count.exit()).isZero();
     JsonNode pooled = new ObjectMapper().readTree(count.out()).get("pooled").get("count").get("count");

@@ -6,11 +6,13 @@ import io.grpc.ServerServiceDefinition;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.fedstats.node.access.RequestAccess;
 import org.fedstats.node.gate.AnalysisEngine;
 import org.fedstats.node.gate.NodeGate;
 import org.fedstats.node.audit.AuditLog;
@@ -87,8 +89,21 @@ public final class Node implements AutoCloseable {
       throw new StartupException("node " + settings.nodeId() + " cannot open its noise state in "
           + settings.stateDir() + ": " + e.getMessage(), e);
     }
+    RequestAccess access;
+    try {
+      access = RequestAccess.open(settings.nodeId(), settings.tls(), settings.access(), Clock.systemUTC());
+    } catch (IOException | RuntimeException e) {
+      try (store; auditor; audit; noise) {
+        // closed in reverse order
+      } catch (Exception ignored) {
+        // the failure to report is the access configuration's
+      }
+      throw new StartupException("node " + settings.nodeId() + " cannot set up whom it answers: " + e.getMessage(),
+          e);
+    }
     AnalysisEngine engine = new AnalysisEngine(settings, store, noise);
-    return new Node(store, audit, auditor, noise, new NodeGate(settings, engine, audit, auditor, meters));
+    return new Node(store, audit, auditor, noise, new NodeGate(settings, engine, audit, auditor, meters,
+        Clock.systemUTC(), access));
   }
 
   /** What the node says about its noise state at start (e.g. that it created its cell-key secret). */

@@ -87,13 +87,49 @@ public final class FedstatsCli implements Callable<Integer> {
       + "$FEDSTATS_TLS_NAME). The coordinator records the certificate's name, not --user.")
   String tlsName;
 
+  @Option(names = "--token-file", scope = ScopeType.INHERIT, defaultValue = "${env:FEDSTATS_TOKEN_FILE}",
+      paramLabel = "<file>", description = "File holding your OpenID Connect token from the federation's identity "
+      + "provider, sent as a bearer token (default: $FEDSTATS_TOKEN_FILE). With --tls-dir but no --tls-name, TLS "
+      + "trusting the folder's ca.crt without a certificate of your own.")
+  Path tokenFile;
+
+  @Option(names = "--project", scope = ScopeType.INHERIT, defaultValue = "${env:FEDSTATS_PROJECT}",
+      paramLabel = "<id>", description = "The approved project (study) you ask for; nodes with study approvals "
+      + "answer only what it covers (default: $FEDSTATS_PROJECT).")
+  String project;
+
   @Spec
   CommandLine.Model.CommandSpec spec;
 
   FederationClient connect() {
+    FederationClient client = transport();
+    if (tokenFile != null) {
+      String token = token(tokenFile);
+      client = client.withToken(() -> token);
+    }
+    return project == null || project.isBlank() ? client : client.withProject(project.strip());
+  }
+
+  /** The token in {@code file}: its first line, which must not be empty. */
+  private static String token(Path file) {
+    try {
+      String token = Files.readString(file).strip();
+      if (token.isEmpty() || token.contains("\n")) {
+        throw new IllegalArgumentException("--token-file " + file + " must hold one token on one line");
+      }
+      return token;
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("cannot read --token-file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private FederationClient transport() {
     Duration timeout = Duration.ofSeconds(timeoutSeconds);
     if (tlsDir == null && tlsName == null) {
       return FederationClient.connect(coordinator, user, timeout);
+    }
+    if (tlsDir != null && tlsName == null && tokenFile != null) {
+      return FederationClient.connect(coordinator, tlsDir.resolve("ca.crt"), user, timeout);
     }
     if (tlsDir == null || tlsName == null) {
       throw new IllegalArgumentException("--tls-dir and --tls-name go together (or $FEDSTATS_TLS_DIR and "
@@ -133,7 +169,8 @@ public final class FedstatsCli implements Callable<Integer> {
     units.forEach(unit -> cl.addSubcommand(unit.command()));
     cl.addSubcommand(PkiCommand.class);
     PkiCommand.dropInheritedOptions(cl.getSubcommands().get("pki"),
-        Set.of("--coordinator", "--format", "--user", "--timeout", "--tls-dir", "--tls-name"));
+        Set.of("--coordinator", "--format", "--user", "--timeout", "--tls-dir", "--tls-name", "--token-file",
+            "--project"));
     cl.addSubcommand(CommandLine.HelpCommand.class);
     cl.setExecutionStrategy(parsed -> {
       Integer help = CommandLine.executeHelpRequest(parsed);

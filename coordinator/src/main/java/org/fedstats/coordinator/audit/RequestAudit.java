@@ -55,40 +55,46 @@ public final class RequestAudit implements AutoCloseable {
    *     for review; the researcher fetches it later), or the gRPC status of a rejected request
    * @param detail the pooled note, or the rejection's message
    * @param request the request as asked (JSON), or {@code fetch} for a later fetch of a request that waited
+   * @param authMethod how the coordinator authenticated the researcher: certificate, oidc, or claimed (a name the
+   *     client stated to a coordinator that authenticates no one)
+   * @param project the project the request was made for; empty for none (and for a fetch)
    */
   public record Entry(Instant time, String requestId, String requester, String dataset, String analysis,
       String request, String outcome, String detail, List<Site> sites, String session, int rounds,
-      long durationMicros) {}
+      long durationMicros, String authMethod, String project) {}
 
   /** Records an answered request; throws if the log cannot be written (the researcher then gets no answer). */
-  public void answered(AnalysisRequest request, String requester, AnalysisResponse response, long durationMicros) {
+  public void answered(AnalysisRequest request, String requester, String authMethod, AnalysisResponse response,
+      long durationMicros) {
     if (log == null) {
       return;
     }
     log.append(new Entry(Instant.now(), response.getRequestId(), requester, request.getDataset(), kind(request),
         describe(request), outcome(response), response.getPooledNote(),
         response.getSitesList().stream().map(Site::of).toList(), response.getSessionId(), response.getRounds(),
-        durationMicros));
+        durationMicros, authMethod, request.getProject()));
   }
 
   /** Records a fetch of a request that waited for review, as answered. */
-  public void fetched(String requestId, String requester, AnalysisResponse response, long durationMicros) {
+  public void fetched(String requestId, String requester, String authMethod, AnalysisResponse response,
+      long durationMicros) {
     if (log == null) {
       return;
     }
     log.append(new Entry(Instant.now(), requestId, requester, "",
         response.getAnalysis().getKindCase().name().toLowerCase(Locale.ROOT), FETCH, outcome(response),
         response.getPooledNote(), response.getSitesList().stream().map(Site::of).toList(), "", response.getRounds(),
-        durationMicros));
+        durationMicros, authMethod, ""));
   }
 
   /** Records a fetch the coordinator refused (unknown request, another researcher's...). */
-  public void fetchRejected(String requestId, String requester, Status status, long durationMicros) {
+  public void fetchRejected(String requestId, String requester, String authMethod, Status status,
+      long durationMicros) {
     if (log == null) {
       return;
     }
     log.append(new Entry(Instant.now(), requestId, requester, "", "", FETCH, status.getCode().name(),
-        String.valueOf(status.getDescription()), List.of(), "", 0, durationMicros));
+        String.valueOf(status.getDescription()), List.of(), "", 0, durationMicros, authMethod, ""));
   }
 
   private static String outcome(AnalysisResponse response) {
@@ -100,12 +106,14 @@ public final class RequestAudit implements AutoCloseable {
   }
 
   /** Records a request the coordinator did not run or that failed. */
-  public void rejected(AnalysisRequest request, String requester, Status status, long durationMicros) {
+  public void rejected(AnalysisRequest request, String requester, String authMethod, Status status,
+      long durationMicros) {
     if (log == null) {
       return;
     }
     log.append(new Entry(Instant.now(), "", requester, request.getDataset(), kind(request), describe(request),
-        status.getCode().name(), String.valueOf(status.getDescription()), List.of(), "", 0, durationMicros));
+        status.getCode().name(), String.valueOf(status.getDescription()), List.of(), "", 0, durationMicros,
+        authMethod, request.getProject()));
   }
 
   private static String kind(AnalysisRequest request) {

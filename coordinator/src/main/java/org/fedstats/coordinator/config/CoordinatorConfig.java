@@ -2,6 +2,7 @@ package org.fedstats.coordinator.config;
 
 import java.util.List;
 import org.fedstats.common.grpc.ServerLimits;
+import org.fedstats.coordinator.identity.OidcSettings;
 import org.fedstats.pki.tls.TlsConfig;
 
 /** A coordinator's configuration file, as written (kebab-case YAML keys); absent keys take their defaults. */
@@ -20,17 +21,20 @@ public record CoordinatorConfig(
     Boolean insecure,
     String nodeListen,
     Long nodeLinkKeepaliveMs,
-    String pendingDir) {
+    String pendingDir,
+    OidcSettings.Config oidc,
+    TlsConfig identitySigning,
+    Long identityStatementTtlMs) {
 
   /**
-   * Without the outbound-node keys, and without a folder of its own for requests waiting for review
-   * ({@code coordinator-pending} beside the audit log).
+   * Without the outbound-node, review and identity keys ({@code coordinator-pending} beside the audit log; researchers
+   * by certificate only).
    */
   public CoordinatorConfig(String listen, Long nodeDeadlineMs, Long healthIntervalMs, Long probeIntervalMs,
       Long healthTimeoutMs, Integer maxConcurrentRequests, Long nodeKeepaliveMs, ServerLimits.Config server,
       String auditLog, List<NodeEntry> nodes, TlsConfig tls, Boolean insecure) {
     this(listen, nodeDeadlineMs, healthIntervalMs, probeIntervalMs, healthTimeoutMs, maxConcurrentRequests,
-        nodeKeepaliveMs, server, auditLog, nodes, tls, insecure, null, null, null);
+        nodeKeepaliveMs, server, auditLog, nodes, tls, insecure, null, null, null, null, null, null);
   }
 
   /** Without the transport keys: plaintext. */
@@ -38,13 +42,13 @@ public record CoordinatorConfig(
       Long healthTimeoutMs, Integer maxConcurrentRequests, Long nodeKeepaliveMs, ServerLimits.Config server,
       String auditLog, List<NodeEntry> nodes) {
     this(listen, nodeDeadlineMs, healthIntervalMs, probeIntervalMs, healthTimeoutMs, maxConcurrentRequests,
-        nodeKeepaliveMs, server, auditLog, nodes, null, null, null, null, null);
+        nodeKeepaliveMs, server, auditLog, nodes, null, null, null, null, null, null, null, null);
   }
 
   /** The common settings only; the rest take their defaults. */
   public CoordinatorConfig(String listen, Long nodeDeadlineMs, Long healthIntervalMs, List<NodeEntry> nodes) {
     this(listen, nodeDeadlineMs, healthIntervalMs, null, null, null, null, null, null, nodes, null, null, null, null,
-        null);
+        null, null, null, null);
   }
 
   /** A node: its id, and its address if the coordinator dials it; none for an outbound node, which dials in. */

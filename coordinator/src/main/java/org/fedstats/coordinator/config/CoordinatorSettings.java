@@ -10,6 +10,9 @@ import java.util.Optional;
 import org.fedstats.common.HostPort;
 import org.fedstats.common.config.Yaml;
 import org.fedstats.common.grpc.ServerLimits;
+import org.fedstats.coordinator.identity.IdentitySettings;
+import org.fedstats.coordinator.identity.OidcSettings;
+import org.fedstats.pki.statement.StatementSigner;
 import org.fedstats.pki.tls.TlsConfig;
 import org.fedstats.pki.tls.TlsFiles;
 
@@ -32,11 +35,13 @@ import org.fedstats.pki.tls.TlsFiles;
  *     node is down and its steps in flight fail (the node sends a heartbeat every third of it)
  * @param pendingDir the folder of requests whose sites hold answers for review, kept until the researcher fetches
  *     them; null for {@value #DEFAULT_PENDING_DIR} beside the audit log, or memory only without an audit log
+ * @param identity how researchers are authenticated besides certificates (OpenID Connect), and how the
+ *     coordinator signs its identity statements to the nodes
  */
 public record CoordinatorSettings(String host, int port, Duration nodeDeadline, Duration healthInterval,
     Duration probeInterval, Duration healthTimeout, int maxConcurrentRequests, Duration nodeKeepalive,
     ServerLimits server, List<NodeAddress> nodes, Path auditLog, Optional<TlsFiles> tls,
-    Optional<HostPort> nodeListen, Duration nodeLinkKeepalive, Path pendingDir) {
+    Optional<HostPort> nodeListen, Duration nodeLinkKeepalive, Path pendingDir, IdentitySettings identity) {
   public static final String DEFAULT_AUDIT_LOG = "coordinator-audit.jsonl";
   public static final String DEFAULT_PENDING_DIR = "coordinator-pending";
   public static final Duration DEFAULT_NODE_DEADLINE = Duration.ofSeconds(30);
@@ -62,6 +67,7 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
     }
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(identity, "identity");
     nodes = List.copyOf(nodes);
     if (nodes.isEmpty()) {
       throw new IllegalArgumentException("a coordinator needs at least one node");
@@ -88,7 +94,7 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
       Duration probeInterval, Duration healthTimeout, int maxConcurrentRequests, Duration nodeKeepalive,
       ServerLimits server, List<NodeAddress> nodes, Path auditLog, Optional<TlsFiles> tls) {
     this(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout, maxConcurrentRequests, nodeKeepalive,
-        server, nodes, auditLog, tls, Optional.empty(), DEFAULT_NODE_LINK_KEEPALIVE, null);
+        server, nodes, auditLog, tls, Optional.empty(), DEFAULT_NODE_LINK_KEEPALIVE, null, IdentitySettings.DEFAULT);
   }
 
   /** Where requests waiting for review are kept: the configured folder, or beside the audit log; empty: memory. */
@@ -145,7 +151,8 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
       Path base = file.toAbsolutePath().getParent();
       return settings.withAuditLog(base.resolve(c.auditLog() == null ? DEFAULT_AUDIT_LOG : c.auditLog()))
           .withTls(TlsConfig.choose(c.tls(), c.insecure(), base))
-          .withPendingDir(base.resolve(c.pendingDir() == null ? DEFAULT_PENDING_DIR : c.pendingDir()));
+          .withPendingDir(base.resolve(c.pendingDir() == null ? DEFAULT_PENDING_DIR : c.pendingDir()))
+          .withIdentity(identity(c, base));
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new IOException("invalid coordinator configuration " + file + ": " + e.getMessage(), e);
     }
@@ -165,7 +172,14 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
         ServerLimits.DEFAULT.with(c.server()), nodes, c.auditLog() == null ? null : Path.of(c.auditLog()),
         Optional.empty(), Optional.ofNullable(c.nodeListen()).map(l -> HostPort.parse(l, "node-listen")),
         millis(c.nodeLinkKeepaliveMs(), DEFAULT_NODE_LINK_KEEPALIVE), c.pendingDir() == null ? null
-            : Path.of(c.pendingDir()));
+            : Path.of(c.pendingDir()), IdentitySettings.DEFAULT);
+  }
+
+  /** The {@code oidc}, {@code identity-signing} and {@code identity-statement-ttl-ms} keys. */
+  private static IdentitySettings identity(CoordinatorConfig c, Path base) {
+    return new IdentitySettings(Optional.ofNullable(c.oidc()).map(o -> OidcSettings.of(o, base)),
+        Optional.ofNullable(c.identitySigning()).map(t -> t.files(base)),
+        millis(c.identityStatementTtlMs(), StatementSigner.DEFAULT_LIFETIME));
   }
 
   static Duration millis(Long value, Duration otherwise) {
@@ -175,23 +189,32 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
   public CoordinatorSettings withListen(String newHost, int newPort) {
     return new CoordinatorSettings(newHost, newPort, nodeDeadline, healthInterval, probeInterval, healthTimeout,
         maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, tls, nodeListen, nodeLinkKeepalive,
-        pendingDir);
+        pendingDir, identity);
   }
 
   public CoordinatorSettings withAuditLog(Path path) {
     return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
-        maxConcurrentRequests, nodeKeepalive, server, nodes, path, tls, nodeListen, nodeLinkKeepalive, pendingDir);
+        maxConcurrentRequests, nodeKeepalive, server, nodes, path, tls, nodeListen, nodeLinkKeepalive, pendingDir,
+        identity);
   }
 
   public CoordinatorSettings withPendingDir(Path path) {
     return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
-        maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, tls, nodeListen, nodeLinkKeepalive, path);
+        maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, tls, nodeListen, nodeLinkKeepalive, path,
+        identity);
   }
 
   /** The same settings over mutual TLS with {@code files}, or plaintext if empty. */
   public CoordinatorSettings withTls(Optional<TlsFiles> files) {
     return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
         maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, files, nodeListen, nodeLinkKeepalive,
-        pendingDir);
+        pendingDir, identity);
+  }
+
+  /** The same settings authenticating researchers and signing statements as {@code newIdentity} says. */
+  public CoordinatorSettings withIdentity(IdentitySettings newIdentity) {
+    return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
+        maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, tls, nodeListen, nodeLinkKeepalive,
+        pendingDir, newIdentity);
   }
 }

@@ -21,6 +21,8 @@ import org.fedstats.common.Text;
 import org.fedstats.coordinator.analysis.CoordinatorAnalysis;
 import org.fedstats.coordinator.analysis.registry.Analyses;
 import org.fedstats.coordinator.config.CoordinatorSettings;
+import org.fedstats.coordinator.identity.Researcher;
+import org.fedstats.coordinator.identity.StatementIssuer;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.AnalysisRequest;
 import org.fedstats.proto.v1.AnalysisResponse;
@@ -51,6 +53,7 @@ public final class Federation implements AutoCloseable {
   private final Semaphore admission;
   private final Analyses analyses;
   private final PendingResults pending;
+  private final StatementIssuer statements;
 
   public Federation(List<NodeClient> clients, Duration deadline) {
     this(clients, deadline, CoordinatorSettings.DEFAULT_MAX_CONCURRENT_REQUESTS);
@@ -68,8 +71,18 @@ public final class Federation implements AutoCloseable {
   /** A federation that keeps requests waiting for sites' reviews in {@code pending}. */
   public Federation(List<NodeClient> clients, Duration deadline, int maxConcurrentRequests, Analyses analyses,
       PendingResults pending) {
+    this(clients, deadline, maxConcurrentRequests, analyses, pending, StatementIssuer.NONE);
+  }
+
+  /**
+   * A federation that runs the analyses of {@code analyses}, keeps requests waiting for sites' reviews in
+   * {@code pending}, and vouches for researchers with {@code statements}.
+   */
+  public Federation(List<NodeClient> clients, Duration deadline, int maxConcurrentRequests, Analyses analyses,
+      PendingResults pending, StatementIssuer statements) {
     this.analyses = analyses;
     this.pending = pending;
+    this.statements = statements;
     clients.forEach(c -> nodes.put(c.id(), c));
     this.deadline = deadline;
     this.maxConcurrentRequests = maxConcurrentRequests;
@@ -185,13 +198,23 @@ public final class Federation implements AutoCloseable {
    */
   public CompletableFuture<AnalysisResponse> runAsync(AnalysisRequest request, String requester,
       Consumer<RoundProgress> listener) {
+    return runAsync(request, requester, Researcher.claimed(Contract.researcher(requester)), listener);
+  }
+
+  /**
+   * {@link #runAsync(AnalysisRequest, String, Consumer)} for {@code researcher}, as the coordinator authenticated
+   * them: each node request carries the coordinator's signed statement of who asked (when it signs statements).
+   */
+  public CompletableFuture<AnalysisResponse> runAsync(AnalysisRequest request, String requester,
+      Researcher researcher, Consumer<RoundProgress> listener) {
     CoordinatorAnalysis unit = validate(request);
     List<NodeClient> targets = targets(request);
     admit();
     CompletableFuture<AnalysisResponse> response = new CompletableFuture<>();
     Session session;
     try {
-      session = new Session(request, requester, unit, targets, deadline, listener, response::isCancelled, pending);
+      session = new Session(request, requester, unit, targets, deadline, listener, response::isCancelled, pending,
+          researcher, statements);
     } catch (RuntimeException e) {
       admission.release();
       throw e instanceof IllegalArgumentException ? new RequestRejected(Status.INVALID_ARGUMENT.withDescription(

@@ -22,6 +22,8 @@ import org.fedstats.coordinator.analysis.RoundDriver;
 import org.fedstats.coordinator.analysis.RoundDriver.Continue;
 import org.fedstats.coordinator.analysis.RoundDriver.Done;
 import org.fedstats.coordinator.analysis.RoundDriver.Fail;
+import org.fedstats.coordinator.identity.Researcher;
+import org.fedstats.coordinator.identity.StatementIssuer;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.AnalysisRequest;
 import org.fedstats.proto.v1.AnalysisResponse;
@@ -69,6 +71,8 @@ final class Session {
   private final long start = System.nanoTime();
   private final BooleanSupplier abandoned;
   private final CompletableFuture<AnalysisResponse> result = new CompletableFuture<>();
+  private final Researcher researcher;
+  private final StatementIssuer statements;
 
   /**
    * A session that will ask {@code nodes}, each round within {@code deadline}, tell {@code listener} of each round,
@@ -76,9 +80,10 @@ final class Session {
    * cannot run this request.
    */
   Session(AnalysisRequest request, String requester, CoordinatorAnalysis unit, List<NodeClient> nodes,
-      Duration deadline, Consumer<RoundProgress> listener, BooleanSupplier abandoned, PendingResults pending) {
+      Duration deadline, Consumer<RoundProgress> listener, BooleanSupplier abandoned, PendingResults pending,
+      Researcher researcher, StatementIssuer statements) {
     this(UUID.randomUUID().toString(), System.currentTimeMillis(), false, request, requester, unit, nodes, deadline,
-        listener, abandoned, pending);
+        listener, abandoned, pending, researcher, statements);
   }
 
   /**
@@ -88,12 +93,14 @@ final class Session {
   static Session resumed(PendingRequest stored, String requester, CoordinatorAnalysis unit, List<NodeClient> nodes,
       Duration deadline, PendingResults pending) {
     return new Session(stored.getRequestId(), stored.getCreatedEpochMs(), true, stored.getRequest(), requester, unit,
-        nodes, deadline, progress -> {}, () -> false, pending);
+        nodes, deadline, progress -> {}, () -> false, pending, Researcher.claimed(Contract.researcher(requester)),
+        // A fetch sends nodes review tickets, not analysis steps: there is no step to sign.
+        StatementIssuer.NONE);
   }
 
   private Session(String requestId, long created, boolean fetching, AnalysisRequest request, String requester,
       CoordinatorAnalysis unit, List<NodeClient> nodes, Duration deadline, Consumer<RoundProgress> listener,
-      BooleanSupplier abandoned, PendingResults pending) {
+      BooleanSupplier abandoned, PendingResults pending, Researcher researcher, StatementIssuer statements) {
     this.requestId = requestId;
     this.created = created;
     this.fetching = fetching;
@@ -101,10 +108,12 @@ final class Session {
     this.requester = requester;
     this.pending = pending;
     this.unit = unit;
+    this.researcher = researcher;
+    this.statements = statements;
     this.driver = unit.driver(request.getAnalysis());
     this.sessionId = driver.multiRound() ? UUID.randomUUID().toString() : "";
     NodeAnalysisRequest.Builder b = NodeAnalysisRequest.newBuilder().setRequestId(requestId).setRequester(requester)
-        .setDataset(request.getDataset()).setSessionId(sessionId);
+        .setDataset(request.getDataset()).setSessionId(sessionId).setProject(request.getProject());
     if (request.hasFilter()) {
       b.setFilter(request.getFilter());
     }
@@ -135,7 +144,9 @@ final class Session {
     List<CompletableFuture<SiteOutcome>> calls = new ArrayList<>();
     for (Target t : targets) {
       long sent = System.nanoTime();
-      calls.add(t.node().run(request, deadline).handle((response, failure) ->
+      // Each node gets its own statement, bound to this request and usable by that node only, once.
+      NodeAnalysisRequest signed = statements.sign(request, t.node().id(), researcher);
+      calls.add(t.node().run(signed, deadline).handle((response, failure) ->
           outcome(t, analysis, response, failure, (System.nanoTime() - sent) / 1e6)));
     }
     CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).whenComplete((done, failure) -> {

@@ -16,9 +16,11 @@ import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
+import org.fedstats.common.Contract;
 import org.fedstats.common.Text;
 import org.fedstats.coordinator.audit.RequestAudit;
 import org.fedstats.coordinator.federation.Federation;
+import org.fedstats.coordinator.identity.Researcher;
 import org.fedstats.coordinator.federation.RequestRejected;
 import org.fedstats.proto.v1.AnalysisEvent;
 import org.fedstats.proto.v1.AnalysisRequest;
@@ -89,10 +91,11 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
   @Override
   public void fetchResult(FetchResultRequest request, StreamObserver<AnalysisResponse> responses) {
     String requester = requester();
+    String method = researcher(requester).method().label();
     String what = "fetch of request " + Text.echo(request.getRequestId());
     serve(what, requester, () -> federation.fetchAsync(request.getRequestId(), requester),
-        (response, micros) -> audit.fetched(request.getRequestId(), requester, response, micros),
-        (status, micros) -> audit.fetchRejected(request.getRequestId(), requester, status, micros),
+        (response, micros) -> audit.fetched(request.getRequestId(), requester, method, response, micros),
+        (status, micros) -> audit.fetchRejected(request.getRequestId(), requester, method, status, micros),
         responses, response -> response);
   }
 
@@ -100,14 +103,22 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
   private <T> CompletableFuture<AnalysisResponse> run(AnalysisRequest request, StreamObserver<T> observer,
       Consumer<RoundProgress> listener, Function<AnalysisResponse, T> last) {
     String requester = requester();
+    Researcher researcher = researcher(requester);
+    String method = researcher.method().label();
     return serve("request by " + Text.echo(requester) + " on " + Text.echo(request.getDataset()) + " ("
-        + kind(request) + ")", requester, () -> federation.runAsync(request, requester, listener),
-        (response, micros) -> audit.answered(request, requester, response, micros),
-        (status, micros) -> audit.rejected(request, requester, status, micros), observer, last);
+        + kind(request) + ")", requester, () -> federation.runAsync(request, requester, researcher, listener),
+        (response, micros) -> audit.answered(request, requester, method, response, micros),
+        (status, micros) -> audit.rejected(request, requester, method, status, micros), observer, last);
   }
 
   private static String requester() {
     return RequesterInterceptor.REQUESTER.get() == null ? "anonymous" : RequesterInterceptor.REQUESTER.get();
+  }
+
+  /** Who the caller is as the coordinator authenticated them, or the name they claimed where it checks no one. */
+  private static Researcher researcher(String requester) {
+    return RequesterInterceptor.RESEARCHER.get() == null
+        ? Researcher.claimed(Contract.researcher(requester)) : RequesterInterceptor.RESEARCHER.get();
   }
 
   /**

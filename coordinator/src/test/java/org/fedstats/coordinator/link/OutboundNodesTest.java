@@ -71,7 +71,8 @@ class OutboundNodesTest {
       entries.add(new CoordinatorConfig.NodeEntry(id, null));
     }
     return closer.add(Coordinator.start(CoordinatorSettings.of(new CoordinatorConfig("127.0.0.1:0", 5_000L, 60_000L,
-        null, null, null, null, null, null, entries, null, null, "127.0.0.1:" + nodePort, KEEPALIVE.toMillis(), null)),
+        null, null, null, null, null, null, entries, null, null, "127.0.0.1:" + nodePort, KEEPALIVE.toMillis(), null,
+        null, null, null)),
         new SimpleMeterRegistry()));
   }
 

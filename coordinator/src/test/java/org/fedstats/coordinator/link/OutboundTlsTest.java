@@ -77,7 +77,7 @@ class OutboundTlsTest {
     stranger = Issuing.issue(other, tmp.resolve("stranger"), "site2", Issuing.server("site2", Role.NODE));
     coordinator = closer.add(Coordinator.start(CoordinatorSettings.of(new CoordinatorConfig("127.0.0.1:0", 10_000L,
         60_000L, null, null, null, null, null, null, List.of(new CoordinatorConfig.NodeEntry("site1", null),
-        new CoordinatorConfig.NodeEntry("site2", null)), null, null, "127.0.0.1:0", null, null))
+        new CoordinatorConfig.NodeEntry("site2", null)), null, null, "127.0.0.1:0", null, null, null, null, null))
         .withTls(Optional.of(coordinatorFiles)), new SimpleMeterRegistry()));
   }
 

@@ -17,6 +17,11 @@ import java.util.Objects;
  *     nothing did
  * @param session the coordinator's session of a multi-round analysis; empty for single-round ones
  * @param round the round within the session (0 for single-round analyses)
+ * @param researcher who asked: the researcher the coordinator's signed identity statement names, or, for a request
+ *     without a checked statement, the name its requester field claims
+ * @param authMethod how the coordinator authenticated the researcher ({@code certificate}, {@code oidc},
+ *     {@code claimed}), or {@code unsigned} when the request came without a statement the node checked
+ * @param project the project the request was made for; empty for none
  */
 public record AuditEntry(
     Instant time,
@@ -33,7 +38,10 @@ public record AuditEntry(
     String released,
     String session,
     int round,
-    long durationMicros) {
+    long durationMicros,
+    String researcher,
+    String authMethod,
+    String project) {
   public AuditEntry {
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(outcome, "outcome");

@@ -2,6 +2,7 @@ package org.fedstats.node.config;
 
 import java.util.List;
 import org.fedstats.common.grpc.ServerLimits;
+import org.fedstats.node.access.AccessSettings;
 import org.fedstats.node.disclosure.DisclosurePolicy;
 import org.fedstats.node.limits.QueryLimits;
 import org.fedstats.pki.tls.TlsConfig;
@@ -21,7 +22,9 @@ public record NodeConfig(
     List<DatasetConfig> datasets,
     TlsConfig tls,
     Boolean insecure,
-    OutboundLink.Config coordinator) {
+    OutboundLink.Config coordinator,
+    AccessSettings.IdentityConfig identity,
+    String approvals) {
 
   /** One dataset: CSV or Parquet files (or a table of an embedded database file) with declared variables. */
   public record DatasetConfig(

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.fedstats.common.grpc.ServerLimits;
+import org.fedstats.node.access.AccessSettings;
 import org.fedstats.pki.tls.TlsFiles;
 
 /**
@@ -18,10 +19,11 @@ import org.fedstats.pki.tls.TlsFiles;
  *     first start when a dataset uses cell-key noise
  * @param coordinator present for an outbound node, which dials its coordinator and listens on no port ({@code host}
  *     and {@code port} are then unused); empty for an inbound node, which listens at {@code host:port}
+ * @param access whom the node answers: identity statements required or not, and the study approvals
  */
 public record NodeSettings(String nodeId, String host, int port, Path auditLog, Path stateDir, ServerLimits server,
     int maxRoundsPerSession, List<DatasetDefinition> datasets, Optional<TlsFiles> tls, Path noiseSecretFile,
-    Optional<OutboundLink> coordinator) {
+    Optional<OutboundLink> coordinator, AccessSettings access) {
   /** Rounds of one session a node answers unless configured otherwise: R's glm needs at most 25, plus the null model. */
   public static final int DEFAULT_MAX_ROUNDS_PER_SESSION = 30;
 
@@ -41,6 +43,7 @@ public record NodeSettings(String nodeId, String host, int port, Path auditLog, 
     }
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(coordinator, "coordinator");
+    Objects.requireNonNull(access, "access");
     datasets = List.copyOf(datasets);
     var names = new HashSet<String>();
     for (DatasetDefinition d : datasets) {
@@ -50,11 +53,11 @@ public record NodeSettings(String nodeId, String host, int port, Path auditLog, 
     }
   }
 
-  /** Inbound settings (listening at {@code host:port}). */
+  /** Inbound settings (listening at {@code host:port}) that answer as {@link AccessSettings#DEFAULT} says. */
   public NodeSettings(String nodeId, String host, int port, Path auditLog, Path stateDir, ServerLimits server,
       int maxRoundsPerSession, List<DatasetDefinition> datasets, Optional<TlsFiles> tls, Path noiseSecretFile) {
     this(nodeId, host, port, auditLog, stateDir, server, maxRoundsPerSession, datasets, tls, noiseSecretFile,
-        Optional.empty());
+        Optional.empty(), AccessSettings.DEFAULT);
   }
 
   /** Plaintext settings whose cell-key secret, if one is needed, is kept in the state folder. */
@@ -83,24 +86,30 @@ public record NodeSettings(String nodeId, String host, int port, Path auditLog, 
   /** The same settings listening elsewhere (the node's --port option). */
   public NodeSettings withListen(String newHost, int newPort) {
     return new NodeSettings(nodeId, newHost, newPort, auditLog, stateDir, server, maxRoundsPerSession, datasets, tls,
-        noiseSecretFile, coordinator);
+        noiseSecretFile, coordinator, access);
   }
 
   /** The same settings with other connection limits. */
   public NodeSettings withServer(ServerLimits limits) {
     return new NodeSettings(nodeId, host, port, auditLog, stateDir, limits, maxRoundsPerSession, datasets, tls,
-        noiseSecretFile, coordinator);
+        noiseSecretFile, coordinator, access);
   }
 
   /** The same settings serving over mutual TLS with {@code files}, or plaintext if empty. */
   public NodeSettings withTls(Optional<TlsFiles> files) {
     return new NodeSettings(nodeId, host, port, auditLog, stateDir, server, maxRoundsPerSession, datasets, files,
-        noiseSecretFile, coordinator);
+        noiseSecretFile, coordinator, access);
   }
 
   /** The same settings as an outbound node dialling {@code link}, or an inbound one if empty. */
   public NodeSettings withCoordinator(Optional<OutboundLink> link) {
     return new NodeSettings(nodeId, host, port, auditLog, stateDir, server, maxRoundsPerSession, datasets, tls,
-        noiseSecretFile, link);
+        noiseSecretFile, link, access);
+  }
+
+  /** The same settings answering whom {@code newAccess} says. */
+  public NodeSettings withAccess(AccessSettings newAccess) {
+    return new NodeSettings(nodeId, host, port, auditLog, stateDir, server, maxRoundsPerSession, datasets, tls,
+        noiseSecretFile, coordinator, newAccess);
   }
 }

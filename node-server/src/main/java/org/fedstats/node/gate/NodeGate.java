@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 import org.fedstats.common.Contract;
 import org.fedstats.common.Text;
 import org.fedstats.common.audit.ChainedLog;
+import org.fedstats.node.access.RequestAccess;
 import org.fedstats.node.analysis.registry.LocalAnalyses;
 import org.fedstats.node.analysis.LocalAnalysis;
 import org.fedstats.node.audit.AuditEntry;
@@ -49,7 +50,9 @@ import org.fedstats.proto.v1.NodeAnalysisResponse;
 import org.fedstats.proto.v1.NodeInfo;
 
 /**
- * The node's gate, which every transport calls: request limits, the session's round limit and the researcher's
+ * The node's gate, which every transport calls: who asked and whether it is theirs to ask (the coordinator's signed
+ * identity statement and the study approvals, {@link RequestAccess}), request limits, the session's round limit and
+ * the researcher's
  * query budget, then the {@link AnalysisEngine} (allow-list, validation, cohort, local step, disclosure), then the overlap audit of the
  * record sets an answer would release, the audit log, then the reply. Nothing leaves the node without passing here,
  * and nothing passes without an audit line (a hash chain; the reply carries its head); if the audit log cannot be
@@ -74,6 +77,7 @@ public final class NodeGate {
   private final NodeInfo info;
   private final QueryBudget budget;
   private final ReleaseQueue releases;
+  private final RequestAccess access;
   private final Map<String, Integer> roundsBySession = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
@@ -89,6 +93,16 @@ public final class NodeGate {
   /** A gate whose query budgets ({@code limits} of the datasets) run on {@code clock}. */
   public NodeGate(NodeSettings settings, AnalysisRunner engine, AuditLog audit, OverlapAuditor auditor,
       MeterRegistry meters, Clock clock) {
+    this(settings, engine, audit, auditor, meters, clock, RequestAccess.open(settings.nodeId()));
+  }
+
+  /**
+   * A gate that first checks each request's identity statement and study approval with {@code access}, and whose
+   * query budgets run on {@code clock}.
+   */
+  public NodeGate(NodeSettings settings, AnalysisRunner engine, AuditLog audit, OverlapAuditor auditor,
+      MeterRegistry meters, Clock clock, RequestAccess access) {
+    this.access = access;
     this.budget = new QueryBudget(clock);
     this.releases = new ReleaseQueue(settings.stateDir());
     this.settings = settings;
@@ -129,7 +143,9 @@ public final class NodeGate {
   public Reply handle(NodeAnalysisRequest request, String peer, Liveness caller) {
     long start = System.nanoTime();
     String analysis = LocalAnalyses.of(request.getAnalysis()).<String>map(LocalAnalysis::id).orElse("none");
-    Handled handled = handle(request, caller);
+    // Who asked, for which project, and whether it is theirs to ask, before anything else.
+    RequestAccess.Admission admission = access.admit(request, analysis);
+    Handled handled = admission.refusal().map(Handled::of).orElseGet(() -> handle(request, caller));
     synchronized (auditor) {
       if (handled.sets().isPresent()) {
         Optional<Refusal> refusal = auditor.check(handled.sets().get());
@@ -141,7 +157,7 @@ public final class NodeGate {
         handled = hold(request, peer, analysis, handled);
       }
       try {
-        String head = audit.record(entry(request, peer, analysis, handled, start));
+        String head = audit.record(entry(request, peer, analysis, admission, handled, start));
         if (handled.response() != null) {
           // The coordinator keeps the head with the answer, so the log's end is recorded outside this node.
           handled = handled.withResponse(handled.response().toBuilder().setAuditHead(head).build());
@@ -156,7 +172,7 @@ public final class NodeGate {
         handled = auditFailed(handled.detail());
       }
       if (handled.sets().isPresent()) {
-        handled = remember(request, peer, analysis, handled, start);
+        handled = remember(request, peer, analysis, admission, handled, start);
       }
     }
     Timer.builder("fedstats.node.requests").tag("analysis", analysis).tag("outcome", handled.outcome())
@@ -309,28 +325,34 @@ public final class NodeGate {
     return new AuditEntry(Instant.now(), settings.nodeId(), request.getRequestId(), request.getRequester(), peer,
         item == null ? "" : item.getDataset(), item == null ? "" : item.getDataVersion(),
         item == null ? "none" : item.getAnalysis(), item == null ? "" : item.getRequest(), handled.outcome(),
-        handled.detail(), released, "", 0, (System.nanoTime() - start) / 1000);
+        handled.detail(), released, "", 0, (System.nanoTime() - start) / 1000,
+        // A fetch carries no identity statement: the ticket, told only to the researcher who asked, and the
+        // requester's name are what it is checked on.
+        Contract.researcher(request.getRequester()), RequestAccess.UNSIGNED, "");
   }
 
-  private AuditEntry entry(NodeAnalysisRequest request, String peer, String analysis, Handled handled, long start) {
+  private AuditEntry entry(NodeAnalysisRequest request, String peer, String analysis,
+      RequestAccess.Admission admission, Handled handled, long start) {
     String released = handled.response() == null ? "" : ChainedLog.sha256(handled.response().toByteArray());
     return new AuditEntry(Instant.now(), settings.nodeId(), request.getRequestId(), request.getRequester(),
         peer, request.getDataset(), auditor.version(request.getDataset()).map(DataVersion::digest).orElse(""),
         analysis, describe(request), handled.outcome(), handled.detail(), released, request.getSessionId(),
-        request.getRound(), (System.nanoTime() - start) / 1000);
+        request.getRound(), (System.nanoTime() - start) / 1000, admission.researcher(), admission.method(),
+        admission.project());
   }
 
   /**
    * Remembers an audited answer's record sets before it leaves; if they cannot be written, the answer is withheld
    * and a second audit line says so.
    */
-  private Handled remember(NodeAnalysisRequest request, String peer, String analysis, Handled answered, long start) {
+  private Handled remember(NodeAnalysisRequest request, String peer, String analysis,
+      RequestAccess.Admission admission, Handled answered, long start) {
     try {
       auditor.remember(answered.sets().get());
       return answered;
     } catch (RuntimeException e) {
       return stateFailed("node state write failed; request " + Text.echo(request.getRequestId()) + " not answered",
-          e, failed -> entry(request, peer, analysis, failed, start));
+          e, failed -> entry(request, peer, analysis, admission, failed, start));
     }
   }
 
@@ -494,7 +516,8 @@ public final class NodeGate {
       return "(oversized request of " + request.getSerializedSize() + " bytes, not recorded)";
     }
     try {
-      return JSON.print(request.toBuilder().clearRequestId().clearRequester().clearSessionId().clearRound().build());
+      return JSON.print(request.toBuilder().clearRequestId().clearRequester().clearSessionId().clearRound()
+          .clearProject().clearIdentityStatement().build());
     } catch (InvalidProtocolBufferException e) {
       return request.toString();
     }

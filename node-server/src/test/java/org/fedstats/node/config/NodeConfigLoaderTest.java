@@ -15,6 +15,10 @@ import org.fedstats.node.disclosure.ReviewPolicy;
 import org.fedstats.node.disclosure.SiteResults;
 import org.fedstats.node.limits.QueryLimits;
 import org.fedstats.node.store.DatasetStore;
+import java.time.LocalDate;
+import java.util.Optional;
+import org.fedstats.node.access.AccessSettings;
+import org.fedstats.node.access.Approvals;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -159,5 +163,34 @@ class NodeConfigLoaderTest {
             csv: {delimiter: ""}
             variables: [{name: a, type: integer}]
         """)).hasMessageContaining("csv.delimiter must be one to four characters");
+  }
+
+  @Test
+  void theKeysAreReadRelativeToTheConfigurationWithTheirDefaults() throws Exception {
+    assertThat(load("node-id: site1\n").access()).isEqualTo(AccessSettings.DEFAULT);
+    AccessSettings a = load("""
+        node-id: site1
+        approvals: approvals.yaml
+        identity: {require-statement: true, ca: pki/ca.crt, crl: pki/crl.pem, coordinator: coord-a,
+                   clock-skew-seconds: 5}
+        """).access();
+    assertThat(a).isEqualTo(new AccessSettings(Optional.of(true), Optional.of(tmp.resolve("pki/ca.crt")),
+        Optional.of(tmp.resolve("pki/crl.pem")), Optional.of("coord-a"), Duration.ofSeconds(5),
+        Optional.of(tmp.resolve("approvals.yaml"))));
+    assertThatThrownBy(() -> load("node-id: site1\nidentity: {require-statment: true}\n"))
+        .isInstanceOf(StartupException.class).hasMessageContaining("did you mean 'require-statement'");
+  }
+
+  @Test
+  void theDemoSitesApproveTheDemoStudyForEveryAnalysisTheyAllow() throws Exception {
+    for (int site = 1; site <= 3; site++) {
+      NodeSettings settings = NodeConfigLoader.load(DEPLOY.resolve("demo/node-site" + site + ".yaml"));
+      assertThat(settings.access().approvals()).contains(DEPLOY.resolve("demo/approvals.yaml"));
+      Approvals approvals = Approvals.read(settings.access().approvals().get());
+      LocalDate today = LocalDate.now();
+      settings.datasets().forEach(d -> d.analyses().forEach(analysis -> assertThat(approvals.denial(
+          "demo-study", "demo", d.name(), analysis, settings.nodeId(), today)).isEmpty()));
+      assertThat(approvals.denial("other-study", "demo", "colon", "count", settings.nodeId(), today)).isPresent();
+    }
   }
 }

@@ -96,8 +96,18 @@ public final class FederationTls {
 
   /** A server context that requires a client certificate from the federation CA (mutual TLS). */
   public SslContext serverContext() {
+    return serverContext(true);
+  }
+
+  /**
+   * A server context that asks for a client certificate from the federation CA, and requires one if
+   * {@code requireClientCertificate} (otherwise a client may come without, to be authenticated another way, e.g. by
+   * a bearer token; a certificate it presents is still checked).
+   */
+  public SslContext serverContext(boolean requireClientCertificate) {
     try {
-      return GrpcSslContexts.configure(SslContextBuilder.forServer(key, chain)).clientAuth(ClientAuth.REQUIRE)
+      return GrpcSslContexts.configure(SslContextBuilder.forServer(key, chain))
+          .clientAuth(requireClientCertificate ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL)
           .trustManager(trustManager).protocols(PROTOCOLS).build();
     } catch (SSLException e) {
       throw new PkiException("cannot make the server's TLS context: " + e.getMessage(), e);
@@ -109,6 +119,20 @@ public final class FederationTls {
     try {
       return GrpcSslContexts.configure(SslContextBuilder.forClient()).keyManager(key, chain)
           .trustManager(trustManager).protocols(PROTOCOLS).build();
+    } catch (SSLException e) {
+      throw new PkiException("cannot make the client's TLS context: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A client context without a certificate of its own, trusting only servers the federation CA in {@code caFile}
+   * vouches for: for a researcher who authenticates to the coordinator with a bearer token.
+   */
+  public static SslContext clientContextTrusting(java.nio.file.Path caFile) {
+    X509Certificate ca = Pem.readCertificate(caFile);
+    try {
+      return GrpcSslContexts.configure(SslContextBuilder.forClient())
+          .trustManager(new FederationTrustManager(ca, RevocationList.none(ca))).protocols(PROTOCOLS).build();
     } catch (SSLException e) {
       throw new PkiException("cannot make the client's TLS context: " + e.getMessage(), e);
     }
@@ -152,6 +176,14 @@ public final class FederationTls {
   /** The interceptor that identifies callers and takes calls from these roles only. */
   public PeerIdentityInterceptor interceptor(Set<Role> allowed) {
     return new PeerIdentityInterceptor(revocations, allowed);
+  }
+
+  /**
+   * The interceptor that identifies callers with a certificate and takes calls from these roles only, letting
+   * callers without a certificate through without an identity (for a server whose context does not require one).
+   */
+  public PeerIdentityInterceptor interceptorAllowingNoCertificate(Set<Role> allowed) {
+    return new PeerIdentityInterceptor(revocations, allowed, true);
   }
 
   /** The trust manager both contexts use. */

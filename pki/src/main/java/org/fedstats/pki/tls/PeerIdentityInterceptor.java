@@ -25,8 +25,18 @@ import org.fedstats.pki.Role;
 public final class PeerIdentityInterceptor implements ServerInterceptor {
   private final RevocationList revocations;
   private final Set<Role> allowed;
+  private final boolean certificateOptional;
 
   public PeerIdentityInterceptor(RevocationList revocations, Set<Role> allowed) {
+    this(revocations, allowed, false);
+  }
+
+  /**
+   * With {@code certificateOptional}, a call without a client certificate goes on without an identity in the context
+   * (the server then authenticates it another way); one with a certificate is checked as always.
+   */
+  public PeerIdentityInterceptor(RevocationList revocations, Set<Role> allowed, boolean certificateOptional) {
+    this.certificateOptional = certificateOptional;
     if (allowed.isEmpty()) {
       throw new IllegalArgumentException("a server takes calls from at least one role");
     }
@@ -40,6 +50,9 @@ public final class PeerIdentityInterceptor implements ServerInterceptor {
     SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
     Optional<X509Certificate> certificate = session == null ? Optional.empty()
         : PeerIdentity.peerCertificate(session);
+    if (certificate.isEmpty() && certificateOptional) {
+      return next.startCall(call, headers);
+    }
     if (certificate.isEmpty()) {
       return refuse(call, Status.UNAUTHENTICATED.withDescription(
           "mutual-tls: this server takes calls over mutual TLS only, with a certificate from the federation CA"));
