@@ -59,7 +59,7 @@ public enum Profile {
         yield new DisclosurePolicy(p.minCohortSize(), p.minComplementSize(), p.minCellCount(), p.minSummaryN(),
             p.maxParameterPercent(), p.minResidualDf(), p.maxAbsCoefficient(),
             base.overlapMinDifference() != null ? base.overlapMinDifference() : t, p.overlapAudit(),
-            p.siteResults(), p.rules());
+            p.siteResults(), p.rules(), base.overlapCombinations());
       }
       case DATASHIELD -> thresholds(base, 3, 3, 3, 3, 33, t,
           new OutputRules(id, 0, 0, 0, false, 40, 0.33, 1, 0));
@@ -69,7 +69,8 @@ public enum Profile {
   private static DisclosurePolicy thresholds(DisclosurePolicy base, int cohort, int complement, int cell,
       int summary, int parameterPercent, int residualDf, OutputRules rules) {
     return new DisclosurePolicy(cohort, complement, cell, summary, parameterPercent, residualDf,
-        base.maxAbsCoefficient(), base.overlapMinDifference(), base.overlapAudit(), base.siteResults(), rules);
+        base.maxAbsCoefficient(), base.overlapMinDifference(), base.overlapAudit(), base.siteResults(), rules,
+        base.overlapCombinations());
   }
 
   /** {@code rules} with the output-rule keys that {@code o} sets replaced. */
