@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.roaringbitmap.RoaringBatchIterator;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -50,22 +51,33 @@ final class CombinationCheck {
     List<RoaringBitmap> sets = new ArrayList<>(earlier.size() + fresh.size());
     sets.addAll(earlier);
     sets.addAll(fresh);
-    List<RoaringBitmap> atoms = atoms(rows, sets);
+    Atoms atoms = atoms(rows, sets);
     if (atoms == null) {
       return true;
     }
     // Columns: the big atoms first, then the small ones, so that rows leading in the small block vanish on the big.
-    List<RoaringBitmap> columns = new ArrayList<>(atoms.size());
-    atoms.stream().filter(a -> a.getLongCardinality() >= k).forEach(columns::add);
-    int small = columns.size();
-    atoms.stream().filter(a -> a.getLongCardinality() < k).forEach(columns::add);
-    if (small == columns.size()) {
+    int n = atoms.size().length;
+    int[] representative = new int[n];
+    long[] columnSize = new long[n];
+    int at = 0;
+    int small = 0;
+    for (int pass = 0; pass < 2; pass++) {
+      for (int a = 0; a < n; a++) {
+        if ((atoms.size()[a] >= k) == (pass == 0)) {
+          representative[at] = atoms.representative()[a];
+          columnSize[at++] = atoms.size()[a];
+        }
+      }
+      if (pass == 0) {
+        small = at;
+      }
+    }
+    if (small == n) {
       return false; // no atom is small, so nothing can be singled out
     }
-    int[] representative = columns.stream().mapToInt(RoaringBitmap::first).toArray();
     {
       Echelon echelon = new Echelon();
-      echelon.add(ones(columns.size()));
+      echelon.add(ones(n));
       for (RoaringBitmap s : earlier) {
         echelon.add(row(s, representative));
       }
@@ -77,8 +89,7 @@ final class CombinationCheck {
       if (basis.size() == before) {
         return false; // the new sets add no combination that lives on small atoms only
       }
-      long[] weights = columns.subList(small, columns.size()).stream().mapToLong(RoaringBitmap::getLongCardinality)
-          .toArray();
+      long[] weights = Arrays.copyOfRange(columnSize, small, n);
       List<BigInteger[]> k0 = new ArrayList<>();
       for (BigInteger[] r : basis) {
         BigInteger[] part = new BigInteger[weights.length];
@@ -89,34 +100,70 @@ final class CombinationCheck {
     }
   }
 
+  /** The atoms: for each, one of its records and how many records it has. */
+  record Atoms(int[] representative, long[] size) {}
+
   /**
-   * The records grouped by the sets they belong to (rows 0 to {@code rows} − 1 first as one group, then split by
-   * each set in turn); null beyond {@link #MAX_ATOMS}.
+   * The records grouped by the sets they belong to: every record starts in one group, and each set in turn moves
+   * its records to a new group per group they were in (one pass over each set's records, exact); null beyond
+   * {@link #MAX_ATOMS}.
    */
-  static List<RoaringBitmap> atoms(long rows, List<RoaringBitmap> sets) {
-    List<RoaringBitmap> atoms = new ArrayList<>();
-    atoms.add(RoaringBitmap.bitmapOfRange(0, rows));
+  static Atoms atoms(long rows, List<RoaringBitmap> sets) {
+    int[] atomOf = new int[Math.toIntExact(rows)];
+    // Per group id, its size (group 0 holds the records in no set so far).
+    long[] size = new long[64];
+    size[0] = rows;
+    int count = 1;
+    int[] batch = new int[256];
     for (RoaringBitmap s : sets) {
-      List<RoaringBitmap> split = new ArrayList<>(atoms.size() + 16);
-      for (RoaringBitmap a : atoms) {
-        if (!RoaringBitmap.intersects(a, s)) {
-          split.add(a);
-          continue;
-        }
-        RoaringBitmap in = RoaringBitmap.and(a, s);
-        if (in.getLongCardinality() == a.getLongCardinality()) {
-          split.add(a);
-        } else {
-          split.add(in);
-          split.add(RoaringBitmap.andNot(a, s));
+      int[] moved = new int[count];
+      Arrays.fill(moved, -1);
+      RoaringBatchIterator it = s.getBatchIterator();
+      while (it.hasNext()) {
+        int got = it.nextBatch(batch);
+        for (int i = 0; i < got; i++) {
+          int r = batch[i];
+          int old = atomOf[r];
+          int to = moved[old];
+          if (to < 0) {
+            to = count++;
+            moved[old] = to;
+            if (to == size.length) {
+              size = Arrays.copyOf(size, to * 2);
+            }
+          }
+          atomOf[r] = to;
+          size[old]--;
+          size[to]++;
         }
       }
-      if (split.size() > MAX_ATOMS) {
-        return null;
+      if (count > 4 * MAX_ATOMS) {
+        return null; // ids include emptied groups; the real count is checked below
       }
-      atoms = split;
     }
-    return atoms;
+    int atoms = 0;
+    for (int a = 0; a < count; a++) {
+      if (size[a] > 0) {
+        atoms++;
+      }
+    }
+    if (atoms > MAX_ATOMS) {
+      return null;
+    }
+    int[] representative = new int[count];
+    for (int r = atomOf.length - 1; r >= 0; r--) {
+      representative[atomOf[r]] = r;
+    }
+    int[] rep = new int[atoms];
+    long[] sizes = new long[atoms];
+    int at = 0;
+    for (int a = 0; a < count; a++) {
+      if (size[a] > 0) {
+        rep[at] = representative[a];
+        sizes[at++] = size[a];
+      }
+    }
+    return new Atoms(rep, sizes);
   }
 
   /**
