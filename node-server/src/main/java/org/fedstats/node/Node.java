@@ -6,6 +6,7 @@ import io.grpc.ServerServiceDefinition;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +15,7 @@ import org.fedstats.node.gate.NodeGate;
 import org.fedstats.node.audit.AuditLog;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.config.StartupException;
+import org.fedstats.node.limits.QueryBudget;
 import org.fedstats.node.noise.NodeNoise;
 import org.fedstats.node.noise.NoisePolicy;
 import org.fedstats.node.overlap.OverlapAuditor;
@@ -32,14 +34,16 @@ public final class Node implements AutoCloseable {
   private final AuditLog audit;
   private final OverlapAuditor auditor;
   private final NodeNoise noise;
+  private final QueryBudget budget;
   private final NodeGrpcService service;
 
-  private Node(DatasetStore store, AuditLog audit, OverlapAuditor auditor, NodeNoise noise,
+  private Node(DatasetStore store, AuditLog audit, OverlapAuditor auditor, NodeNoise noise, QueryBudget budget,
       NodeGrpcService service) {
     this.store = store;
     this.audit = audit;
     this.auditor = auditor;
     this.noise = noise;
+    this.budget = budget;
     this.service = service;
   }
 
@@ -84,9 +88,21 @@ public final class Node implements AutoCloseable {
       throw new StartupException("node " + settings.nodeId() + " cannot open its noise state in "
           + settings.stateDir() + ": " + e.getMessage(), e);
     }
+    QueryBudget budget;
+    try {
+      budget = QueryBudget.open(settings.stateDir(), Clock.systemUTC());
+    } catch (IOException | RuntimeException e) {
+      try (store; auditor; audit; noise) {
+        // closed in reverse order
+      } catch (Exception ignored) {
+        // the failure to report is the query budgets'
+      }
+      throw new StartupException("node " + settings.nodeId() + " cannot open its query budgets in "
+          + settings.stateDir() + ": " + e.getMessage(), e);
+    }
     AnalysisEngine engine = new AnalysisEngine(settings, store, noise);
-    return new Node(store, audit, auditor, noise, new NodeGrpcService(new NodeGate(settings, engine, audit, auditor,
-        meters)));
+    return new Node(store, audit, auditor, noise, budget, new NodeGrpcService(new NodeGate(settings, engine, audit,
+        auditor, meters, budget)));
   }
 
   /** What the node says about its noise state at start (e.g. that it created its cell-key secret). */
@@ -118,7 +134,11 @@ public final class Node implements AutoCloseable {
       audit.close();
     } finally {
       try {
-        noise.close();
+        try {
+          budget.close();
+        } finally {
+          noise.close();
+        }
       } finally {
         try {
           auditor.close();

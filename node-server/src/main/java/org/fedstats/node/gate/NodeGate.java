@@ -71,10 +71,16 @@ public final class NodeGate {
     this(settings, engine, audit, auditor, meters, Clock.systemUTC());
   }
 
-  /** A gate whose query budgets ({@code limits} of the datasets) run on {@code clock}. */
+  /** A gate whose query budgets ({@code limits} of the datasets) run on {@code clock}, in memory only. */
   public NodeGate(NodeSettings settings, AnalysisRunner engine, AuditLog audit, OverlapAuditor auditor,
       MeterRegistry meters, Clock clock) {
-    this.budget = new QueryBudget(clock);
+    this(settings, engine, audit, auditor, meters, new QueryBudget(clock));
+  }
+
+  /** A gate that charges queries to {@code budget} (the node's, kept in its state folder). */
+  public NodeGate(NodeSettings settings, AnalysisRunner engine, AuditLog audit, OverlapAuditor auditor,
+      MeterRegistry meters, QueryBudget budget) {
+    this.budget = Objects.requireNonNull(budget, "budget");
     this.settings = settings;
     this.engine = engine;
     this.audit = audit;
