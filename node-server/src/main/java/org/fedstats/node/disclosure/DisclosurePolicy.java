@@ -132,8 +132,8 @@ public record DisclosurePolicy(int minCohortSize, int minComplementSize, int min
       Integer maxParameterPercent, Integer minResidualDf, Double maxAbsCoefficient, Integer overlapMinDifference,
       Boolean overlapAudit, String siteResults, String profile, Integer dominanceN, Double dominanceK,
       Double pRatio, Boolean zerosDisclosive, Integer maxLevels, Double maxLevelDensity, Integer roundTo,
-      Integer redactAtOrBelow, Integer overlapCombinations) {
-    /** Every key but {@code overlap-combinations}. */
+      Integer redactAtOrBelow, Integer overlapCombinations, String rounding) {
+    /** Every key but {@code overlap-combinations} and {@code rounding}. */
     public Overrides(Integer minCohortSize, Integer minComplementSize, Integer minCellCount, Integer minSummaryN,
         Integer maxParameterPercent, Integer minResidualDf, Double maxAbsCoefficient, Integer overlapMinDifference,
         Boolean overlapAudit, String siteResults, String profile, Integer dominanceN, Double dominanceK,
@@ -141,7 +141,7 @@ public record DisclosurePolicy(int minCohortSize, int minComplementSize, int min
         Integer redactAtOrBelow) {
       this(minCohortSize, minComplementSize, minCellCount, minSummaryN, maxParameterPercent, minResidualDf,
           maxAbsCoefficient, overlapMinDifference, overlapAudit, siteResults, profile, dominanceN, dominanceK, pRatio,
-          zerosDisclosive, maxLevels, maxLevelDensity, roundTo, redactAtOrBelow, null);
+          zerosDisclosive, maxLevels, maxLevelDensity, roundTo, redactAtOrBelow, null, null);
     }
 
     /** The four count thresholds only. */

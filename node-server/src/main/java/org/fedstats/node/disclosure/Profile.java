@@ -73,8 +73,32 @@ public enum Profile {
         base.overlapCombinations());
   }
 
-  /** {@code rules} with the output-rule keys that {@code o} sets replaced. */
+  /**
+   * {@code rules} with the output-rule keys that {@code o} sets replaced. {@code rounding: midpoint-6} rounds counts
+   * to the midpoint of their bin of 6 with no redaction; {@code rounding: nearest} rounds to the nearest multiple of
+   * {@code round-to} after redacting (the profile's own way).
+   */
   static OutputRules withKeys(OutputRules rules, DisclosurePolicy.Overrides o) {
+    if (o.rounding() != null) {
+      boolean midpoint = switch (o.rounding().trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "midpoint-6" -> true;
+        case "nearest" -> false;
+        default -> throw new IllegalArgumentException("unknown rounding '" + o.rounding()
+            + "' (one of nearest, midpoint-6)");
+      };
+      if (midpoint) {
+        if (o.roundTo() != null && o.roundTo() != OutputRules.MIDPOINT_BIN || o.redactAtOrBelow() != null
+            && o.redactAtOrBelow() != 0) {
+          throw new IllegalArgumentException("rounding: midpoint-6 rounds in bins of 6 and redacts nothing; leave "
+              + "round-to and redact-at-or-below out");
+        }
+        rules = new OutputRules(rules.profile(), rules.dominanceN(), rules.dominancePercent(), rules.pRatioPercent(),
+            rules.zerosDisclosive(), rules.maxLevels(), rules.maxLevelDensity(), OutputRules.MIDPOINT_BIN, 0, true);
+      } else if (rules.midpoint()) {
+        rules = new OutputRules(rules.profile(), rules.dominanceN(), rules.dominancePercent(), rules.pRatioPercent(),
+            rules.zerosDisclosive(), rules.maxLevels(), rules.maxLevelDensity(), 1, 0, false);
+      }
+    }
     return new OutputRules(rules.profile(),
         o.dominanceN() != null ? o.dominanceN() : rules.dominanceN(),
         o.dominanceK() != null ? o.dominanceK() : rules.dominancePercent(),
@@ -83,6 +107,7 @@ public enum Profile {
         o.maxLevels() != null ? o.maxLevels() : rules.maxLevels(),
         o.maxLevelDensity() != null ? o.maxLevelDensity() : rules.maxLevelDensity(),
         o.roundTo() != null ? o.roundTo() : rules.roundTo(),
-        o.redactAtOrBelow() != null ? o.redactAtOrBelow() : rules.redactAtOrBelow());
+        o.redactAtOrBelow() != null ? o.redactAtOrBelow() : rules.redactAtOrBelow(),
+        rules.midpoint());
   }
 }

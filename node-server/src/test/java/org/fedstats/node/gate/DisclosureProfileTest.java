@@ -148,6 +148,28 @@ class DisclosureProfileTest {
   }
 
   @Test
+  void opensafelyMidpointSixRoundsCountsForRatesWithoutRedacting() throws Exception {
+    AnalysisEngine os = engine("profile: opensafely, rounding: midpoint-6");
+    var rx = answered(run(os, null, table("rx", "status")));
+    // R: Lev 149/161, Lev+5FU 181/123, Obs 147/168. By hand, ceiling(x / 6) * 6 - 3: 149 -> 25 * 6 - 3 = 147,
+    // 161 -> 27 * 6 - 3 = 159, 181 -> 31 * 6 - 3 = 183, 123 -> 21 * 6 - 3 = 123, 147 -> 25 * 6 - 3 = 147,
+    // 168 -> 28 * 6 - 3 = 165.
+    assertThat(rx.getTable().getCellsList()).extracting(TableCell::getCount)
+        .containsExactlyInAnyOrder(147L, 159L, 183L, 123L, 147L, 165L);
+    assertThat(rx.getRounding().getMidpoint()).isTrue();
+    assertThat(rx.getRounding().getRoundedTo()).isEqualTo(6);
+    assertThat(rx.getRounding().getRedactedAtOrBelow()).isZero();
+    // 929 patients: 155 * 6 - 3.
+    assertThat(answered(run(os, null, COUNT)).getCount().getCount()).isEqualTo(927);
+    // Small cells are not redacted: 1 to 6 all read 3, zeros stay zeros, so a rate keeps zero apart from non-zero.
+    var t = answered(run(os, atLeast("nodes", 10), table("differ", "status")));
+    assertThat(t.getTable().getCellsList()).noneMatch(TableCell::getRedacted)
+        .allSatisfy(c -> assertThat(c.getCount() == 0 || c.getCount() % 6 == 3).isTrue())
+        .anyMatch(c -> c.getCount() == 3);
+    assertThat(t.getRounding().getRedactedCells()).isZero();
+  }
+
+  @Test
   void datashieldRefusesTablesWithTooManyLevelsForTheirRecords() throws Exception {
     AnalysisEngine ds = engine("profile: datashield");
     // 28 records with 13 or more nodes take 11 distinct values: more than 0.33 levels a record.
