@@ -14,6 +14,7 @@ import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.AnalysisResult;
 import org.fedstats.proto.v1.Comparison;
 import org.fedstats.proto.v1.ComparisonOperator;
+import org.fedstats.proto.v1.CorrelationAnalysis;
 import org.fedstats.proto.v1.CountAnalysis;
 import org.fedstats.proto.v1.Filter;
 import org.fedstats.proto.v1.HistogramAnalysis;
@@ -44,8 +45,12 @@ class DisclosureProfileTest {
   }
 
   private AnalysisEngine engine(String disclosure) throws Exception {
-    NodeSettings settings = SharedData.node(tmp.resolve("n" + System.identityHashCode(disclosure)), "test",
-        SharedData.colonDataset(0, SharedData.ALL, NO_OVERLAP + disclosure));
+    return engine(disclosure, SharedData.ALL);
+  }
+
+  private AnalysisEngine engine(String disclosure, String analyses) throws Exception {
+    NodeSettings settings = SharedData.node(tmp.resolve("n" + stores.size()), "test",
+        SharedData.colonDataset(0, analyses, NO_OVERLAP + disclosure));
     DatasetStore store = DatasetStore.open(settings.datasets());
     stores.add(store);
     return new AnalysisEngine(settings, store);
@@ -100,6 +105,21 @@ class DisclosureProfileTest {
     assertThat(answered(run(sacro, THREE_SHARE, summary("obstruct"))).getSummary().getN()).isEqualTo(21);
     // The default profile has no magnitude rule: the same summary is released.
     assertThat(answered(run(engine(""), TWO_DOMINATE, summary("obstruct"))).getSummary().getN()).isEqualTo(17);
+  }
+
+  @Test
+  void sacroAppliesTheMagnitudeRulesToTheMeansACorrelationReleases() throws Exception {
+    // A correlation releases each variable's mean over its n complete records, so n times the mean of obstruct is
+    // the same total of 2 made by 2 records: refused under sacro as the summary is.
+    Analysis correlation = Analysis.newBuilder().setCorrelation(CorrelationAnalysis.newBuilder()
+        .addVariables("age").addVariables("obstruct")).build();
+    AnalysisEngine sacro = engine("profile: sacro", "correlation");
+    Refusal r = refused(run(sacro, TWO_DOMINATE, correlation));
+    assertThat(r.rule()).isEqualTo(DisclosureRule.DOMINANCE);
+    assertThat(r.reason()).contains("profile sacro");
+    assertThat(answered(run(sacro, THREE_SHARE, correlation)).getCorrelationStats().getN()).isEqualTo(21);
+    assertThat(answered(run(engine("", "correlation"), TWO_DOMINATE, correlation)).getCorrelationStats().getN())
+        .isEqualTo(17);
   }
 
   @Test
