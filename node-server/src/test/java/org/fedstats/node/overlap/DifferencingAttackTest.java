@@ -118,6 +118,30 @@ class DifferencingAttackTest {
   }
 
   @Test
+  void theDeathsAtSixtyAreRefusedAtTheSecondCount() throws Exception {
+    ServedSite site = site("");
+    Filter dead = cmp("status", ComparisonOperator.EQ, 1);
+    answered(site.ask(and(ageAtLeast60(), dead), COUNT));
+    // The two deaths at 60 are the difference.
+    refusedForOverlap(site.ask(and(ageOver60(), dead), COUNT));
+  }
+
+  @Test
+  void aTrackerNeverReleasesTheDifferenceButWhetherItIsRefusedTellsTheAttribute() throws Exception {
+    // Denning's tracker: padding T = age < 50 (78 patients), target the one patient aged 85 (a woman who died).
+    Filter padding = cmp("age", ComparisonOperator.LT, 50);
+    Filter target = cmp("age", ComparisonOperator.EQ, 85);
+    ServedSite site = site("");
+    answered(site.ask(padding, COUNT));
+    // count(T or (target and status = 1)) − count(T) would be her status: the count is refused...
+    refusedForOverlap(site.ask(or(padding, and(target, cmp("status", ComparisonOperator.EQ, 1))), COUNT));
+    // ...but where the attribute is false the set is T itself and is answered: the refusal above, against this
+    // answer, still says she died and is not male. A refusal that depends on the data is itself a release (an
+    // auditor that decides from the queries alone, a simulatable one, would not leak it); noise is what hides it.
+    answered(site.ask(or(padding, and(target, cmp("sex", ComparisonOperator.EQ, 1))), COUNT));
+  }
+
+  @Test
   void aSummaryTrackerIsRefusedAtItsSecondQuery() throws Exception {
     ServedSite site = site("");
     Filter young = cmp("age", ComparisonOperator.LT, 50);
