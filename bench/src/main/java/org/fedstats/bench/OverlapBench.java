@@ -152,7 +152,8 @@ public final class OverlapBench {
       System.out.printf("%nphase 1: each arm remembered %d releases unchecked (%d ms), then %d cohorts were offered to "
           + "both, checked and remembered, until each had %d (%d ms in all); mean cohort %d records (building each "
           + "bitmap from the column in memory, not part of the audit: median %d us)%n", releases - timed, unchecked,
-          offered, releases, fillMs, combined.setsSize / Math.max(1, combined.checkedAndRemembered), pct(buildMicros, 50));
+          offered, releases, fillMs, combined.setsSize / Math.max(1, combined.checkedAndRemembered),
+          pct(buildMicros, 50));
       for (Arm arm : List.of(pairwise, combined)) {
         System.out.printf("  %-8s: %5d checked, %4d refused, %3d identical to one remembered%n", arm.name,
             arm.check.size(), arm.refused, arm.identical);
@@ -169,7 +170,8 @@ public final class OverlapBench {
       double pairwiseMb = (heapPairwise - heapBefore) / 1e6;
       double combinedMb = (heapBoth - heapPairwise) / 1e6;
       System.out.printf("  heap after GC: pairwise arm %.1f MB, audited arm %.1f MB (ratio %.1f); both arms' sets "
-          + "in the state folder: %.1f MB on disk%n", pairwiseMb, combinedMb, combinedMb / pairwiseMb, stateBytes / 1e6);
+          + "in the state folder: %.1f MB on disk%n", pairwiseMb, combinedMb, combinedMb / pairwiseMb,
+          stateBytes / 1e6);
 
       // Phase 2: whole requests through the gate, with the 10,000 sets remembered by the audited arms (opened
       // afresh from the state folder, as after a restart).

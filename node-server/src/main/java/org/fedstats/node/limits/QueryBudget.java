@@ -3,9 +3,6 @@ package org.fedstats.node.limits;
 import org.fedstats.common.Contract;
 
 import java.io.IOException;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -79,8 +76,8 @@ public final class QueryBudget implements AutoCloseable {
               return true;
             }
             if (f[1].equals("charge") && f.length == 7) {
-              byId.put(f[2], new Charge(new Key(decode(f[4]), decode(f[5])), Instant.parse(f[3]), decode(f[6]),
-                  id));
+              byId.put(f[2], new Charge(new Key(RecordLog.text(f[4]), RecordLog.text(f[5])), Instant.parse(f[3]),
+                  RecordLog.text(f[6]), id));
               return true;
             }
           } catch (NumberFormatException | DateTimeParseException e) {
@@ -116,8 +113,8 @@ public final class QueryBudget implements AutoCloseable {
     }
 
     private String record() {
-      return String.join("\t", VERSION, "charge", Long.toHexString(id), time.toString(), encode(key.requester()),
-          encode(key.dataset()), encode(session));
+      return String.join("\t", VERSION, "charge", Long.toHexString(id), time.toString(),
+          RecordLog.field(key.requester()), RecordLog.field(key.dataset()), RecordLog.field(session));
     }
   }
 
@@ -228,14 +225,6 @@ public final class QueryBudget implements AutoCloseable {
     all.sort((a, b) -> Long.compare(a.id, b.id));
     log.rewrite(all.stream().map(Charge::record).toList());
     records = all.size();
-  }
-
-  private static String encode(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
-  private static String decode(String s) {
-    return URLDecoder.decode(s, StandardCharsets.UTF_8);
   }
 
   @Override

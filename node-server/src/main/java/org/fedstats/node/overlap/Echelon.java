@@ -9,8 +9,8 @@ import java.util.TreeMap;
 /**
  * Integer row vectors kept in row echelon form by exact elimination: each kept row has its leading (first non-zero)
  * entry in a column where no other kept row leads. A row is reduced against the kept rows by fraction-free steps
- * ({@code r ← b[p]·r − r[p]·b}, then divided by the gcd of its entries), so the arithmetic is exact: no rank decision
- * rests on a rounding, and no entry can overflow ({@link BigInteger}).
+ * ({@code r ← b[p]·r − r[p]·b}, then divided by the gcd of its entries), so the arithmetic is exact: no rank
+ * decision rests on a rounding, and no entry can overflow ({@link BigInteger}).
  */
 final class Echelon {
   private final TreeMap<Integer, BigInteger[]> byLead = new TreeMap<>();

@@ -40,7 +40,10 @@ final class RecentSets {
     addAll(last);
   }
 
-  /** Whether a combination of {@code release}'s sets with the window's and the whole table singles out 1 … k − 1 records. */
+  /**
+   * Whether a combination of {@code release}'s sets with the window's and the whole table singles out 1 … k − 1
+   * records.
+   */
   boolean singlesOut(List<RoaringBitmap> release) {
     if (capacity == 0) {
       return false;

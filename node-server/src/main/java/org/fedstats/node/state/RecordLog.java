@@ -2,6 +2,8 @@ package org.fedstats.node.state;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -189,6 +191,16 @@ public final class RecordLog implements AutoCloseable {
     } catch (IOException ignored) {
       // not every platform opens a directory; the rename is still atomic
     }
+  }
+
+  /** {@code text} as one field of a record: URL-encoded, so that no tab or line break appears inside it. */
+  public static String field(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8);
+  }
+
+  /** The text of a record's field written by {@link #field}. */
+  public static String text(String field) {
+    return URLDecoder.decode(field, StandardCharsets.UTF_8);
   }
 
   /** The file. */

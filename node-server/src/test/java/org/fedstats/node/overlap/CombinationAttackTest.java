@@ -8,10 +8,10 @@ import static org.fedstats.node.testing.Requests.summary;
 import static org.fedstats.node.testing.Requests.table;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.fedstats.node.disclosure.DisclosureRule;
 import org.fedstats.node.testing.ServedSite;
+import org.fedstats.node.testing.ServedSites;
 import org.fedstats.node.testing.SharedData;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.ComparisonOperator;
@@ -20,7 +20,7 @@ import org.fedstats.proto.v1.Filter;
 import org.fedstats.proto.v1.GlmAnalysis;
 import org.fedstats.proto.v1.GlmFamily;
 import org.fedstats.proto.v1.NodeAnalysisResponse;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,21 +38,13 @@ class CombinationAttackTest {
 
   @TempDir
   Path tmp;
-
-  private final List<AutoCloseable> open = new ArrayList<>();
-
-  @AfterEach
-  void stop() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-  }
+  @AutoClose
+  final ServedSites sites = new ServedSites();
+  private int started;
 
   private ServedSite site(String disclosure) throws Exception {
-    ServedSite site = ServedSite.start(SharedData.node(tmp.resolve("n" + open.size()), "site2",
+    return sites.start(SharedData.node(tmp.resolve("n" + started++), "site2",
         SharedData.colonDataset(2, ANALYSES, disclosure)));
-    open.add(site);
-    return site;
   }
 
   private static NodeAnalysisResponse answered(NodeAnalysisResponse r) {
@@ -156,13 +148,11 @@ class CombinationAttackTest {
   @Test
   void theAttackIsCaughtAcrossResearchersAndARestart() throws Exception {
     Path dir = tmp.resolve("restart");
-    ServedSite site = ServedSite.start(SharedData.node(dir, "site2", SharedData.colonDataset(2, ANALYSES, "")));
-    open.add(site);
+    ServedSite site = sites.start(SharedData.node(dir, "site2", SharedData.colonDataset(2, ANALYSES, "")));
     count(site.ask("alice", age(ComparisonOperator.GE, 60), COUNT));
     count(site.ask("bob", age(ComparisonOperator.GE, 70), COUNT));
     site.close();
-    ServedSite restarted = ServedSite.start(SharedData.node(dir, "site2", SharedData.colonDataset(2, ANALYSES, "")));
-    open.add(restarted);
+    ServedSite restarted = sites.start(SharedData.node(dir, "site2", SharedData.colonDataset(2, ANALYSES, "")));
     refusedAsACombination(restarted.ask("carol", ageFrom(61, 70), COUNT));
   }
 

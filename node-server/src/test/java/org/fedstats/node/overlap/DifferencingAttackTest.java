@@ -32,6 +32,7 @@ import org.fedstats.node.testing.LogCapture;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.disclosure.DisclosureRule;
 import org.fedstats.node.testing.ServedSite;
+import org.fedstats.node.testing.ServedSites;
 import org.fedstats.node.testing.SharedData;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.ComparisonOperator;
@@ -41,7 +42,7 @@ import org.fedstats.proto.v1.GlmAnalysis;
 import org.fedstats.proto.v1.GlmFamily;
 import org.fedstats.proto.v1.NodeAnalysisRequest;
 import org.fedstats.proto.v1.NodeAnalysisResponse;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,21 +59,12 @@ class DifferencingAttackTest {
   @TempDir
   Path tmp;
 
-  private final List<AutoCloseable> open = new ArrayList<>();
+  @AutoClose
+  final ServedSites sites = new ServedSites();
 
-  @AfterEach
-  void stop() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-  }
-
-  /** A node over {@code settings}, served over gRPC/Netty on 127.0.0.1; closed after the test (or earlier, to restart it). */
   /** A node over {@code settings} on 127.0.0.1; closed after the test (or earlier, to restart it). */
   private ServedSite serve(NodeSettings settings) throws Exception {
-    ServedSite site = ServedSite.start(settings);
-    open.add(site);
-    return site;
+    return sites.start(settings);
   }
 
   private ServedSite site(String disclosure) throws Exception {

@@ -3,9 +3,6 @@ package org.fedstats.node.disclosure.noise;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -104,7 +101,8 @@ public final class PrivacyLedger implements AutoCloseable {
       return null;
     }
     try {
-      return new Spend(decode(f[2]), decode(f[3]), new PrivacyCost(new BigDecimal(f[4]), new BigDecimal(f[5])));
+      return new Spend(RecordLog.text(f[2]), RecordLog.text(f[3]),
+          new PrivacyCost(new BigDecimal(f[4]), new BigDecimal(f[5])));
     } catch (IllegalArgumentException e) {
       return null;
     }
@@ -161,16 +159,9 @@ public final class PrivacyLedger implements AutoCloseable {
   }
 
   private void append(String researcher, String dataset, PrivacyCost cost, String requestId) {
-    log.append(String.join("\t", VERSION, Instant.now(clock).toString(), encode(researcher), encode(dataset),
-        cost.epsilon().toPlainString(), cost.delta().toPlainString(), encode(requestId)));
-  }
-
-  private static String encode(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
-  private static String decode(String s) {
-    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    log.append(String.join("\t", VERSION, Instant.now(clock).toString(), RecordLog.field(researcher),
+        RecordLog.field(dataset), cost.epsilon().toPlainString(), cost.delta().toPlainString(),
+        RecordLog.field(requestId)));
   }
 
   @Override
