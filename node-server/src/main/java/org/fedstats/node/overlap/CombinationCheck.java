@@ -4,7 +4,6 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.roaringbitmap.RoaringBatchIterator;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -45,13 +44,22 @@ final class CombinationCheck {
    * uses a set of {@code fresh} is non-zero on 1 to {@code k} − 1 records only (or the check cannot tell).
    */
   static boolean singlesOut(long rows, List<RoaringBitmap> earlier, List<RoaringBitmap> fresh, int k) {
+    Partition p = Partition.of(rows);
+    earlier.forEach(p::refine);
+    return singlesOut(p, earlier, fresh, k);
+  }
+
+  /**
+   * As {@link #singlesOut(long, List, List, int)}, from {@code grouped}: the records already grouped by (at least)
+   * {@code earlier}'s sets, which is left as it was.
+   */
+  static boolean singlesOut(Partition grouped, List<RoaringBitmap> earlier, List<RoaringBitmap> fresh, int k) {
     if (fresh.isEmpty()) {
       return false;
     }
-    List<RoaringBitmap> sets = new ArrayList<>(earlier.size() + fresh.size());
-    sets.addAll(earlier);
-    sets.addAll(fresh);
-    Atoms atoms = atoms(rows, sets);
+    Partition p = grouped.copy();
+    fresh.forEach(p::refine);
+    Atoms atoms = p.atoms(MAX_ATOMS);
     if (atoms == null) {
       return true;
     }
@@ -103,67 +111,11 @@ final class CombinationCheck {
   /** The atoms: for each, one of its records and how many records it has. */
   record Atoms(int[] representative, long[] size) {}
 
-  /**
-   * The records grouped by the sets they belong to: every record starts in one group, and each set in turn moves
-   * its records to a new group per group they were in (one pass over each set's records, exact); null beyond
-   * {@link #MAX_ATOMS}.
-   */
+  /** The records grouped by the sets they belong to; null beyond {@link #MAX_ATOMS}. */
   static Atoms atoms(long rows, List<RoaringBitmap> sets) {
-    int[] atomOf = new int[Math.toIntExact(rows)];
-    // Per group id, its size (group 0 holds the records in no set so far).
-    long[] size = new long[64];
-    size[0] = rows;
-    int count = 1;
-    int[] batch = new int[256];
-    for (RoaringBitmap s : sets) {
-      int[] moved = new int[count];
-      Arrays.fill(moved, -1);
-      RoaringBatchIterator it = s.getBatchIterator();
-      while (it.hasNext()) {
-        int got = it.nextBatch(batch);
-        for (int i = 0; i < got; i++) {
-          int r = batch[i];
-          int old = atomOf[r];
-          int to = moved[old];
-          if (to < 0) {
-            to = count++;
-            moved[old] = to;
-            if (to == size.length) {
-              size = Arrays.copyOf(size, to * 2);
-            }
-          }
-          atomOf[r] = to;
-          size[old]--;
-          size[to]++;
-        }
-      }
-      if (count > 4 * MAX_ATOMS) {
-        return null; // ids include emptied groups; the real count is checked below
-      }
-    }
-    int atoms = 0;
-    for (int a = 0; a < count; a++) {
-      if (size[a] > 0) {
-        atoms++;
-      }
-    }
-    if (atoms > MAX_ATOMS) {
-      return null;
-    }
-    int[] representative = new int[count];
-    for (int r = atomOf.length - 1; r >= 0; r--) {
-      representative[atomOf[r]] = r;
-    }
-    int[] rep = new int[atoms];
-    long[] sizes = new long[atoms];
-    int at = 0;
-    for (int a = 0; a < count; a++) {
-      if (size[a] > 0) {
-        rep[at] = representative[a];
-        sizes[at++] = size[a];
-      }
-    }
-    return new Atoms(rep, sizes);
+    Partition p = Partition.of(rows);
+    sets.forEach(p::refine);
+    return p.atoms(MAX_ATOMS);
   }
 
   /**

@@ -18,6 +18,12 @@ final class RecentSets {
   private final int minDifference;
   private final long rows;
   private final Deque<RoaringBitmap> sets = new ArrayDeque<>();
+  /**
+   * The records grouped by the window's sets and by those dropped from it since it was built (null: to build);
+   * rebuilt from the window alone once {@code capacity} sets have been dropped, so it stays close to the atoms.
+   */
+  private Partition grouped;
+  private int dropped;
 
   RecentSets(int capacity, int minDifference, long rows) {
     this.capacity = capacity;
@@ -54,7 +60,21 @@ final class RecentSets {
         fresh.add(s);
       }
     }
-    return CombinationCheck.singlesOut(rows, List.copyOf(sets), fresh, minDifference);
+    if (fresh.isEmpty()) {
+      return false;
+    }
+    if (grouped == null) {
+      grouped = Partition.of(rows);
+      sets.forEach(grouped::refine);
+      dropped = 0;
+    }
+    boolean singled = CombinationCheck.singlesOut(grouped, List.copyOf(sets), fresh, minDifference);
+    if (singled && dropped > 0) {
+      // Groups left by dropped sets may be what exceeded a bound: decide again over the window's own atoms.
+      grouped = null;
+      return singlesOut(release);
+    }
+    return singled;
   }
 
   /** Makes {@code released} the most recent sets, dropping the oldest beyond the capacity. */
@@ -66,10 +86,16 @@ final class RecentSets {
       if (!kept(s.getLongCardinality())) {
         continue;
       }
-      sets.removeIf(t -> t.getLongCardinality() == s.getLongCardinality() && t.equals(s));
+      boolean again = sets.removeIf(t -> t.getLongCardinality() == s.getLongCardinality() && t.equals(s));
       sets.addLast(s);
+      if (grouped != null && !again) {
+        grouped.refine(s);
+      }
       while (sets.size() > capacity) {
         sets.removeFirst();
+        if (++dropped > capacity) {
+          grouped = null;
+        }
       }
     }
   }

@@ -108,6 +108,33 @@ class CombinationCheckTest {
     assertThat(CombinationCheck.lightestSupport(basis, new long[] {3, 20, 20, 4})).isEqualTo(7);
   }
 
+  @Test
+  void theWindowOfRecentSetsSlidesAndKeepsItsGroupingExact() {
+    RecentSets recent = new RecentSets(4, K, ROWS);
+    RoaringBitmap a = ages(x -> x >= 60);
+    RoaringBitmap b = ages(x -> x >= 70);
+    RoaringBitmap c = ages(x -> x >= 61 && x < 70);
+    recent.addAll(List.of(a, b));
+    assertThat(recent.singlesOut(List.of(c))).isTrue();
+    // Random half-cohorts push a and b out of a window of 4: the combination is then beyond what the check sees.
+    Random random = new Random(11);
+    for (int i = 0; i < 4; i++) {
+      recent.addAll(List.of(RoaringBitmap.bitmapOf(IntStream.range(0, ROWS).filter(r -> random.nextBoolean())
+          .toArray())));
+    }
+    assertThat(recent.singlesOut(List.of(c))).isFalse();
+    // Released again, they are recent again; many more releases later (the grouping rebuilt), still caught.
+    recent.addAll(List.of(a, b));
+    assertThat(recent.singlesOut(List.of(c))).isTrue();
+    for (int i = 0; i < 9; i++) {
+      recent.addAll(List.of(RoaringBitmap.bitmapOf(IntStream.range(0, ROWS).filter(r -> random.nextBoolean())
+          .toArray())));
+      recent.addAll(List.of(a, b));
+      assertThat(recent.singlesOut(List.of(c))).isTrue();
+      assertThat(recent.singlesOut(List.of(ages(x -> x >= 62 && x < 70)))).isFalse();
+    }
+  }
+
   private static BigInteger[] ints(long... values) {
     return java.util.Arrays.stream(values).mapToObj(BigInteger::valueOf).toArray(BigInteger[]::new);
   }
