@@ -214,8 +214,12 @@ public final class RecordLog implements AutoCloseable {
     return HEX.toHexDigits((int) crc.getValue());
   }
 
+  /** Closes the file and releases its lock; closing it again does nothing (a node may be closed twice). */
   @Override
   public synchronized void close() throws IOException {
+    if (!channel.isOpen()) {
+      return;
+    }
     try {
       lock.release();
     } finally {

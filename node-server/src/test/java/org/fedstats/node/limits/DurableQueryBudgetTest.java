@@ -52,6 +52,15 @@ class DurableQueryBudgetTest {
   }
 
   @Test
+  void closingTwiceIsHarmless() throws IOException {
+    QueryBudget budget = QueryBudget.open(dir, clock);
+    budget.close();
+    budget.close();
+    // The lock went with the first close: the file opens again.
+    QueryBudget.open(dir, clock).close();
+  }
+
+  @Test
   void aRefundSurvivesARestart() throws IOException {
     try (QueryBudget budget = QueryBudget.open(dir, clock)) {
       budget.charge("alice", "colon", "", THREE_AN_HOUR);
