@@ -39,12 +39,14 @@ import org.roaringbitmap.RoaringBitmap;
 import org.roaringbitmap.RoaringBitmapWriter;
 
 /**
- * The overlap audit's cost on a 1M-row dataset. Phase 1 remembers 10,000 releases: random half-range cohorts
- * ({@code x < t}, or {@code age >= a and x < t}; x uniform in [0, 1) in random row order, t log-uniform so that
- * cohorts range from about 100 records to the whole table), each checked against those before and remembered (the
- * state file forced to disk each time), timed per release; then the heap the remembered sets take. Phase 2 runs
- * count requests through the node's gate (audit log included) on the same data twice over, as two datasets: one
- * audited, one with {@code overlap-audit: false} (the baseline), alternating, with the 10,000 sets remembered.
+ * The overlap audit's cost on a 1M-row dataset, the same data loaded as three datasets: {@code audited} (the
+ * pairwise rule and the combination check, the default), {@code pairwise} ({@code overlap-combinations: 0}, the
+ * baseline of the combination check) and {@code plain} ({@code overlap-audit: false}). Phase 1 offers the same
+ * random half-range cohorts ({@code x < t}, or {@code age >= a and x < t}; x uniform in [0, 1) in random row order,
+ * t log-uniform so that cohorts range from about 100 records to the whole table) to the first two, alternating which
+ * goes first: the first 9,500 remembered without a check, then the last 500 each checked against those before and
+ * remembered (the state file forced to disk each time), timed per release; then the heap each arm's auditor holds. Phase 2 runs count
+ * requests through the node's gate (audit log included) on all three, rotating, with the sets remembered.
  * Run with: {@code java -Xmx4g -cp bench/target/fedstats-bench-0.1.0-SNAPSHOT.jar org.fedstats.bench.OverlapBench
  * [rows] [releases] [gate requests]} from the project root, after {@code ./mvnw -DskipTests package}.
  */
@@ -77,14 +79,13 @@ public final class OverlapBench {
     Path config = work.resolve("node.yaml");
     Files.writeString(config, "node-id: bench\naudit-log: audit.jsonl\ndatasets:\n"
         + "  - name: audited\n    files: [\"" + data + "\"]\n" + variables
+        + "  - name: pairwise\n    files: [\"" + data + "\"]\n    disclosure: {overlap-combinations: 0}\n" + variables
         + "  - name: plain\n    files: [\"" + data + "\"]\n    disclosure: {overlap-audit: false}\n" + variables);
     NodeSettings settings = NodeConfigLoader.load(config);
     start = System.nanoTime();
     try (DatasetStore store = DatasetStore.open(settings.datasets());
-        OverlapAuditor auditor = OverlapAuditor.open(settings.stateDir(), settings.datasets(), store::version);
         AuditLog audit = AuditLog.open(settings.auditLog())) {
-      System.out.printf("two datasets loaded, with their SHA-256 data versions, in %d ms%n", ms(start));
-      DataVersion version = store.version("audited");
+      System.out.printf("three datasets loaded, with their SHA-256 data versions, in %d ms%n", ms(start));
       double[] x = new double[rows];
       int[] age = new int[rows];
       try (Connection c = store.connection(); Statement s = c.createStatement();
@@ -101,65 +102,45 @@ public final class OverlapBench {
       double[] sortedX = Arrays.stream(byX).mapToDouble(i -> x[i]).toArray();
       long heapBefore = usedHeap();
 
-      // Phase 1: the auditor alone, check and remember per release.
+      // Phase 1: the auditors alone, check and remember per release, the same cohorts offered to both arms in
+      // alternating order: "pairwise" (the pairwise rule only) and "audited" (pairwise and combinations).
+      Arm pairwise = new Arm("pairwise", OverlapAuditor.open(settings.stateDir(), List.of(dataset(settings,
+          "pairwise")), store::version), store.version("pairwise"));
+      Arm combined = new Arm("audited", OverlapAuditor.open(settings.stateDir(), List.of(dataset(settings,
+          "audited")), store::version), store.version("audited"));
       Random random = new Random(42);
-      List<Long> checkMicros = new ArrayList<>();
-      List<Long> rememberMicros = new ArrayList<>();
-      List<Long> checkOnly = new ArrayList<>();
       List<Long> buildMicros = new ArrayList<>();
-      int refused = 0;
-      int identical = 0;
-      long setsSize = 0;
+      int offered = 0;
       start = System.nanoTime();
-      while (auditor.remembered("audited") < releases) {
-        double t = Math.pow(10, -4 + 4 * random.nextDouble());
-        int a = random.nextBoolean() ? 18 : 18 + random.nextInt(60);
-        long b0 = System.nanoTime();
-        int end = Arrays.binarySearch(sortedX, t);
-        end = end < 0 ? -end - 1 : end;
-        int[] members = new int[end];
-        int n = 0;
-        for (int k = 0; k < end; k++) {
-          if (age[byX[k]] >= a) {
-            members[n++] = byX[k];
+      // First both arms remember releases without a check (the state a node reaches after that many answers), up to
+      // the last `timed`; then the same cohorts are offered to both, check and remember timed, until each has
+      // remembered `releases`: the checks measured are those against an index (and window) that is full.
+      int timed = Math.min(releases, TIMED);
+      long fillStart = System.nanoTime();
+      while (pairwise.remembered < releases - timed || combined.remembered < releases - timed) {
+        RoaringBitmap cohort = cohort(random, sortedX, byX, age, buildMicros);
+        for (Arm arm : List.of(pairwise, combined)) {
+          if (arm.remembered < releases - timed) {
+            arm.fill(cohort);
           }
         }
-        Arrays.sort(members, 0, n);
-        RoaringBitmapWriter<RoaringBitmap> writer = RoaringBitmapWriter.writer().get();
-        for (int k = 0; k < n; k++) {
-          writer.add(members[k]);
-        }
-        RoaringBitmap cohort = writer.get();
-        long b1 = System.nanoTime();
-        ReleasedSets release = new ReleasedSets("audited", version, List.of(cohort));
-        int before = auditor.remembered("audited");
-        Optional<Refusal> refusal;
-        long b2;
-        synchronized (auditor) {
-          refusal = auditor.check(release);
-          b2 = System.nanoTime();
-          if (refusal.isEmpty()) {
-            auditor.remember(release);
+      }
+      long unchecked = ms(fillStart);
+      while (!pairwise.full(releases) || !combined.full(releases)) {
+        RoaringBitmap cohort = cohort(random, sortedX, byX, age, buildMicros);
+        boolean pairwiseFirst = offered++ % 2 == 0;
+        for (Arm arm : pairwiseFirst ? List.of(pairwise, combined) : List.of(combined, pairwise)) {
+          if (!arm.full(releases)) {
+            arm.offer(cohort);
           }
-        }
-        long b3 = System.nanoTime();
-        buildMicros.add((b1 - b0) / 1000);
-        checkMicros.add((b3 - b1) / 1000);
-        checkOnly.add((b2 - b1) / 1000);
-        if (refusal.isEmpty()) {
-          rememberMicros.add((b3 - b2) / 1000);
-        }
-        if (refusal.isPresent()) {
-          refused++;
-        } else if (auditor.remembered("audited") == before) {
-          identical++;
-        } else {
-          setsSize += cohort.getLongCardinality();
         }
       }
       long fillMs = ms(start);
-      long heapAfter = usedHeap();
-      // The columns stay live up to here, so that the difference is the auditor's.
+      long heapBoth = usedHeap();
+      combined.auditor.close();
+      combined = combined.forgotten();
+      long heapPairwise = usedHeap();
+      // The columns stay live up to here, so that the differences are the auditors'.
       Reference.reachabilityFence(x);
       Reference.reachabilityFence(age);
       Reference.reachabilityFence(byX);
@@ -168,66 +149,176 @@ public final class OverlapBench {
       try (Stream<Path> files = Files.list(settings.stateDir())) {
         stateBytes = files.mapToLong(p -> p.toFile().length()).sum();
       }
-      System.out.printf("%nphase 1: %d releases checked in %d ms until %d were remembered (%d refused by the rule, "
-          + "%d identical to one remembered); mean remembered cohort %d records%n", checkMicros.size(), fillMs,
-          releases, refused, identical, setsSize / releases);
-      System.out.printf("  check + remember (forced append) per release:  median %6d us  p90 %6d us  p99 %6d us  "
-          + "max %6d us%n", pct(checkMicros, 50), pct(checkMicros, 90), pct(checkMicros, 99), pct(checkMicros, 100));
-      List<Long> last = checkMicros.subList(checkMicros.size() - 1000, checkMicros.size());
-      System.out.printf("  the last 1000 (index near full):                median %6d us  p99 %6d us%n",
-          pct(last, 50), pct(last, 99));
-      System.out.printf("  of which the check (candidates read back):     median %6d us  p99 %6d us  max %6d us%n",
-          pct(checkOnly, 50), pct(checkOnly, 99), pct(checkOnly, 100));
-      System.out.printf("  of which remember (serialise, append, force) per remembered release: median %6d us  "
-          + "p99 %6d us%n", pct(rememberMicros, 50), pct(rememberMicros, 99));
-      System.out.printf("  (building each cohort's bitmap from the column in memory, not part of the audit: "
-          + "median %d us)%n", pct(buildMicros, 50));
-      System.out.printf("  heap used by the index of remembered sets: %.1f MB by the JVM after GC (%.1f MB before, "
-          + "%.1f MB after), %.0f bytes per set; the sets themselves in the state file: %.1f MB on disk, %.1f KB per "
-          + "set%n", (heapAfter - heapBefore) / 1e6, heapBefore / 1e6, heapAfter / 1e6,
-          (double) (heapAfter - heapBefore) / releases, stateBytes / 1e6, stateBytes / 1e3 / releases);
+      System.out.printf("%nphase 1: each arm remembered %d releases unchecked (%d ms), then %d cohorts were offered to "
+          + "both, checked and remembered, until each had %d (%d ms in all); mean cohort %d records (building each "
+          + "bitmap from the column in memory, not part of the audit: median %d us)%n", releases - timed, unchecked,
+          offered, releases, fillMs, combined.setsSize / Math.max(1, combined.checkedAndRemembered),
+          pct(buildMicros, 50));
+      for (Arm arm : List.of(pairwise, combined)) {
+        System.out.printf("  %-8s: %5d checked, %4d refused, %3d identical to one remembered%n", arm.name,
+            arm.check.size(), arm.refused, arm.identical);
+        System.out.printf("    check per release:                     median %6d us  p90 %6d us  p99 %6d us  "
+            + "max %6d us%n", pct(arm.check, 50), pct(arm.check, 90), pct(arm.check, 99), pct(arm.check, 100));
+        System.out.printf("    remember (serialise, append, force):   median %6d us  p99 %6d us%n",
+            pct(arm.remember, 50), pct(arm.remember, 99));
+      }
+      System.out.printf("  ratio of check medians, audited / pairwise: %.1f (p99: %.1f); of check + remember: %.2f%n",
+          (double) pct(combined.check, 50) / Math.max(1, pct(pairwise.check, 50)),
+          (double) pct(combined.check, 99) / Math.max(1, pct(pairwise.check, 99)),
+          (double) (pct(combined.check, 50) + pct(combined.remember, 50))
+              / Math.max(1, pct(pairwise.check, 50) + pct(pairwise.remember, 50)));
+      double pairwiseMb = (heapPairwise - heapBefore) / 1e6;
+      double combinedMb = (heapBoth - heapPairwise) / 1e6;
+      System.out.printf("  heap after GC: pairwise arm %.1f MB, audited arm %.1f MB (ratio %.1f); both arms' sets "
+          + "in the state folder: %.1f MB on disk%n", pairwiseMb, combinedMb, combinedMb / pairwiseMb,
+          stateBytes / 1e6);
 
-      // Phase 2: whole requests through the gate, audited against the 10,000 sets or not audited.
-      NodeGate gate = new NodeGate(settings, new AnalysisEngine(settings, store), audit, auditor,
-          new SimpleMeterRegistry());
-      List<Long> audited = new ArrayList<>();
-      List<Long> plain = new ArrayList<>();
-      int auditedRefused = 0;
-      for (int r = -10; r < requests; r++) {
-        double t = Math.pow(10, -3 + 3 * random.nextDouble());
-        int a = random.nextBoolean() ? 18 : 18 + random.nextInt(60);
-        Filter filter = Filter.newBuilder().setAnd(FilterList.newBuilder()
-            .addFilters(cmp("x", ComparisonOperator.LT, t)).addFilters(cmp("age", ComparisonOperator.GE, a)))
-            .build();
-        // Alternate which arm goes first, so that neither gets the other's warm caches.
-        for (int arm = 0; arm < 2; arm++) {
-          boolean isAudited = (arm + r) % 2 == 0;
-          long g0 = System.nanoTime();
-          NodeGate.Reply reply = gate.handle(NodeAnalysisRequest.newBuilder().setRequestId("r" + r)
-              .setDataset(isAudited ? "audited" : "plain").setFilter(filter).setAnalysis(COUNT).build(), "bench",
-              Liveness.always());
-          long micros = (System.nanoTime() - g0) / 1000;
-          if (reply.error() != null) {
-            throw new IllegalStateException(reply.error().toString());
-          }
-          if (r >= 0) {
-            (isAudited ? audited : plain).add(micros);
-            if (isAudited && reply.response().hasRefusal()) {
-              auditedRefused++;
+      // Phase 2: whole requests through the gate, with the 10,000 sets remembered by the audited arms (opened
+      // afresh from the state folder, as after a restart).
+      start = System.nanoTime();
+      try (OverlapAuditor auditor = OverlapAuditor.open(settings.stateDir(), settings.datasets(), store::version)) {
+        System.out.printf("%nstate folder reopened (index and the combination window read back) in %d ms%n",
+            ms(start));
+        NodeGate gate = new NodeGate(settings, new AnalysisEngine(settings, store), audit, auditor,
+            new SimpleMeterRegistry());
+        List<String> arms = List.of("plain", "pairwise", "audited");
+        java.util.Map<String, List<Long>> times = new java.util.HashMap<>();
+        java.util.Map<String, Integer> refusedBy = new java.util.HashMap<>();
+        for (int r = -10; r < requests; r++) {
+          double t = Math.pow(10, -3 + 3 * random.nextDouble());
+          int a = random.nextBoolean() ? 18 : 18 + random.nextInt(60);
+          Filter filter = Filter.newBuilder().setAnd(FilterList.newBuilder()
+              .addFilters(cmp("x", ComparisonOperator.LT, t)).addFilters(cmp("age", ComparisonOperator.GE, a)))
+              .build();
+          // Rotate which arm goes first, so that none gets the others' warm caches.
+          for (int i = 0; i < arms.size(); i++) {
+            String arm = arms.get((i + r + 10) % arms.size());
+            long g0 = System.nanoTime();
+            NodeGate.Reply reply = gate.handle(NodeAnalysisRequest.newBuilder().setRequestId("r" + r)
+                .setDataset(arm).setFilter(filter).setAnalysis(COUNT).build(), "bench", Liveness.always());
+            long micros = (System.nanoTime() - g0) / 1000;
+            if (reply.error() != null) {
+              throw new IllegalStateException(reply.error().toString());
+            }
+            if (r >= 0) {
+              times.computeIfAbsent(arm, k -> new ArrayList<>()).add(micros);
+              if (reply.response().hasRefusal()) {
+                refusedBy.merge(arm, 1, Integer::sum);
+              }
             }
           }
         }
+        System.out.printf("%nphase 2: count requests through the node's gate (engine, disclosure, forced audit line), "
+            + "random half-range cohorts of 1000 to 1M records, %d each after 10 warm-up rounds:%n", requests);
+        for (String arm : arms) {
+          System.out.printf("  %-8s: median %7.1f ms  p90 %7.1f ms  (%d refused by the rule)  ratio to plain %.2f%n",
+              arm, pct(times.get(arm), 50) / 1e3, pct(times.get(arm), 90) / 1e3, refusedBy.getOrDefault(arm, 0),
+              (double) pct(times.get(arm), 50) / pct(times.get("plain"), 50));
+        }
+        System.out.printf("  audited / pairwise: %.2f%n",
+            (double) pct(times.get("audited"), 50) / pct(times.get("pairwise"), 50));
       }
-      System.out.printf("%nphase 2: count requests through the node's gate (engine, disclosure, forced audit line), "
-          + "random half-range cohorts of 1000 to 1M records, %d each after 10 warm-up pairs:%n", requests);
-      System.out.printf("  without the overlap audit (baseline):  median %7.1f ms  p90 %7.1f ms%n",
-          pct(plain, 50) / 1e3, pct(plain, 90) / 1e3);
-      System.out.printf("  with the overlap audit:                median %7.1f ms  p90 %7.1f ms  (%d refused by "
-          + "the rule)%n", pct(audited, 50) / 1e3, pct(audited, 90) / 1e3, auditedRefused);
-      System.out.printf("  ratio of medians: %.2f (the cohort's row ids read from DuckDB, checked, remembered "
-          + "and forced to disk)%n", (double) pct(audited, 50) / pct(plain, 50));
-      System.out.printf("  remembered sets at the end: %d%n", auditor.remembered("audited"));
     }
+  }
+
+  /** One arm of phase 1: an auditor over one dataset, and what its checks took. */
+  private static final class Arm {
+    final String name;
+    final OverlapAuditor auditor;
+    final DataVersion version;
+    final List<Long> check = new ArrayList<>();
+    final List<Long> remember = new ArrayList<>();
+    int refused;
+    int identical;
+    int remembered;
+    int checkedAndRemembered;
+    long setsSize;
+
+    Arm(String name, OverlapAuditor auditor, DataVersion version) {
+      this.name = name;
+      this.auditor = auditor;
+      this.version = version;
+    }
+
+    boolean full(int releases) {
+      return remembered >= releases;
+    }
+
+    void offer(RoaringBitmap cohort) {
+      ReleasedSets release = new ReleasedSets(name, version, List.of(cohort));
+      long b0 = System.nanoTime();
+      Optional<Refusal> refusal;
+      synchronized (auditor) {
+        refusal = auditor.check(release);
+        long b1 = System.nanoTime();
+        check.add((b1 - b0) / 1000);
+        if (refusal.isEmpty()) {
+          auditor.remember(release);
+          remember.add((System.nanoTime() - b1) / 1000);
+        }
+      }
+      if (refusal.isPresent()) {
+        refused++;
+      } else if (auditor.remembered(name) == remembered) {
+        identical++;
+      } else {
+        remembered = auditor.remembered(name);
+        setsSize += cohort.getLongCardinality();
+        checkedAndRemembered++;
+      }
+    }
+
+    /** Remembers {@code cohort} without checking it. */
+    void fill(RoaringBitmap cohort) {
+      ReleasedSets release = new ReleasedSets(name, version, List.of(cohort));
+      synchronized (auditor) {
+        auditor.remember(release);
+      }
+      remembered = auditor.remembered(name);
+    }
+
+    /** This arm's figures without its auditor (closed), so that the heap it held can be measured. */
+    Arm forgotten() {
+      Arm copy = new Arm(name, null, version);
+      copy.check.addAll(check);
+      copy.remember.addAll(remember);
+      copy.refused = refused;
+      copy.identical = identical;
+      copy.remembered = remembered;
+      copy.checkedAndRemembered = checkedAndRemembered;
+      copy.setsSize = setsSize;
+      return copy;
+    }
+  }
+
+  private static org.fedstats.node.config.DatasetDefinition dataset(NodeSettings settings, String name) {
+    return settings.dataset(name).orElseThrow();
+  }
+
+  /** Releases checked (and timed) per arm once the rest are remembered. */
+  private static final int TIMED = 500;
+
+  /** A random half-range cohort: {@code x < t}, alone or with {@code age >= a}, as a bitmap of row ids. */
+  private static RoaringBitmap cohort(Random random, double[] sortedX, int[] byX, int[] age, List<Long> buildMicros) {
+    double t = Math.pow(10, -4 + 4 * random.nextDouble());
+    int a = random.nextBoolean() ? 18 : 18 + random.nextInt(60);
+    long b0 = System.nanoTime();
+    int end = Arrays.binarySearch(sortedX, t);
+    end = end < 0 ? -end - 1 : end;
+    int[] members = new int[end];
+    int n = 0;
+    for (int k = 0; k < end; k++) {
+      if (age[byX[k]] >= a) {
+        members[n++] = byX[k];
+      }
+    }
+    Arrays.sort(members, 0, n);
+    RoaringBitmapWriter<RoaringBitmap> writer = RoaringBitmapWriter.writer().get();
+    for (int k = 0; k < n; k++) {
+      writer.add(members[k]);
+    }
+    buildMicros.add((System.nanoTime() - b0) / 1000);
+    return writer.get();
   }
 
   private static Filter cmp(String variable, ComparisonOperator op, double value) {

@@ -18,6 +18,7 @@ import org.fedstats.node.gate.NodeGate;
 import org.fedstats.node.audit.AuditLog;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.config.StartupException;
+import org.fedstats.node.limits.QueryBudget;
 import org.fedstats.node.noise.NodeNoise;
 import org.fedstats.node.noise.NoisePolicy;
 import org.fedstats.node.overlap.OverlapAuditor;
@@ -37,14 +38,17 @@ public final class Node implements AutoCloseable {
   private final OverlapAuditor auditor;
   private final NodeNoise noise;
   private final NodeGate gate;
+  private final QueryBudget budget;
   private final NodeGrpcService service;
 
-  private Node(DatasetStore store, AuditLog audit, OverlapAuditor auditor, NodeNoise noise, NodeGate gate) {
+  private Node(DatasetStore store, AuditLog audit, OverlapAuditor auditor, NodeNoise noise, QueryBudget budget,
+      NodeGate gate) {
     this.store = store;
     this.audit = audit;
     this.auditor = auditor;
     this.noise = noise;
     this.gate = gate;
+    this.budget = budget;
     this.service = new NodeGrpcService(gate);
   }
 
@@ -89,11 +93,23 @@ public final class Node implements AutoCloseable {
       throw new StartupException("node " + settings.nodeId() + " cannot open its noise state in "
           + settings.stateDir() + ": " + e.getMessage(), e);
     }
+    QueryBudget budget;
+    try {
+      budget = QueryBudget.open(settings.stateDir(), Clock.systemUTC());
+    } catch (IOException | RuntimeException e) {
+      try (store; auditor; audit; noise) {
+        // closed in reverse order
+      } catch (Exception ignored) {
+        // the failure to report is the query budgets'
+      }
+      throw new StartupException("node " + settings.nodeId() + " cannot open its query budgets in "
+          + settings.stateDir() + ": " + e.getMessage(), e);
+    }
     RequestAccess access;
     try {
       access = RequestAccess.open(settings.nodeId(), settings.tls(), settings.access(), Clock.systemUTC());
     } catch (IOException | RuntimeException e) {
-      try (store; auditor; audit; noise) {
+      try (store; auditor; audit; noise; budget) {
         // closed in reverse order
       } catch (Exception ignored) {
         // the failure to report is the access configuration's
@@ -102,8 +118,8 @@ public final class Node implements AutoCloseable {
           e);
     }
     AnalysisEngine engine = new AnalysisEngine(settings, store, noise);
-    return new Node(store, audit, auditor, noise, new NodeGate(settings, engine, audit, auditor, meters,
-        Clock.systemUTC(), access));
+    return new Node(store, audit, auditor, noise, budget, new NodeGate(settings, engine, audit, auditor, meters,
+        budget, access));
   }
 
   /** What the node says about its noise state at start (e.g. that it created its cell-key secret). */
@@ -152,7 +168,11 @@ public final class Node implements AutoCloseable {
       audit.close();
     } finally {
       try {
-        noise.close();
+        try {
+          budget.close();
+        } finally {
+          noise.close();
+        }
       } finally {
         try {
           auditor.close();

@@ -353,6 +353,10 @@ final class Session {
   private static String rounded(List<SiteOutcome> answered) {
     List<String> rounded = answered.stream().filter(s -> s.getResult().hasRounding()).map(s -> {
       var r = s.getResult().getRounding();
+      if (r.getMidpoint()) {
+        return s.getNodeId() + ": rounded to the midpoint of bins of " + r.getRoundedTo() + " (1-" + r.getRoundedTo()
+            + " shown as " + (r.getRoundedTo() - r.getRoundedTo() / 2) + ", profile " + r.getProfile() + ")";
+      }
       return s.getNodeId() + ": rounded to " + r.getRoundedTo() + ", " + r.getRedactedCells()
           + " redacted (counts 1-" + r.getRedactedAtOrBelow() + ", profile " + r.getProfile() + ")";
     }).toList();

@@ -10,7 +10,8 @@ import org.fedstats.proto.v1.TableResult;
 
 /**
  * The output transformation of a profile that rounds counts (OpenSAFELY's: counts from 1 to 7 redacted, the rest
- * rounded to the nearest multiple of 5, halves up): applied at the node to the counts of count, table (and so
+ * rounded to the nearest multiple of 5, halves up; or, with {@code rounding: midpoint-6}, every count to the
+ * midpoint of its bin of 6, nothing redacted, for counts that feed rates): applied at the node to the counts of count, table (and so
  * chi-squared, whose sites answer with their table) and histogram results after they pass the gate, and recorded
  * in the result's {@code rounding} so that the researcher and the coordinator know. Zeros stay zeros. Summaries,
  * correlations and models are released as computed; rates are not rounded.
@@ -48,7 +49,7 @@ public final class CountRounding {
     }
     return b.setRounding(org.fedstats.proto.v1.CountRounding.newBuilder().setProfile(rules.profile())
         .setRoundedTo(rules.roundTo()).setRedactedAtOrBelow(rules.redactAtOrBelow()).setRedactedCells(r.redacted)
-        .addAllRedactedBins(r.redactedBins))
+        .addAllRedactedBins(r.redactedBins).setMidpoint(rules.midpoint()))
         .build();
   }
 
@@ -64,6 +65,10 @@ public final class CountRounding {
       return 0;
     }
     long base = rules.roundTo();
+    if (rules.midpoint()) {
+      // OpenSAFELY's roundmid_any: ceiling(x / to) * to - floor(to / 2) * (x != 0).
+      return count == 0 ? 0 : Math.ceilDiv(count, base) * base - base / 2;
+    }
     return Math.floorDiv(count + base / 2, base) * base;
   }
 

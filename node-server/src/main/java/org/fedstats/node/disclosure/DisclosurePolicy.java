@@ -16,12 +16,20 @@ import java.util.Objects;
  *     follow {@code minCellCount}
  * @param overlapAudit whether released record sets are audited for overlap; off only by an explicit, unsafe choice
  * @param rules the output rules of the dataset's {@link Profile} (magnitudes, levels, zeros, rounding)
+ * @param overlapCombinations how many recently released distinct sets the overlap rule's combination check holds
+ *     and checks each release against (a linear combination of them and the new release must not single out 1 to
+ *     k − 1 records); 0 turns that check off, leaving the pairwise one
  * @param review which outputs wait for the data steward's review instead of being refused or released
  */
 public record DisclosurePolicy(int minCohortSize, int minComplementSize, int minCellCount, int minSummaryN,
     int maxParameterPercent, int minResidualDf, double maxAbsCoefficient, Integer overlapMinDifference,
-    boolean overlapAudit, SiteResults siteResults, OutputRules rules, ReviewPolicy review) {
+    boolean overlapAudit, SiteResults siteResults, OutputRules rules, int overlapCombinations, ReviewPolicy review) {
   public static final int DEFAULT_THRESHOLD = 10;
+  /**
+   * How many of the most recently released distinct record sets the combination check of the overlap rule holds
+   * (in memory) and checks each release against, with the whole table: {@code overlap-combinations}.
+   */
+  public static final int DEFAULT_OVERLAP_COMBINATIONS = 64;
   public static final int DEFAULT_MAX_PARAMETER_PERCENT = 33;
   public static final double DEFAULT_MAX_ABS_COEFFICIENT = 1e6;
   public static final DisclosurePolicy DEFAULT =
@@ -41,18 +49,20 @@ public record DisclosurePolicy(int minCohortSize, int minComplementSize, int min
         maxAbsCoefficient, overlapMinDifference, overlapAudit, siteResults, OutputRules.DEFAULT);
   }
 
-  /** Thresholds and output rules, with nothing waiting for review. */
+  /** Thresholds, model rules and output rules, with the combination check at its default and nothing reviewed. */
   public DisclosurePolicy(int minCohortSize, int minComplementSize, int minCellCount, int minSummaryN,
       int maxParameterPercent, int minResidualDf, double maxAbsCoefficient, Integer overlapMinDifference,
       boolean overlapAudit, SiteResults siteResults, OutputRules rules) {
     this(minCohortSize, minComplementSize, minCellCount, minSummaryN, maxParameterPercent, minResidualDf,
-        maxAbsCoefficient, overlapMinDifference, overlapAudit, siteResults, rules, ReviewPolicy.NONE);
+        maxAbsCoefficient, overlapMinDifference, overlapAudit, siteResults, rules, DEFAULT_OVERLAP_COMBINATIONS,
+        ReviewPolicy.NONE);
   }
 
   /** This policy with {@code other} deciding what waits for review. */
   public DisclosurePolicy withReview(ReviewPolicy other) {
     return new DisclosurePolicy(minCohortSize, minComplementSize, minCellCount, minSummaryN, maxParameterPercent,
-        minResidualDf, maxAbsCoefficient, overlapMinDifference, overlapAudit, siteResults, rules, other);
+        minResidualDf, maxAbsCoefficient, overlapMinDifference, overlapAudit, siteResults, rules, overlapCombinations,
+        other);
   }
 
   /**
@@ -81,7 +91,14 @@ public record DisclosurePolicy(int minCohortSize, int minComplementSize, int min
     if (overlapMinDifference != null) {
       requirePositive("overlap-min-difference", overlapMinDifference);
     }
+    if (overlapCombinations < 0 || overlapCombinations > MAX_OVERLAP_COMBINATIONS) {
+      throw new IllegalArgumentException("overlap-combinations must be 0 (off) to " + MAX_OVERLAP_COMBINATIONS
+          + ", not " + overlapCombinations);
+    }
   }
+
+  /** The largest {@code overlap-combinations}: the check's exact linear algebra grows with its square. */
+  public static final int MAX_OVERLAP_COMBINATIONS = 1024;
 
   private static void requirePositive(String rule, int value) {
     if (value < 1) {
@@ -114,6 +131,7 @@ public record DisclosurePolicy(int minCohortSize, int minComplementSize, int min
         overrides.overlapAudit() != null ? overrides.overlapAudit() : overlapAudit,
         overrides.siteResults() != null ? SiteResults.parse(overrides.siteResults()) : siteResults,
         Profile.withKeys(rules, overrides),
+        overrides.overlapCombinations() != null ? overrides.overlapCombinations() : overlapCombinations,
         overrides.review() != null ? ReviewPolicy.of(overrides.review()) : review);
   }
 
@@ -126,8 +144,8 @@ public record DisclosurePolicy(int minCohortSize, int minComplementSize, int min
       Integer maxParameterPercent, Integer minResidualDf, Double maxAbsCoefficient, Integer overlapMinDifference,
       Boolean overlapAudit, String siteResults, String profile, Integer dominanceN, Double dominanceK,
       Double pRatio, Boolean zerosDisclosive, Integer maxLevels, Double maxLevelDensity, Integer roundTo,
-      Integer redactAtOrBelow, ReviewPolicy.Config review) {
-    /** Every key but the review policy. */
+      Integer redactAtOrBelow, Integer overlapCombinations, String rounding, ReviewPolicy.Config review) {
+    /** Every key but {@code overlap-combinations}, {@code rounding} and the review policy. */
     public Overrides(Integer minCohortSize, Integer minComplementSize, Integer minCellCount, Integer minSummaryN,
         Integer maxParameterPercent, Integer minResidualDf, Double maxAbsCoefficient, Integer overlapMinDifference,
         Boolean overlapAudit, String siteResults, String profile, Integer dominanceN, Double dominanceK,
@@ -135,7 +153,7 @@ public record DisclosurePolicy(int minCohortSize, int minComplementSize, int min
         Integer redactAtOrBelow) {
       this(minCohortSize, minComplementSize, minCellCount, minSummaryN, maxParameterPercent, minResidualDf,
           maxAbsCoefficient, overlapMinDifference, overlapAudit, siteResults, profile, dominanceN, dominanceK, pRatio,
-          zerosDisclosive, maxLevels, maxLevelDensity, roundTo, redactAtOrBelow, null);
+          zerosDisclosive, maxLevels, maxLevelDensity, roundTo, redactAtOrBelow, null, null, null);
     }
 
     /** The four count thresholds only. */

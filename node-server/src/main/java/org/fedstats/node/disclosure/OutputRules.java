@@ -25,10 +25,24 @@ import java.util.Objects;
  * @param maxLevelDensity the most levels per record a categorical variable in a table or model may have, 0 when off
  * @param roundTo released counts are rounded to the nearest multiple of this (1: not rounded)
  * @param redactAtOrBelow released counts from 1 to this are redacted (shown as 0 and flagged), 0 when off
+ * @param midpoint counts are rounded to the midpoint of their bin of {@code roundTo} instead of the nearest
+ *     multiple: 0 stays 0 and x &gt; 0 becomes {@code ceil(x / roundTo) * roundTo - floor(roundTo / 2)} (OpenSAFELY's
+ *     "midpoint 6" with roundTo 6: 1-6 → 3, 7-12 → 9, 13-18 → 15), unbiased, zero kept apart from non-zero, and no
+ *     count redacted (1 to 6 all read 3), which is what a rate's numerator and denominator need
  */
 public record OutputRules(String profile, int dominanceN, double dominancePercent, double pRatioPercent,
-    boolean zerosDisclosive, int maxLevels, double maxLevelDensity, int roundTo, int redactAtOrBelow) {
+    boolean zerosDisclosive, int maxLevels, double maxLevelDensity, int roundTo, int redactAtOrBelow,
+    boolean midpoint) {
   public static final OutputRules DEFAULT = new OutputRules("default", 0, 0, 0, false, 0, 0, 1, 0);
+  /** OpenSAFELY's midpoint rounding works in bins of 6. */
+  public static final int MIDPOINT_BIN = 6;
+
+  /** Rules that round to the nearest multiple of {@code roundTo} (no midpoint rounding). */
+  public OutputRules(String profile, int dominanceN, double dominancePercent, double pRatioPercent,
+      boolean zerosDisclosive, int maxLevels, double maxLevelDensity, int roundTo, int redactAtOrBelow) {
+    this(profile, dominanceN, dominancePercent, pRatioPercent, zerosDisclosive, maxLevels, maxLevelDensity, roundTo,
+        redactAtOrBelow, false);
+  }
 
   public OutputRules {
     Objects.requireNonNull(profile, "profile");
@@ -49,6 +63,10 @@ public record OutputRules(String profile, int dominanceN, double dominancePercen
       throw new IllegalArgumentException("round-to must be at least 1, not " + roundTo);
     }
     nonNegative("redact-at-or-below", redactAtOrBelow);
+    if (midpoint && (roundTo < 2 || redactAtOrBelow != 0)) {
+      throw new IllegalArgumentException("midpoint rounding needs round-to of at least 2 and no redaction "
+          + "(redact-at-or-below 0): the midpoint of 1 to round-to already hides those counts");
+    }
   }
 
   private static void nonNegative(String key, int value) {

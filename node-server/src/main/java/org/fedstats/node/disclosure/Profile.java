@@ -64,7 +64,7 @@ public enum Profile {
         yield new DisclosurePolicy(p.minCohortSize(), p.minComplementSize(), p.minCellCount(), p.minSummaryN(),
             p.maxParameterPercent(), p.minResidualDf(), p.maxAbsCoefficient(),
             base.overlapMinDifference() != null ? base.overlapMinDifference() : t, p.overlapAudit(),
-            p.siteResults(), p.rules(), new ReviewPolicy(Set.of(), Set.of(), true));
+            p.siteResults(), p.rules(), base.overlapCombinations(), new ReviewPolicy(Set.of(), Set.of(), true));
       }
       case DATASHIELD -> thresholds(base, 3, 3, 3, 3, 33, t,
           new OutputRules(id, 0, 0, 0, false, 40, 0.33, 1, 0));
@@ -74,11 +74,36 @@ public enum Profile {
   private static DisclosurePolicy thresholds(DisclosurePolicy base, int cohort, int complement, int cell,
       int summary, int parameterPercent, int residualDf, OutputRules rules) {
     return new DisclosurePolicy(cohort, complement, cell, summary, parameterPercent, residualDf,
-        base.maxAbsCoefficient(), base.overlapMinDifference(), base.overlapAudit(), base.siteResults(), rules);
+        base.maxAbsCoefficient(), base.overlapMinDifference(), base.overlapAudit(), base.siteResults(), rules,
+        base.overlapCombinations(), ReviewPolicy.NONE);
   }
 
-  /** {@code rules} with the output-rule keys that {@code o} sets replaced. */
+  /**
+   * {@code rules} with the output-rule keys that {@code o} sets replaced. {@code rounding: midpoint-6} rounds counts
+   * to the midpoint of their bin of 6 with no redaction; {@code rounding: nearest} rounds to the nearest multiple of
+   * {@code round-to} after redacting (the profile's own way).
+   */
   static OutputRules withKeys(OutputRules rules, DisclosurePolicy.Overrides o) {
+    if (o.rounding() != null) {
+      boolean midpoint = switch (o.rounding().trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "midpoint-6" -> true;
+        case "nearest" -> false;
+        default -> throw new IllegalArgumentException("unknown rounding '" + o.rounding()
+            + "' (one of nearest, midpoint-6)");
+      };
+      if (midpoint) {
+        if (o.roundTo() != null && o.roundTo() != OutputRules.MIDPOINT_BIN || o.redactAtOrBelow() != null
+            && o.redactAtOrBelow() != 0) {
+          throw new IllegalArgumentException("rounding: midpoint-6 rounds in bins of 6 and redacts nothing; leave "
+              + "round-to and redact-at-or-below out");
+        }
+        rules = new OutputRules(rules.profile(), rules.dominanceN(), rules.dominancePercent(), rules.pRatioPercent(),
+            rules.zerosDisclosive(), rules.maxLevels(), rules.maxLevelDensity(), OutputRules.MIDPOINT_BIN, 0, true);
+      } else if (rules.midpoint()) {
+        rules = new OutputRules(rules.profile(), rules.dominanceN(), rules.dominancePercent(), rules.pRatioPercent(),
+            rules.zerosDisclosive(), rules.maxLevels(), rules.maxLevelDensity(), 1, 0, false);
+      }
+    }
     return new OutputRules(rules.profile(),
         o.dominanceN() != null ? o.dominanceN() : rules.dominanceN(),
         o.dominanceK() != null ? o.dominanceK() : rules.dominancePercent(),
@@ -87,6 +112,7 @@ public enum Profile {
         o.maxLevels() != null ? o.maxLevels() : rules.maxLevels(),
         o.maxLevelDensity() != null ? o.maxLevelDensity() : rules.maxLevelDensity(),
         o.roundTo() != null ? o.roundTo() : rules.roundTo(),
-        o.redactAtOrBelow() != null ? o.redactAtOrBelow() : rules.redactAtOrBelow());
+        o.redactAtOrBelow() != null ? o.redactAtOrBelow() : rules.redactAtOrBelow(),
+        rules.midpoint());
   }
 }

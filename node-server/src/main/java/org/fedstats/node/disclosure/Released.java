@@ -48,6 +48,28 @@ public sealed interface Released {
         throw new IllegalArgumentException("a magnitude's contributions are non-negative, largest first");
       }
     }
+
+    /** A magnitude built one contribution at a time (its absolute value counts), for steps that read the rows. */
+    public static final class Tally {
+      private double total;
+      private double largest;
+      private double second;
+
+      public void add(double value) {
+        double v = Math.abs(value);
+        total += v;
+        if (v > largest) {
+          second = largest;
+          largest = v;
+        } else if (v > second) {
+          second = v;
+        }
+      }
+
+      public Magnitude magnitude() {
+        return new Magnitude(total, largest, second);
+      }
+    }
   }
 
   /** A categorical variable with {@code levels} levels used in a table or model over {@code records} records. */

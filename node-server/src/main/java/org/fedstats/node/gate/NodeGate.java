@@ -90,20 +90,35 @@ public final class NodeGate {
     this(settings, engine, audit, auditor, meters, Clock.systemUTC());
   }
 
-  /** A gate whose query budgets ({@code limits} of the datasets) run on {@code clock}. */
+  /** A gate whose query budgets ({@code limits} of the datasets) run on {@code clock}, in memory only. */
   public NodeGate(NodeSettings settings, AnalysisRunner engine, AuditLog audit, OverlapAuditor auditor,
       MeterRegistry meters, Clock clock) {
-    this(settings, engine, audit, auditor, meters, clock, RequestAccess.open(settings.nodeId()));
+    this(settings, engine, audit, auditor, meters, new QueryBudget(clock), RequestAccess.open(settings.nodeId()));
   }
 
   /**
    * A gate that first checks each request's identity statement and study approval with {@code access}, and whose
-   * query budgets run on {@code clock}.
+   * query budgets run on {@code clock}, in memory only.
    */
   public NodeGate(NodeSettings settings, AnalysisRunner engine, AuditLog audit, OverlapAuditor auditor,
       MeterRegistry meters, Clock clock, RequestAccess access) {
+    this(settings, engine, audit, auditor, meters, new QueryBudget(clock), access);
+  }
+
+  /** A gate that charges queries to {@code budget} (the node's, kept in its state folder). */
+  public NodeGate(NodeSettings settings, AnalysisRunner engine, AuditLog audit, OverlapAuditor auditor,
+      MeterRegistry meters, QueryBudget budget) {
+    this(settings, engine, audit, auditor, meters, budget, RequestAccess.open(settings.nodeId()));
+  }
+
+  /**
+   * A gate that first checks each request's identity statement and study approval with {@code access}, and charges
+   * queries to {@code budget}.
+   */
+  public NodeGate(NodeSettings settings, AnalysisRunner engine, AuditLog audit, OverlapAuditor auditor,
+      MeterRegistry meters, QueryBudget budget, RequestAccess access) {
     this.access = access;
-    this.budget = new QueryBudget(clock);
+    this.budget = Objects.requireNonNull(budget, "budget");
     this.releases = new ReleaseQueue(settings.stateDir());
     this.settings = settings;
     this.engine = engine;

@@ -36,8 +36,12 @@ import org.roaringbitmap.RoaringBitmap;
 public final class OverlapAuditor implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(OverlapAuditor.class.getName());
 
-  /** One audited dataset: its version, its remembered sets and their file. */
-  private record Audited(DataVersion version, int minDifference, SetIndex index, SetFile file) {}
+  /**
+   * One audited dataset: its version, its remembered sets and their file, and the most recent of them (at most
+   * {@code combinations}) that the combination check holds in memory.
+   */
+  private record Audited(DataVersion version, int minDifference, SetIndex index, SetFile file,
+      RecentSets recent) {}
 
   private final Map<String, DataVersion> versions;
   private final Map<String, Audited> audited;
@@ -76,7 +80,9 @@ public final class OverlapAuditor implements AutoCloseable {
         SetFile setFile = SetFile.open(file, sets);
         SetIndex index = new SetIndex(version.rows(), policy.minDifference());
         sets.forEach(index::add);
-        audited.put(d.name(), new Audited(version, policy.minDifference(), index, setFile));
+        RecentSets recent = new RecentSets(policy.overlapCombinations(), policy.minDifference(), version.rows());
+        recent.reload(sets);
+        audited.put(d.name(), new Audited(version, policy.minDifference(), index, setFile, recent));
         if (fresh && hasOtherVersions(stateDir, d.name(), file)) {
           LOG.info("dataset " + d.name() + " holds new data (version " + version.digest() + "); the record sets "
               + "released from its earlier data no longer apply");
@@ -112,8 +118,9 @@ public final class OverlapAuditor implements AutoCloseable {
 
   /**
    * The refusal that applies to {@code release}, if one of its sets differs from a remembered one, the whole
-   * table or another of its own sets by 1 to k − 1 records. The reason says which rule, never which records, how
-   * many, or which earlier release.
+   * table or another of its own sets by 1 to k − 1 records, or if a linear combination of its sets with the
+   * recently released ones and the whole table would single out 1 to k − 1 records ({@link CombinationCheck}). The
+   * reason says which rule, never which records, how many, or which earlier release.
    */
   public synchronized Optional<Refusal> check(ReleasedSets release) {
     Audited a = audited(release);
@@ -125,6 +132,11 @@ public final class OverlapAuditor implements AutoCloseable {
                 + " records"));
       }
       alongside.add(set);
+    }
+    if (a.recent().singlesOut(release.sets())) {
+      return Optional.of(new Refusal(DisclosureRule.OVERLAP_MIN_DIFFERENCE, a.minDifference(),
+          "the release, combined with earlier releases of this dataset, would single out fewer than "
+              + a.minDifference() + " records"));
     }
     return Optional.empty();
   }
@@ -145,6 +157,7 @@ public final class OverlapAuditor implements AutoCloseable {
       throw new UncheckedIOException("cannot write the node state file " + a.file().path(), e);
     }
     stored.forEach(a.index()::add);
+    a.recent().addAll(release.sets());
   }
 
   /** How many distinct sets a dataset has released (0 when not audited). */

@@ -102,6 +102,11 @@ class NodeConfigLoaderTest {
         .isEqualTo(Path.of("/var/lib/fedstats/state"));
     assertThatThrownBy(() -> load("node-id: site1\ndisclosure: {overlap-min-difference: 0}\n"))
         .hasMessageEndingWith("overlap-min-difference must be at least 1, not 0");
+    // The combination check: on by default over the last 64 sets, off with 0, bounded.
+    assertThat(settings.dataset("own").orElseThrow().policy().overlapCombinations()).isEqualTo(64);
+    assertThat(load("node-id: site1\ndisclosure: {overlap-combinations: 0}\n").datasets()).isEmpty();
+    assertThatThrownBy(() -> load("node-id: site1\ndisclosure: {overlap-combinations: 2000}\n"))
+        .hasMessageEndingWith("overlap-combinations must be 0 (off) to 1024, not 2000");
   }
 
   @Test

@@ -83,4 +83,23 @@ class ProfileTest {
         .hasMessageContaining("max-level-density");
     assertThatThrownBy(() -> new OutputRules("x", 0, 0, 0, false, 0, 0, 0, 0)).hasMessageContaining("round-to");
   }
+
+  @Test
+  void midpointSixRoundingIsAProfileOptionThatRedactsNothing() {
+    DisclosurePolicy.Overrides midpoint = new DisclosurePolicy.Overrides(null, null, null, null, null, null, null,
+        null, null, null, "opensafely", null, null, null, null, null, null, null, null, null, "midpoint-6", null);
+    OutputRules rules = DisclosurePolicy.DEFAULT.with(midpoint).rules();
+    assertThat(rules.midpoint()).isTrue();
+    assertThat(rules.roundTo()).isEqualTo(6);
+    assertThat(rules.redactAtOrBelow()).isZero();
+    // Midpoint rounding fixes its bin and redacts nothing: other values next to it are a mistake.
+    DisclosurePolicy.Overrides withRoundTo = new DisclosurePolicy.Overrides(null, null, null, null, null, null, null,
+        null, null, null, "opensafely", null, null, null, null, null, null, 5, null, null, "midpoint-6", null);
+    assertThatThrownBy(() -> DisclosurePolicy.DEFAULT.with(withRoundTo)).hasMessageContaining("bins of 6");
+    DisclosurePolicy.Overrides unknown = new DisclosurePolicy.Overrides(null, null, null, null, null, null, null,
+        null, null, null, "opensafely", null, null, null, null, null, null, null, null, null, "midpoint-5", null);
+    assertThatThrownBy(() -> DisclosurePolicy.DEFAULT.with(unknown)).hasMessageContaining("unknown rounding");
+    assertThatThrownBy(() -> new OutputRules("x", 0, 0, 0, false, 0, 0, 5, 7, true))
+        .hasMessageContaining("midpoint rounding");
+  }
 }

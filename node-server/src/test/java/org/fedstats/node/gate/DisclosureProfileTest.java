@@ -14,6 +14,7 @@ import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.AnalysisResult;
 import org.fedstats.proto.v1.Comparison;
 import org.fedstats.proto.v1.ComparisonOperator;
+import org.fedstats.proto.v1.CorrelationAnalysis;
 import org.fedstats.proto.v1.CountAnalysis;
 import org.fedstats.proto.v1.Filter;
 import org.fedstats.proto.v1.HistogramAnalysis;
@@ -44,8 +45,12 @@ class DisclosureProfileTest {
   }
 
   private AnalysisEngine engine(String disclosure) throws Exception {
-    NodeSettings settings = SharedData.node(tmp.resolve("n" + System.identityHashCode(disclosure)), "test",
-        SharedData.colonDataset(0, SharedData.ALL, NO_OVERLAP + disclosure));
+    return engine(disclosure, SharedData.ALL);
+  }
+
+  private AnalysisEngine engine(String disclosure, String analyses) throws Exception {
+    NodeSettings settings = SharedData.node(tmp.resolve("n" + stores.size()), "test",
+        SharedData.colonDataset(0, analyses, NO_OVERLAP + disclosure));
     DatasetStore store = DatasetStore.open(settings.datasets());
     stores.add(store);
     return new AnalysisEngine(settings, store);
@@ -121,6 +126,24 @@ class DisclosureProfileTest {
   }
 
   @Test
+  void sacroAppliesTheMagnitudeRulesToTheMeansACorrelationReleases() throws Exception {
+    // A correlation releases each variable's mean over its n complete records, so n times the mean of obstruct is
+    // the same total of 2 made by 2 records: held for review under sacro as the summary is, refused where sacro's
+    // review is turned off.
+    Analysis correlation = Analysis.newBuilder().setCorrelation(CorrelationAnalysis.newBuilder()
+        .addVariables("age").addVariables("obstruct")).build();
+    assertThat(run(engine("profile: sacro", "correlation"), TWO_DOMINATE, correlation))
+        .isInstanceOf(NodeOutcome.Held.class);
+    AnalysisEngine sacro = engine("profile: sacro, review: {}", "correlation");
+    Refusal r = refused(run(sacro, TWO_DOMINATE, correlation));
+    assertThat(r.rule()).isEqualTo(DisclosureRule.DOMINANCE);
+    assertThat(r.reason()).contains("profile sacro");
+    assertThat(answered(run(sacro, THREE_SHARE, correlation)).getCorrelationStats().getN()).isEqualTo(21);
+    assertThat(answered(run(engine("", "correlation"), TWO_DOMINATE, correlation)).getCorrelationStats().getN())
+        .isEqualTo(17);
+  }
+
+  @Test
   void explicitKeysOverrideTheProfileAndThePRatioRuleStandsAlone() throws Exception {
     Refusal r = refused(run(engine("profile: sacro, dominance-n: 0" + NO_REVIEW), TWO_DOMINATE,
         summary("obstruct")));
@@ -164,6 +187,28 @@ class DisclosureProfileTest {
     assertThat(h.getCountsList()).noneMatch(c -> c >= 1 && c <= 7);
     assertThat(hr.getRounding().getRedactedBinsList()).isNotEmpty()
         .allSatisfy(i -> assertThat(h.getCounts(i)).isZero());
+  }
+
+  @Test
+  void opensafelyMidpointSixRoundsCountsForRatesWithoutRedacting() throws Exception {
+    AnalysisEngine os = engine("profile: opensafely, rounding: midpoint-6");
+    var rx = answered(run(os, null, table("rx", "status")));
+    // R: Lev 149/161, Lev+5FU 181/123, Obs 147/168. By hand, ceiling(x / 6) * 6 - 3: 149 -> 25 * 6 - 3 = 147,
+    // 161 -> 27 * 6 - 3 = 159, 181 -> 31 * 6 - 3 = 183, 123 -> 21 * 6 - 3 = 123, 147 -> 25 * 6 - 3 = 147,
+    // 168 -> 28 * 6 - 3 = 165.
+    assertThat(rx.getTable().getCellsList()).extracting(TableCell::getCount)
+        .containsExactlyInAnyOrder(147L, 159L, 183L, 123L, 147L, 165L);
+    assertThat(rx.getRounding().getMidpoint()).isTrue();
+    assertThat(rx.getRounding().getRoundedTo()).isEqualTo(6);
+    assertThat(rx.getRounding().getRedactedAtOrBelow()).isZero();
+    // 929 patients: 155 * 6 - 3.
+    assertThat(answered(run(os, null, COUNT)).getCount().getCount()).isEqualTo(927);
+    // Small cells are not redacted: 1 to 6 all read 3, zeros stay zeros, so a rate keeps zero apart from non-zero.
+    var t = answered(run(os, atLeast("nodes", 10), table("differ", "status")));
+    assertThat(t.getTable().getCellsList()).noneMatch(TableCell::getRedacted)
+        .allSatisfy(c -> assertThat(c.getCount() == 0 || c.getCount() % 6 == 3).isTrue())
+        .anyMatch(c -> c.getCount() == 3);
+    assertThat(t.getRounding().getRedactedCells()).isZero();
   }
 
   @Test

@@ -13,7 +13,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -24,6 +23,7 @@ import org.fedstats.node.disclosure.DisclosureRule;
 import org.fedstats.node.overlap.OverlapAuditor;
 import org.fedstats.node.testing.LogCapture;
 import org.fedstats.node.testing.ServedSite;
+import org.fedstats.node.testing.ServedSites;
 import org.fedstats.node.testing.SharedData;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.ComparisonOperator;
@@ -32,7 +32,7 @@ import org.fedstats.proto.v1.Filter;
 import org.fedstats.proto.v1.GlmAnalysis;
 import org.fedstats.proto.v1.GlmFamily;
 import org.fedstats.proto.v1.NodeAnalysisResponse;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,22 +49,14 @@ class NoiseThroughTheGateTest {
   @TempDir
   Path tmp;
 
-  private final List<AutoCloseable> open = new ArrayList<>();
-
-  @AfterEach
-  void stop() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-  }
+  @AutoClose
+  final ServedSites sites = new ServedSites();
 
   /** A node over {@code settings} on 127.0.0.1; closed after the test (or earlier, to restart it). */
   private ServedSite serve(NodeSettings settings) throws Exception {
     // The warning that the overlap audit is off (the differencing tests turn it off) is expected.
     try (LogCapture quiet = LogCapture.of(OverlapAuditor.class)) {
-      ServedSite site = ServedSite.start(settings);
-      open.add(site);
-      return site;
+      return sites.start(settings);
     }
   }
 

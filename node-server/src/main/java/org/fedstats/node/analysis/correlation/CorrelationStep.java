@@ -65,10 +65,13 @@ public final class CorrelationStep implements LocalAnalysis<List<Variable>> {
     List<String> names = variables.stream().map(Variable::name).toList();
     CoMoments.Accumulator acc = new CoMoments.Accumulator(names);
     double[] row = new double[variables.size()];
+    // Each mean released, times n, is a total: the magnitude rules of the dataset's profile apply to each.
+    List<Released.Magnitude.Tally> magnitudes = variables.stream().map(v -> new Released.Magnitude.Tally()).toList();
     try (PreparedStatement ps = data.prepare(sql, data.cohortParams()); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         for (int i = 0; i < row.length; i++) {
           row[i] = rs.getDouble(i + 1);
+          magnitudes.get(i).add(row[i]);
         }
         acc.add(row);
       }
@@ -83,10 +86,10 @@ public final class CorrelationStep implements LocalAnalysis<List<Variable>> {
       }
     }
     stats.addAllComoment(comoment);
-    return new Release(AnalysisResult.newBuilder().setCorrelationStats(stats).build(),
-        List.of(new Released.SummaryN(m.n()),
-            new Released.Cells("count of records left out for a missing value",
-                new long[] {data.cohortSize() - m.n()})),
+    List<Released> released = new ArrayList<>(List.of(new Released.SummaryN(m.n()),
+        new Released.Cells("count of records left out for a missing value", new long[] {data.cohortSize() - m.n()})));
+    magnitudes.forEach(t -> released.add(t.magnitude()));
+    return new Release(AnalysisResult.newBuilder().setCorrelationStats(stats).build(), released,
         List.of(data.recordSets(List.of(), List.of(), complete)));
   }
 }

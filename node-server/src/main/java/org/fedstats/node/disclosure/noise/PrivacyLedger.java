@@ -3,23 +3,13 @@ package org.fedstats.node.disclosure.noise;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
-import java.util.zip.CRC32C;
+import org.fedstats.node.state.RecordLog;
 
 /**
  * The privacy budget each researcher has spent on each dataset, kept durably so that a restart forgets nothing.
@@ -35,13 +25,13 @@ import java.util.zip.CRC32C;
  *   <li>One process at a time: the ledger file is locked while open.</li>
  * </ul>
  *
- * <p>File format: {@value #FILE_NAME} in the given directory, append-only, one UTF-8 line per spend:
- * {@code <crc32c of the rest, 8 hex digits> v1<TAB>time<TAB>researcher<TAB>dataset<TAB>epsilon<TAB>delta<TAB>
- * requestId}, the three names URL-encoded (so no line break or tab can appear inside a field) and ε, δ as plain
- * decimals. When the ledger is opened, totals are rebuilt from the file. A last record that is incomplete or fails
- * its checksum (a write torn by a crash: its spend never returned, so its answer was never released) is dropped
- * and cut from the file; a damaged record before the last one means the file was altered, and opening fails rather
- * than under-counting what was spent.
+ * <p>File format: {@value #FILE_NAME} in the given directory, a {@link RecordLog} (append-only, one checksummed
+ * UTF-8 line per spend, forced, locked), each record {@code v1<TAB>time<TAB>researcher<TAB>dataset<TAB>epsilon<TAB>
+ * delta<TAB>requestId}, the three names URL-encoded (so no line break or tab can appear inside a field) and ε, δ as
+ * plain decimals. When the ledger is opened, totals are rebuilt from the file. A last record that is incomplete or
+ * fails its checksum (a write torn by a crash: its spend never returned, so its answer was never released) is
+ * dropped; a damaged record before the last one means the file was altered, and opening fails rather than
+ * under-counting what was spent.
  *
  * <p>Budgets come from a {@link BudgetPolicy}; the request id is recorded for the audit trail and not checked for
  * uniqueness (a request that releases several noisy values may spend several times).
@@ -51,7 +41,6 @@ public final class PrivacyLedger implements AutoCloseable {
   public static final String FILE_NAME = "privacy-ledger.log";
   private static final String VERSION = "v1";
   private static final int FIELDS = 7;
-  private static final HexFormat HEX = HexFormat.of();
 
   /**
    * The total privacy budget of a researcher on a dataset. A pair without a budget should get
@@ -70,20 +59,15 @@ public final class PrivacyLedger implements AutoCloseable {
 
   private record Key(String researcher, String dataset) {}
 
-  private final Path file;
   private final BudgetPolicy policy;
   private final Clock clock;
-  private final FileChannel channel;
-  private final FileLock lock;
+  private final RecordLog log;
   private final Map<Key, PrivacyCost> spent;
 
-  private PrivacyLedger(Path file, BudgetPolicy policy, Clock clock, FileChannel channel, FileLock lock,
-      Map<Key, PrivacyCost> spent) {
-    this.file = file;
+  private PrivacyLedger(BudgetPolicy policy, Clock clock, RecordLog log, Map<Key, PrivacyCost> spent) {
     this.policy = policy;
     this.clock = clock;
-    this.channel = channel;
-    this.lock = lock;
+    this.log = log;
     this.spent = spent;
   }
 
@@ -96,87 +80,29 @@ public final class PrivacyLedger implements AutoCloseable {
   public static PrivacyLedger open(Path directory, BudgetPolicy policy, Clock clock) throws IOException {
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(clock, "clock");
-    Files.createDirectories(directory);
-    Path file = directory.resolve(FILE_NAME);
-    FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-        StandardOpenOption.WRITE);
-    try {
-      FileLock lock;
-      try {
-        lock = channel.tryLock();
-      } catch (OverlappingFileLockException e) {
-        lock = null;
-      }
-      if (lock == null) {
-        throw new IOException("privacy ledger " + file + " is in use by another ledger or process");
-      }
-      Map<Key, PrivacyCost> spent = new HashMap<>();
-      long good = replay(file, channel, spent);
-      if (good < channel.size()) {
-        channel.truncate(good);
-        channel.force(true);
-      }
-      channel.position(good);
-      return new PrivacyLedger(file, policy, clock, channel, lock, spent);
-    } catch (IOException | RuntimeException e) {
-      channel.close();
-      throw e;
-    }
-  }
-
-  /** Reads every record into {@code spent}; returns the length of the file's intact part. */
-  private static long replay(Path file, FileChannel channel, Map<Key, PrivacyCost> spent) throws IOException {
-    long size = channel.size();
-    if (size > Integer.MAX_VALUE - 16) {
-      throw new IOException("privacy ledger " + file + " is too large to load (" + size + " bytes)");
-    }
-    ByteBuffer all = ByteBuffer.allocate((int) size);
-    while (all.hasRemaining() && channel.read(all, all.position()) >= 0) {
-      // read until full
-    }
-    byte[] bytes = all.array();
-    int start = 0;
-    int record = 0;
-    while (start < bytes.length) {
-      int end = start;
-      while (end < bytes.length && bytes[end] != '\n') {
-        end++;
-      }
-      record++;
-      boolean complete = end < bytes.length;
-      boolean last = !complete || end + 1 == bytes.length;
-      Spend s = complete ? parse(new String(bytes, start, end - start, StandardCharsets.UTF_8)) : null;
-      if (s == null) {
-        if (last) {
-          return start; // a torn last write: drop it
-        }
-        throw new IOException("privacy ledger " + file + " is damaged at record " + record
-            + ", which is not the last: refusing to open it (it would under-count what was spent)");
-      }
-      spent.merge(new Key(s.researcher, s.dataset), s.cost, PrivacyCost::plus);
-      start = end + 1;
-    }
-    return start;
+    Map<Key, PrivacyCost> spent = new HashMap<>();
+    RecordLog log = RecordLog.open(directory.resolve(FILE_NAME), "privacy ledger",
+        "it would under-count what was spent", payload -> {
+          Spend s = parse(payload);
+          if (s != null) {
+            spent.merge(new Key(s.researcher, s.dataset), s.cost, PrivacyCost::plus);
+          }
+          return s != null;
+        });
+    return new PrivacyLedger(policy, clock, log, spent);
   }
 
   private record Spend(String researcher, String dataset, PrivacyCost cost) {}
 
-  /** A record line, or null if it is damaged. */
-  private static Spend parse(String line) {
-    int space = line.indexOf(' ');
-    if (space != 8) {
-      return null;
-    }
-    String payload = line.substring(space + 1);
-    if (!line.substring(0, space).equals(checksum(payload))) {
-      return null;
-    }
+  /** A record's payload, or null if it is not one. */
+  private static Spend parse(String payload) {
     String[] f = payload.split("\t", -1);
     if (f.length != FIELDS || !f[0].equals(VERSION)) {
       return null;
     }
     try {
-      return new Spend(decode(f[2]), decode(f[3]), new PrivacyCost(new BigDecimal(f[4]), new BigDecimal(f[5])));
+      return new Spend(RecordLog.text(f[2]), RecordLog.text(f[3]),
+          new PrivacyCost(new BigDecimal(f[4]), new BigDecimal(f[5])));
     } catch (IllegalArgumentException e) {
       return null;
     }
@@ -224,7 +150,7 @@ public final class PrivacyLedger implements AutoCloseable {
 
   /** The ledger's file. */
   public Path file() {
-    return file;
+    return log.file();
   }
 
   private PrivacyCost budget(String researcher, String dataset) {
@@ -233,52 +159,13 @@ public final class PrivacyLedger implements AutoCloseable {
   }
 
   private void append(String researcher, String dataset, PrivacyCost cost, String requestId) {
-    String payload = String.join("\t", VERSION, Instant.now(clock).toString(), encode(researcher), encode(dataset),
-        cost.epsilon().toPlainString(), cost.delta().toPlainString(), encode(requestId));
-    byte[] line = (checksum(payload) + " " + payload + "\n").getBytes(StandardCharsets.UTF_8);
-    long start;
-    try {
-      start = channel.position();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write privacy ledger " + file, e);
-    }
-    try {
-      ByteBuffer buffer = ByteBuffer.wrap(line);
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
-      }
-      channel.force(true);
-    } catch (IOException e) {
-      try { // leave no partial record behind for the next spend to follow
-        channel.truncate(start);
-        channel.position(start);
-      } catch (IOException ignored) {
-        // the next open drops a torn last record anyway
-      }
-      throw new UncheckedIOException("cannot write privacy ledger " + file, e);
-    }
-  }
-
-  private static String checksum(String payload) {
-    CRC32C crc = new CRC32C();
-    crc.update(payload.getBytes(StandardCharsets.UTF_8));
-    return HEX.toHexDigits((int) crc.getValue());
-  }
-
-  private static String encode(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
-  private static String decode(String s) {
-    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    log.append(String.join("\t", VERSION, Instant.now(clock).toString(), RecordLog.field(researcher),
+        RecordLog.field(dataset), cost.epsilon().toPlainString(), cost.delta().toPlainString(),
+        RecordLog.field(requestId)));
   }
 
   @Override
   public synchronized void close() throws IOException {
-    try {
-      lock.release();
-    } finally {
-      channel.close();
-    }
+    log.close();
   }
 }
