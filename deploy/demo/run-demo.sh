@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs a demo federation on 127.0.0.1: a coordinator and three nodes, each holding one site of survival::colon
-# (and of datasets::infert), asks it a few questions through the fedstats CLI, and shuts everything down.
+# (and of datasets::infert), every link over mutual TLS with certificates of the federation's own CA, made here
+# first; asks it a few questions through the fedstats CLI as researcher alice, and shuts everything down.
 # Needs only a JDK >= 21 (JAVA_HOME, java on the PATH, or under /usr/lib/jvm); builds the project with the Maven
 # Wrapper first (FEDSTATS_SKIP_BUILD=1 skips that). FEDSTATS_KEEP_RUNNING=1 leaves the federation up at the end.
 set -euo pipefail
@@ -41,7 +42,12 @@ wait_for_line() {  # file, pattern, seconds, pid: stops at once, with the proces
   done
 }
 
-echo "== starting nodes site1, site2, site3 and the coordinator on 127.0.0.1"
+# The federation's PKI: a CA, and a key and certificate for the coordinator, each node and researcher alice, each
+# in its own folder as on its own machine (in one JVM: 'fedstats pki demo'; deploy/README.md shows the real steps).
+echo "== creating the federation's CA and certificates for the coordinator, site1-3 and researcher alice"
+"$root/bin/fedstats" pki demo --dir "$run/pki" --nodes site1,site2,site3 --researchers alice >"$run/pki.log"
+
+echo "== starting nodes site1, site2, site3 and the coordinator on 127.0.0.1 (mutual TLS)"
 # Four JVMs on a small machine: the serial collector and the quick compiler keep them light.
 export FEDSTATS_JAVA_OPTS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 for i in 1 2 3; do
@@ -52,13 +58,15 @@ for i in 1 2 3; do wait_for_line "$run/node-site$i.log" "listening on" 60 "${pid
 "$root/bin/fedstats-coordinator" --config "$here/coordinator.yaml" >"$run/coordinator.log" 2>&1 &
 pids+=($!)
 wait_for_line "$run/coordinator.log" "listening on" 60 "${pids[3]}"
-# The coordinator's own lines (its log also holds the warning that the demo runs without mutual TLS).
+# The coordinator's own lines (its log has the rest).
 grep -E '^(coordinator |  node )' "$run/coordinator.log"
 unset FEDSTATS_JAVA_OPTS
 
 # The command line as a user in this folder would type it; 127.0.0.1:7050 is its default coordinator.
-if [[ "$PWD" == "$root" ]]; then launcher=bin/fedstats; else launcher="$root/bin/fedstats"; fi
-export FEDSTATS_USER=demo  # the name the nodes' audit logs record
+if [[ "$PWD" == "$root" ]]; then launcher=bin/fedstats; tls_dir=deploy/demo/run/pki/alice
+else launcher="$root/bin/fedstats"; tls_dir="$run/pki/alice"; fi
+# Researcher alice's certificate, for every command below; the nodes' audit logs record her name from it.
+export FEDSTATS_TLS_DIR="$run/pki/alice" FEDSTATS_TLS_NAME=alice
 
 shell_words() {  # prints its arguments as a shell command line that gives them back, to copy and paste
   local line="" arg
@@ -76,6 +84,9 @@ fedstats() {
   "$root/bin/fedstats" "$@" || true
 }
 
+echo
+echo "# Every command below talks to the coordinator over mutual TLS with researcher alice's certificate:"
+echo "\$ $(shell_words export "FEDSTATS_TLS_DIR=$tls_dir" FEDSTATS_TLS_NAME=alice)"
 fedstats nodes
 fedstats datasets
 fedstats variables colon
@@ -116,6 +127,6 @@ elapsed_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
 echo
 echo "== demo finished in ${elapsed_ms} ms; logs and audit logs in $run"
 if [[ "${FEDSTATS_KEEP_RUNNING:-}" == "1" ]]; then
-  echo "== the federation stays up (coordinator 127.0.0.1:7050); press Ctrl-C to stop it"
+  echo "== the federation stays up (coordinator 127.0.0.1:7050, mutual TLS: run the export above first); press Ctrl-C to stop it"
   wait
 fi

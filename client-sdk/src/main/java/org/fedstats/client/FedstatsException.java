@@ -50,7 +50,8 @@ public final class FedstatsException extends RuntimeException {
     Optional<String> tls = s.getCause() == null ? Optional.empty()
         : HandshakeFailures.explain(s.getCause(), "the coordinator at " + coordinator);
     if (tls.isPresent()) {
-      return tls.get();
+      return tls.get() + (HandshakeFailures.plaintextPeer(s.getCause()) ? "; to talk plaintext to it, leave out "
+          + "--tls-dir and --tls-name (and unset $FEDSTATS_TLS_DIR and $FEDSTATS_TLS_NAME)" : "");
     }
     switch (s.getCode()) {
       case UNAVAILABLE -> {
@@ -70,8 +71,9 @@ public final class FedstatsException extends RuntimeException {
               + " and that the coordinator is running";
         }
         if (String.valueOf(s.getDescription()).startsWith("Network closed for unknown reason")) {
-          return "the coordinator at " + coordinator + " closed the connection at once: it may take calls over "
-              + "mutual TLS only (give your certificate with --tls-dir and --tls-name)";
+          return "the coordinator at " + coordinator + " closed the connection at once: it takes calls over "
+              + "mutual TLS only, it seems; give your certificate with --tls-dir and --tls-name (or "
+              + "$FEDSTATS_TLS_DIR and $FEDSTATS_TLS_NAME)";
         }
         if (s.getCause() != null) { // the transport failed; a status the coordinator sent has no cause here
           return "lost the connection to the coordinator at " + coordinator + " (" + s.getDescription() + ": "

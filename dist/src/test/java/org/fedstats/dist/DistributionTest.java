@@ -121,34 +121,51 @@ class DistributionTest {
     assertThat(v.out()).isEqualTo("fedstats " + VERSION + "\n");
   }
 
-  /** A site starts a node from its configuration; the coordinator and the command line reach it. */
+  /**
+   * A site starts a node from its configuration, over mutual TLS with certificates the distribution's
+   * {@code fedstats pki} makes, as the demo does; the coordinator and the command line reach it.
+   */
   @Test
   void aNodeACoordinatorAndTheCommandLine() throws Exception {
     Path site = Files.createDirectories(tmp.resolve("site"));
     Files.copy(home.resolve("examples/node-site1.yaml"), site.resolve("node.yaml"));
     Files.createSymbolicLink(site.resolve("data"), home.resolve("examples/data"));
+    Path pki = site.resolve("run/pki");
+    Launch certificates = Launch.run(elsewhere, env(), home.resolve("bin/fedstats").toString(), "pki", "demo",
+        "--dir", pki.toString(), "--nodes", "site1", "--researchers", "alice");
+    assertThat(certificates.err()).isEmpty();
+    assertThat(certificates.exit()).isZero();
     int nodePort = start(site, "fedstats-node", "--config", "node.yaml", "--port", "0");
 
     Path coordinatorYaml = Files.writeString(tmp.resolve("coordinator.yaml"), """
         listen: 127.0.0.1:0
+        tls: {dir: "%s", name: coordinator}
         node-deadline-ms: 10000
         health-interval-ms: 60000
         nodes:
           - {id: site1, address: "127.0.0.1:%d"}
-        """.formatted(nodePort));
+        """.formatted(pki.resolve("coordinator"), nodePort));
     int coordinatorPort = start(elsewhere, "fedstats-coordinator", "--config", coordinatorYaml.toString());
 
+    String[] alice = {"--tls-dir", pki.resolve("alice").toString(), "--tls-name", "alice"};
     Launch count = Launch.run(elsewhere, env(), home.resolve("bin/fedstats").toString(), "count", "colon",
-        "--coordinator", "127.0.0.1:" + coordinatorPort, "--format", "json", "--where", "sex = 0");
+        "--coordinator", "127.0.0.1:" + coordinatorPort, "--format", "json", "--where", "sex = 0", alice[0], alice[1],
+        alice[2], alice[3]);
     assertThat(count.err()).isEmpty();
     assertThat(count.exit()).isZero();
     JsonNode pooled = new ObjectMapper().readTree(count.out()).get("pooled").get("count").get("count");
     assertThat(pooled.isIntegralNumber()).isTrue();
     assertThat(pooled.asLong()).isEqualTo(133);
-    assertThat(site.resolve("run/audit-site1.jsonl")).content().contains("\"outcome\":\"ANSWERED\"");
+    assertThat(site.resolve("run/audit-site1.jsonl")).content().contains("\"outcome\":\"ANSWERED\"")
+        .contains("\"requester\":\"alice@");
+
+    Launch plaintext = Launch.run(elsewhere, env(), home.resolve("bin/fedstats").toString(), "--coordinator",
+        "127.0.0.1:" + coordinatorPort, "nodes");
+    assertThat(plaintext.exit()).isEqualTo(1);
+    assertThat(plaintext.err()).startsWith("fedstats: ").contains("--tls-dir").hasLineCount(1);
 
     Launch nodePortAsCoordinator = Launch.run(elsewhere, env(), home.resolve("bin/fedstats").toString(),
-        "--coordinator", "127.0.0.1:" + nodePort, "nodes");
+        "--coordinator", "127.0.0.1:" + nodePort, alice[0], alice[1], alice[2], alice[3], "nodes");
     assertThat(nodePortAsCoordinator.exit()).isEqualTo(1);
     assertThat(nodePortAsCoordinator.out()).isEmpty();
     assertThat(nodePortAsCoordinator.err()).isEqualTo("fedstats: 127.0.0.1:" + nodePort + " is not a fedstats "

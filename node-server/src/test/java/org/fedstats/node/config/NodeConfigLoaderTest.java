@@ -12,6 +12,8 @@ import org.fedstats.node.dataset.Variable;
 import org.fedstats.node.disclosure.SiteResults;
 import org.fedstats.node.limits.QueryLimits;
 import org.fedstats.node.store.DatasetStore;
+import org.fedstats.pki.tls.TlsConfig;
+import org.fedstats.pki.tls.TlsFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +32,7 @@ class NodeConfigLoaderTest {
 
   @Test
   void defaults() throws Exception {
-    NodeSettings settings = load("node-id: site1\n");
+    NodeSettings settings = load("node-id: site1\ninsecure: true\n");
     assertThat(settings.host()).isEqualTo("127.0.0.1");
     assertThat(settings.port()).isEqualTo(50051);
     assertThat(settings.server()).isEqualTo(new ServerLimits(Duration.ofMinutes(5), Duration.ofMinutes(5),
@@ -42,9 +44,10 @@ class NodeConfigLoaderTest {
   @Test
   void tlsNamesTheFilesRelativeToTheConfigurationAndInsecureIsPlaintext() throws Exception {
     assertThat(load("node-id: site1\ntls: {dir: tls, name: site1}\n").tls())
-        .contains(org.fedstats.pki.tls.TlsFiles.inFolder(tmp.resolve("tls"), "site1"));
+        .contains(TlsFiles.inFolder(tmp.resolve("tls"), "site1"));
     assertThat(load("node-id: site1\ninsecure: true\n").tls()).isEmpty();
-    assertThat(load("node-id: site1\n").tls()).isEmpty();
+    assertThatThrownBy(() -> load("node-id: site1\n")).isInstanceOf(StartupException.class)
+        .hasMessage("invalid node configuration " + tmp.resolve("node.yaml") + ": " + TlsConfig.NO_TRANSPORT);
     assertThatThrownBy(() -> load("node-id: site1\ninsecure: true\ntls: {dir: tls, name: site1}\n"))
         .isInstanceOf(StartupException.class).hasMessageContaining("not both");
   }
@@ -54,6 +57,7 @@ class NodeConfigLoaderTest {
     String variables = "    variables: [{name: a, type: integer}]\n";
     NodeSettings settings = load("""
         node-id: site1
+        insecure: true
         audit-log: logs/audit-site1.jsonl
         disclosure: {min-cell-count: 5}
         datasets:
@@ -73,7 +77,7 @@ class NodeConfigLoaderTest {
     assertThat(settings.dataset("inherits").orElseThrow().policy().overlapAudit()).isTrue();
     assertThat(settings.dataset("own").orElseThrow().policy().minDifference()).isEqualTo(20);
     assertThat(settings.dataset("off").orElseThrow().policy().overlapAudit()).isFalse();
-    assertThat(load("node-id: site1\nstate-dir: /var/lib/fedstats/state\n").stateDir())
+    assertThat(load("node-id: site1\ninsecure: true\nstate-dir: /var/lib/fedstats/state\n").stateDir())
         .isEqualTo(Path.of("/var/lib/fedstats/state"));
     assertThatThrownBy(() -> load("node-id: site1\ndisclosure: {overlap-min-difference: 0}\n"))
         .hasMessageEndingWith("overlap-min-difference must be at least 1, not 0");
@@ -86,6 +90,8 @@ class NodeConfigLoaderTest {
     String yaml = readme.substring(readme.indexOf('\n', example) + 1, readme.indexOf("```", example + 7));
     NodeSettings settings = load(yaml);
     assertThat(settings.host()).isEqualTo("0.0.0.0");
+    assertThat(settings.tls()).contains(TlsFiles.inFolder(Path.of("/etc/fedstats/tls"), "site1")
+        .withRefresh(Duration.ofSeconds(60)));
     assertThat(settings.server()).isEqualTo(new ServerLimits(Duration.ofMinutes(5), Duration.ofMinutes(5),
         Duration.ofSeconds(20), Duration.ofSeconds(30), 64, Duration.ofHours(1)));
     assertThat(settings.datasets().getFirst().limits()).isEqualTo(new QueryLimits(60, 500));

@@ -17,6 +17,14 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
+import org.fedstats.pki.Crypto;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -224,5 +232,111 @@ class MutualTlsTest {
         .overrideAuthority("node9.hospital.example").sslContext(client(alice)).build();
     channels.add(wrongName);
     assertRefused(wrongName, Status.Code.UNAVAILABLE);
+  }
+
+  /** A client context presenting {@code files} that notes the serial number of each certificate a server presents. */
+  private static SslContext noting(TlsFiles files, FederationTrustManager trust, List<String> presented)
+      throws IOException {
+    X509ExtendedTrustManager noting = new X509ExtendedTrustManager() {
+      private void note(X509Certificate[] chain) {
+        presented.add(Crypto.hex(chain[0].getSerialNumber()));
+      }
+
+      @Override
+      public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+          throws CertificateException {
+        trust.checkServerTrusted(chain, authType, socket);
+        note(chain);
+      }
+
+      @Override
+      public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+          throws CertificateException {
+        trust.checkServerTrusted(chain, authType, engine);
+        note(chain);
+      }
+
+      @Override
+      public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        trust.checkServerTrusted(chain, authType);
+        note(chain);
+      }
+
+      @Override
+      public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+          throws CertificateException {
+        throw new CertificateException("a client only");
+      }
+
+      @Override
+      public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+          throws CertificateException {
+        throw new CertificateException("a client only");
+      }
+
+      @Override
+      public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        throw new CertificateException("a client only");
+      }
+
+      @Override
+      public X509Certificate[] getAcceptedIssuers() {
+        return trust.getAcceptedIssuers();
+      }
+    };
+    return GrpcSslContexts.forClient().keyManager(files.certificateChain().toFile(), files.key().toFile())
+        .trustManager(noting).protocols("TLSv1.3").build();
+  }
+
+  /** Moves the renewed {@code file} of {@code renewed} over the one in {@code member}, as an operator would. */
+  private static void install(Path renewed, Path member, String file) throws IOException {
+    Files.move(renewed.resolve(file), member.resolve(file), StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  @Test
+  void aRenewedServerCertificateIsPresentedAtTheNextHandshakeWithoutARestart() throws IOException {
+    String first = ca.list().getLast().serial();
+    TlsFiles alice = Issuing.issue(ca, tmp.resolve("alice"), "alice", Issuing.researcher("alice"));
+    List<String> presented = new CopyOnWriteArrayList<>();
+    ManagedChannel open = channel(noting(alice, node.trustManager(), presented));
+    assertThat(check(open)).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+    assertThat(presented).containsOnly(first);
+
+    // The node's operator renews: a new key and request, signed, then the files moved over the old ones.
+    Issuing.issue(ca, tmp.resolve("site1-renewed"), "site1", Issuing.server("site1", Role.NODE));
+    String renewed = ca.list().getLast().serial();
+    // The certificate first: the new certificate with the old key is not a pair, so the old one stays in use.
+    install(tmp.resolve("site1-renewed"), tmp.resolve("site1"), "site1.crt");
+    presented.clear();
+    assertThat(check(channel(noting(alice, node.trustManager(), presented)))).isEqualTo(
+        HealthCheckResponse.ServingStatus.SERVING);
+    assertThat(presented).containsOnly(first);
+    // Then the key: the next handshake presents the renewed certificate.
+    install(tmp.resolve("site1-renewed"), tmp.resolve("site1"), "site1.key");
+    presented.clear();
+    assertThat(check(channel(noting(alice, node.trustManager(), presented)))).isEqualTo(
+        HealthCheckResponse.ServingStatus.SERVING);
+    assertThat(presented).containsOnly(renewed);
+    assertThat(Crypto.hex(node.certificate().getSerialNumber())).isEqualTo(renewed);
+    // The connection opened before keeps working.
+    assertThat(check(open)).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+  }
+
+  @Test
+  void aRenewedClientCertificateIsPresentedAtTheNextHandshake() throws IOException {
+    TlsFiles alice = Issuing.issue(ca, tmp.resolve("alice"), "alice", Issuing.researcher("alice"));
+    String first = ca.list().getLast().serial();
+    FederationTls client = FederationTls.load(alice.withoutCrl(), Duration.ZERO, Clock.systemUTC());
+    SslContext context = client.clientContext();
+    assertThat(check(channel(context))).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+
+    Issuing.issue(ca, tmp.resolve("alice-renewed"), "alice", Issuing.researcher("alice"));
+    String renewed = ca.list().getLast().serial();
+    install(tmp.resolve("alice-renewed"), tmp.resolve("alice"), "alice.key");
+    install(tmp.resolve("alice-renewed"), tmp.resolve("alice"), "alice.crt");
+    // The same context, as the coordinator keeps one per node: no resumed session carries the old certificate.
+    assertThat(check(channel(context))).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+    assertThat(seen).extracting(PeerIdentity::serial).containsExactly(first, renewed);
   }
 }
