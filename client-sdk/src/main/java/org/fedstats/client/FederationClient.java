@@ -50,9 +50,16 @@ public final class FederationClient implements AutoCloseable {
   private final Duration timeout;
   private final String address;
   private final String host;
+  private final boolean plaintext;
 
   private FederationClient(ManagedChannel owned, Channel channel, String address, String host, String user,
       Duration timeout) {
+    this(owned, channel, address, host, user, timeout, false);
+  }
+
+  private FederationClient(ManagedChannel owned, Channel channel, String address, String host, String user,
+      Duration timeout, boolean plaintext) {
+    this.plaintext = plaintext;
     this.owned = owned;
     this.stub = FederationServiceGrpc.newBlockingStub(ClientInterceptors.intercept(channel, userHeader(user)));
     this.address = address;
@@ -73,7 +80,7 @@ public final class FederationClient implements AutoCloseable {
   public static FederationClient connect(String address, String user, Duration timeout) {
     HostPort target = parseAddress(address);
     ManagedChannel channel = NettyChannelBuilder.forAddress(target.host(), target.port()).usePlaintext().build();
-    return new FederationClient(channel, channel, target.toString(), target.host(), user, timeout);
+    return new FederationClient(channel, channel, target.toString(), target.host(), user, timeout, true);
   }
 
   /**
@@ -184,7 +191,7 @@ public final class FederationClient implements AutoCloseable {
     try {
       return rpc.call();
     } catch (StatusRuntimeException e) {
-      throw FedstatsException.from(e, address, host, timeout);
+      throw FedstatsException.from(e, address, host, timeout, plaintext);
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {

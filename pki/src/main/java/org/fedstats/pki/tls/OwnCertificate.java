@@ -149,31 +149,34 @@ public final class OwnCertificate extends X509ExtendedKeyManager {
     return before.alias().equals(alias) ? before : null;
   }
 
-  // A member has one key, so it is the answer whatever key types the TLS implementation asks about: TLS 1.3 (the
-  // only version used) chooses the signature scheme from the key, not from the cipher suite.
+  /**
+   * The alias of the pair in force, after a look at the files if it is time. A member has one key, so it is the
+   * answer whatever key types the TLS implementation asks about: TLS 1.3 (the only version used) chooses the
+   * signature scheme from the key, not from the cipher suite.
+   */
+  private String chosen() {
+    refresh();
+    return current.alias();
+  }
 
   @Override
   public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-    refresh();
-    return current.alias();
+    return chosen();
   }
 
   @Override
   public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
-    refresh();
-    return current.alias();
+    return chosen();
   }
 
   @Override
   public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-    refresh();
-    return current.alias();
+    return chosen();
   }
 
   @Override
   public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
-    refresh();
-    return current.alias();
+    return chosen();
   }
 
   @Override

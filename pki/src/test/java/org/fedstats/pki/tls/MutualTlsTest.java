@@ -3,7 +3,17 @@ package org.fedstats.pki.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
@@ -17,13 +27,8 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
-import java.security.cert.CertificateException;
-import java.security.cert.X509Certificate;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.X509ExtendedTrustManager;
 import org.fedstats.pki.Crypto;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -36,6 +41,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSession;
 import org.fedstats.pki.testing.Issuing;
 import org.fedstats.pki.Role;
 import org.fedstats.pki.ca.FederationCa;
@@ -91,7 +97,7 @@ class MutualTlsTest {
     return channel;
   }
 
-  private static HealthCheckResponse.ServingStatus check(ManagedChannel channel) {
+  private static HealthCheckResponse.ServingStatus check(Channel channel) {
     return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
         .check(HealthCheckRequest.getDefaultInstance()).getStatus();
   }
@@ -234,58 +240,27 @@ class MutualTlsTest {
     assertRefused(wrongName, Status.Code.UNAVAILABLE);
   }
 
-  /** A client context presenting {@code files} that notes the serial number of each certificate a server presents. */
-  private static SslContext noting(TlsFiles files, FederationTrustManager trust, List<String> presented)
-      throws IOException {
-    X509ExtendedTrustManager noting = new X509ExtendedTrustManager() {
-      private void note(X509Certificate[] chain) {
-        presented.add(Crypto.hex(chain[0].getSerialNumber()));
-      }
-
+  /** {@code channel}, noting the serial number of the certificate the server presented on each call's connection. */
+  private static Channel noting(ManagedChannel channel, List<String> presented) {
+    return ClientInterceptors.intercept(channel, new ClientInterceptor() {
       @Override
-      public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-          throws CertificateException {
-        trust.checkServerTrusted(chain, authType, socket);
-        note(chain);
+      public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+        return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+          @Override
+          public void start(Listener<R> listener, Metadata headers) {
+            ClientCall<Q, R> call = this;
+            super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+              @Override
+              public void onHeaders(Metadata received) {
+                SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
+                PeerIdentity.peerCertificate(session).ifPresent(c -> presented.add(Crypto.hex(c.getSerialNumber())));
+                super.onHeaders(received);
+              }
+            }, headers);
+          }
+        };
       }
-
-      @Override
-      public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-          throws CertificateException {
-        trust.checkServerTrusted(chain, authType, engine);
-        note(chain);
-      }
-
-      @Override
-      public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        trust.checkServerTrusted(chain, authType);
-        note(chain);
-      }
-
-      @Override
-      public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-          throws CertificateException {
-        throw new CertificateException("a client only");
-      }
-
-      @Override
-      public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-          throws CertificateException {
-        throw new CertificateException("a client only");
-      }
-
-      @Override
-      public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        throw new CertificateException("a client only");
-      }
-
-      @Override
-      public X509Certificate[] getAcceptedIssuers() {
-        return trust.getAcceptedIssuers();
-      }
-    };
-    return GrpcSslContexts.forClient().keyManager(files.certificateChain().toFile(), files.key().toFile())
-        .trustManager(noting).protocols("TLSv1.3").build();
+    });
   }
 
   /** Moves the renewed {@code file} of {@code renewed} over the one in {@code member}, as an operator would. */
@@ -299,8 +274,8 @@ class MutualTlsTest {
     String first = ca.list().getLast().serial();
     TlsFiles alice = Issuing.issue(ca, tmp.resolve("alice"), "alice", Issuing.researcher("alice"));
     List<String> presented = new CopyOnWriteArrayList<>();
-    ManagedChannel open = channel(noting(alice, node.trustManager(), presented));
-    assertThat(check(open)).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+    ManagedChannel open = channel(client(alice));
+    assertThat(check(noting(open, presented))).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
     assertThat(presented).containsOnly(first);
 
     // The node's operator renews: a new key and request, signed, then the files moved over the old ones.
@@ -309,14 +284,12 @@ class MutualTlsTest {
     // The certificate first: the new certificate with the old key is not a pair, so the old one stays in use.
     install(tmp.resolve("site1-renewed"), tmp.resolve("site1"), "site1.crt");
     presented.clear();
-    assertThat(check(channel(noting(alice, node.trustManager(), presented)))).isEqualTo(
-        HealthCheckResponse.ServingStatus.SERVING);
+    assertThat(check(noting(channel(client(alice)), presented))).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
     assertThat(presented).containsOnly(first);
     // Then the key: the next handshake presents the renewed certificate.
     install(tmp.resolve("site1-renewed"), tmp.resolve("site1"), "site1.key");
     presented.clear();
-    assertThat(check(channel(noting(alice, node.trustManager(), presented)))).isEqualTo(
-        HealthCheckResponse.ServingStatus.SERVING);
+    assertThat(check(noting(channel(client(alice)), presented))).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
     assertThat(presented).containsOnly(renewed);
     assertThat(Crypto.hex(node.certificate().getSerialNumber())).isEqualTo(renewed);
     // The connection opened before keeps working.
