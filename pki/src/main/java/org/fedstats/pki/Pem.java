@@ -85,7 +85,7 @@ public final class Pem {
     try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
       OutputEncryptor encryptor = new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC)
           .setPRF(PKCS8Generator.PRF_HMACSHA256).setIterationCount(KEY_ITERATIONS).setRandom(new SecureRandom())
-          .setProvider(BOUNCY_CASTLE).setPassword(passphrase).build();
+          .setProvider(Bc.PROVIDER).setPassword(passphrase).build();
       writer.writeObject(new JcaPKCS8Generator(key, encryptor));
     } catch (IOException | OperatorCreationException e) {
       throw new PkiException("cannot encrypt the private key for " + file + ": " + e.getMessage(), e);
@@ -93,8 +93,13 @@ public final class Pem {
     writeNewKeyText(file, text.toString());
   }
 
-  /** BouncyCastle's provider, for the ciphers of encrypted keys (not registered with the JVM). */
-  private static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
+  /**
+   * BouncyCastle's provider, for the ciphers of encrypted keys (not registered with the JVM); made on first use
+   * only, as making it loads hundreds of classes, which every TLS member reading its unencrypted key would pay for.
+   */
+  private static final class Bc {
+    static final Provider PROVIDER = new BouncyCastleProvider();
+  }
 
   /** PBKDF2 iterations of an encrypted key: OWASP's figure for PBKDF2-HMAC-SHA256 (2023). */
   public static final int KEY_ITERATIONS = 600_000;
@@ -183,7 +188,7 @@ public final class Pem {
           }
           try {
             InputDecryptorProvider decryptor = new JceOpenSSLPKCS8DecryptorProviderBuilder()
-                .setProvider(BOUNCY_CASTLE).build(passphrase.get());
+                .setProvider(Bc.PROVIDER).build(passphrase.get());
             return converter.getPrivateKey(encrypted.decryptPrivateKeyInfo(decryptor));
           } catch (PKCSException | OperatorCreationException e) {
             throw new PkiException("the passphrase does not open " + file + " (wrong passphrase, or a damaged file)",
