@@ -41,8 +41,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import javax.net.ssl.SSLSession;
 import org.fedstats.pki.testing.Issuing;
+import org.fedstats.pki.testing.LogCapture;
 import org.fedstats.pki.Role;
 import org.fedstats.pki.ca.FederationCa;
 import org.junit.jupiter.api.AfterEach;
@@ -284,7 +286,12 @@ class MutualTlsTest {
     // The certificate first: the new certificate with the old key is not a pair, so the old one stays in use.
     install(tmp.resolve("site1-renewed"), tmp.resolve("site1"), "site1.crt");
     presented.clear();
-    assertThat(check(noting(channel(client(alice)), presented))).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+    try (LogCapture log = LogCapture.of(OwnCertificate.class)) {
+      assertThat(check(noting(channel(client(alice)), presented))).isEqualTo(
+          HealthCheckResponse.ServingStatus.SERVING);
+      assertThat(log.messages(Level.WARNING)).singleElement().asString()
+          .contains("still presenting certificate " + first).contains("is not the key of");
+    }
     assertThat(presented).containsOnly(first);
     // Then the key: the next handshake presents the renewed certificate.
     install(tmp.resolve("site1-renewed"), tmp.resolve("site1"), "site1.key");
