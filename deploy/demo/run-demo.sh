@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs a demo federation on 127.0.0.1: a coordinator and three nodes, each holding one site of survival::colon
-# (and of datasets::infert), asks it a few questions through the fedstats CLI, and shuts everything down.
+# (and of datasets::infert), every link over mutual TLS with certificates of the federation's own CA, made here
+# first; asks it a few questions through the fedstats CLI as researcher alice, and shuts everything down.
 # Needs only a JDK >= 21 (JAVA_HOME, java on the PATH, or under /usr/lib/jvm); builds the project with the Maven
 # Wrapper first (FEDSTATS_SKIP_BUILD=1 skips that). FEDSTATS_KEEP_RUNNING=1 leaves the federation up at the end.
 set -euo pipefail
@@ -41,13 +42,18 @@ wait_for_line() {  # file, pattern, seconds, pid: stops at once, with the proces
   done
 }
 
-echo "== starting the coordinator and nodes site1, site2, site3 on 127.0.0.1 (the nodes dial the coordinator)"
+# The federation's PKI: a CA, and a key and certificate for the coordinator, each node and researcher alice, each
+# in its own folder as on its own machine (in one JVM: 'fedstats pki demo'; deploy/README.md shows the real steps).
+echo "== creating the federation's CA and certificates for the coordinator, site1-3 and researcher alice"
+"$root/bin/fedstats" pki demo --dir "$run/pki" --nodes site1,site2,site3 --researchers alice >"$run/pki.log"
+
+echo "== starting the coordinator and nodes site1, site2, site3 on 127.0.0.1 (the nodes dial the coordinator; mutual TLS)"
 # Four JVMs on a small machine: the serial collector and the quick compiler keep them light.
 export FEDSTATS_JAVA_OPTS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 "$root/bin/fedstats-coordinator" --config "$here/coordinator.yaml" >"$run/coordinator.log" 2>&1 &
 pids+=($!)
 wait_for_line "$run/coordinator.log" "^  node site3 " 60 "${pids[0]}"   # its start lines, the last one
-# The coordinator's own lines (its log also holds the warning that the demo runs without mutual TLS).
+# The coordinator's own lines (its log has the rest).
 grep -E '^(coordinator |  node )' "$run/coordinator.log"
 for i in 1 2 3; do
   "$root/bin/fedstats-node" --config "$here/node-site$i.yaml" >"$run/node-site$i.log" 2>&1 &
@@ -61,8 +67,10 @@ done
 unset FEDSTATS_JAVA_OPTS
 
 # The command line as a user in this folder would type it; 127.0.0.1:7050 is its default coordinator.
-if [[ "$PWD" == "$root" ]]; then launcher=bin/fedstats; else launcher="$root/bin/fedstats"; fi
-export FEDSTATS_USER=demo  # the name the nodes' audit logs record
+if [[ "$PWD" == "$root" ]]; then launcher=bin/fedstats; tls_dir=deploy/demo/run/pki/alice
+else launcher="$root/bin/fedstats"; tls_dir="$run/pki/alice"; fi
+# Researcher alice's certificate, for every command below; the nodes' audit logs record her name from it.
+export FEDSTATS_TLS_DIR="$run/pki/alice" FEDSTATS_TLS_NAME=alice
 project=demo-study        # the study the sites approved (approvals.yaml); every question names it
 
 shell_words() {  # prints its arguments as a shell command line that gives them back, to copy and paste
@@ -86,6 +94,9 @@ fedstats() {
   "$root/bin/fedstats" "${args[@]}" || true
 }
 
+echo
+echo "# Every command below talks to the coordinator over mutual TLS with researcher alice's certificate:"
+echo "\$ $(shell_words export "FEDSTATS_TLS_DIR=$tls_dir" FEDSTATS_TLS_NAME=alice)"
 fedstats nodes
 fedstats datasets
 fedstats variables colon
@@ -129,6 +140,6 @@ elapsed_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
 echo
 echo "== demo finished in ${elapsed_ms} ms; logs and audit logs in $run"
 if [[ "${FEDSTATS_KEEP_RUNNING:-}" == "1" ]]; then
-  echo "== the federation stays up (coordinator 127.0.0.1:7050); press Ctrl-C to stop it"
+  echo "== the federation stays up (coordinator 127.0.0.1:7050, mutual TLS: run the export above first); press Ctrl-C to stop it"
   wait
 fi

@@ -21,6 +21,7 @@ final class BenchNodes {
     Files.writeString(config, """
         node-id: site%d
         listen: 127.0.0.1:0
+        insecure: true
         audit-log: audit-site%d.jsonl
         datasets:
           - name: colon

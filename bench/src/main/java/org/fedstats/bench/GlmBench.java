@@ -182,6 +182,7 @@ public final class GlmBench {
     Files.writeString(config, """
         node-id: site%d
         listen: 127.0.0.1:0
+        insecure: true
         audit-log: %s
         max-rounds-per-session: 100
         datasets:

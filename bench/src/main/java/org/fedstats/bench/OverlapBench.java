@@ -77,7 +77,7 @@ public final class OverlapBench {
               - {name: sex, type: integer}
         """;
     Path config = work.resolve("node.yaml");
-    Files.writeString(config, "node-id: bench\naudit-log: audit.jsonl\ndatasets:\n"
+    Files.writeString(config, "node-id: bench\ninsecure: true\naudit-log: audit.jsonl\ndatasets:\n"
         + "  - name: audited\n    files: [\"" + data + "\"]\n" + variables
         + "  - name: pairwise\n    files: [\"" + data + "\"]\n    disclosure: {overlap-combinations: 0}\n" + variables
         + "  - name: plain\n    files: [\"" + data + "\"]\n    disclosure: {overlap-audit: false}\n" + variables);

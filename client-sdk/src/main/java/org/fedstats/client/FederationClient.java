@@ -59,14 +59,21 @@ public final class FederationClient implements AutoCloseable {
   private final String user;
   private final Supplier<String> token;
   private final String project;
+  private final boolean plaintext;
 
   private FederationClient(ManagedChannel owned, Channel channel, String address, String host, String user,
       Duration timeout) {
-    this(owned, channel, address, host, user, timeout, null, "");
+    this(owned, channel, address, host, user, timeout, false);
   }
 
   private FederationClient(ManagedChannel owned, Channel channel, String address, String host, String user,
-      Duration timeout, Supplier<String> token, String project) {
+      Duration timeout, boolean plaintext) {
+    this(owned, channel, address, host, user, timeout, null, "", plaintext);
+  }
+
+  private FederationClient(ManagedChannel owned, Channel channel, String address, String host, String user,
+      Duration timeout, Supplier<String> token, String project, boolean plaintext) {
+    this.plaintext = plaintext;
     this.owned = owned;
     this.channel = channel;
     this.user = user;
@@ -90,7 +97,7 @@ public final class FederationClient implements AutoCloseable {
    */
   public FederationClient withToken(Supplier<String> token) {
     return new FederationClient(owned, channel, address, host, user, timeout, Objects.requireNonNull(token, "token"),
-        project);
+        project, plaintext);
   }
 
   /**
@@ -99,7 +106,7 @@ public final class FederationClient implements AutoCloseable {
    */
   public FederationClient withProject(String project) {
     return new FederationClient(owned, channel, address, host, user, timeout, token,
-        Objects.requireNonNull(project, "project"));
+        Objects.requireNonNull(project, "project"), plaintext);
   }
 
   /** The project queries of this client are made for; empty for none. */
@@ -120,7 +127,7 @@ public final class FederationClient implements AutoCloseable {
   public static FederationClient connect(String address, String user, Duration timeout) {
     HostPort target = parseAddress(address);
     ManagedChannel channel = NettyChannelBuilder.forAddress(target.host(), target.port()).usePlaintext().build();
-    return new FederationClient(channel, channel, target.toString(), target.host(), user, timeout);
+    return new FederationClient(channel, channel, target.toString(), target.host(), user, timeout, true);
   }
 
   /**
@@ -259,7 +266,7 @@ public final class FederationClient implements AutoCloseable {
     try {
       return rpc.call();
     } catch (StatusRuntimeException e) {
-      throw FedstatsException.from(e, address, host, timeout);
+      throw FedstatsException.from(e, address, host, timeout, plaintext);
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {

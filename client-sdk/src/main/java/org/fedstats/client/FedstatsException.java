@@ -32,25 +32,28 @@ public final class FedstatsException extends RuntimeException {
 
   /**
    * Translates a failed call to the coordinator at {@code coordinator} (host {@code host}), which waited at most
-   * {@code timeout}. Failures of the connection itself are told in words; statuses the coordinator sent keep its
-   * message.
+   * {@code timeout}, over a {@code plaintext} connection or not. Failures of the connection itself are told in
+   * words; statuses the coordinator sent keep its message.
    */
-  static FedstatsException from(StatusRuntimeException e, String coordinator, String host, Duration timeout) {
+  static FedstatsException from(StatusRuntimeException e, String coordinator, String host, Duration timeout,
+      boolean plaintext) {
     Status s = e.getStatus();
     String description = s.getDescription() == null ? s.getCode().name() : s.getDescription();
-    String cause = connectionProblem(s, coordinator, host, timeout);
+    String cause = connectionProblem(s, coordinator, host, timeout, plaintext);
     return cause == null
         ? new FedstatsException(s.getCode(), description, e)
         : new FedstatsException(s.getCode(), cause, e, false);
   }
 
   /** One sentence for a failure of the connection rather than of the request, or null. */
-  private static String connectionProblem(Status s, String coordinator, String host, Duration timeout) {
+  private static String connectionProblem(Status s, String coordinator, String host, Duration timeout,
+      boolean plaintext) {
     String check = "; check the address (--coordinator)";
     Optional<String> tls = s.getCause() == null ? Optional.empty()
         : HandshakeFailures.explain(s.getCause(), "the coordinator at " + coordinator);
     if (tls.isPresent()) {
-      return tls.get();
+      return tls.get() + (HandshakeFailures.plaintextPeer(s.getCause()) ? "; to talk plaintext to it, leave out "
+          + "--tls-dir and --tls-name (and unset $FEDSTATS_TLS_DIR and $FEDSTATS_TLS_NAME)" : "");
     }
     switch (s.getCode()) {
       case UNAVAILABLE -> {
@@ -69,9 +72,12 @@ public final class FedstatsException extends RuntimeException {
           return "cannot reach the coordinator at " + coordinator + ": " + why + check
               + " and that the coordinator is running";
         }
-        if (String.valueOf(s.getDescription()).startsWith("Network closed for unknown reason")) {
-          return "the coordinator at " + coordinator + " closed the connection at once: it may take calls over "
-              + "mutual TLS only (give your certificate with --tls-dir and --tls-name)";
+        // A mutual-TLS server drops a plaintext client's connection at once: closed, or reset, before any answer.
+        if (plaintext && (String.valueOf(s.getDescription()).startsWith("Network closed for unknown reason")
+            || causes(s.getCause()).anyMatch(c -> String.valueOf(c.getMessage()).contains("Connection reset")))) {
+          return "the coordinator at " + coordinator + " closed the connection at once: it takes calls over "
+              + "mutual TLS only, it seems; give your certificate with --tls-dir and --tls-name (or "
+              + "$FEDSTATS_TLS_DIR and $FEDSTATS_TLS_NAME)";
         }
         if (s.getCause() != null) { // the transport failed; a status the coordinator sent has no cause here
           return "lost the connection to the coordinator at " + coordinator + " (" + s.getDescription() + ": "

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -142,6 +145,20 @@ class MutualTlsFederationTest {
   }
 
   @Test
+  void aNodesHealthServiceAnswersTheCoordinatorRoleOnly() {
+    FederationTls researcher = FederationTls.load(alice);
+    var asResearcher = HealthGrpc.newBlockingStub(channel(nodes.getFirst().port(), researcher.clientContext()));
+    assertThatThrownBy(() -> asResearcher.check(HealthCheckRequest.getDefaultInstance()))
+        .isInstanceOf(StatusRuntimeException.class).hasMessageContaining("PERMISSION_DENIED")
+        .hasMessageContaining("peer-role").hasMessageContaining("coordinator only");
+    FederationTls coordinatorTls = FederationTls.load(TlsFiles.inFolder(tmp.resolve("coordinator"), "coordinator")
+        .withCrl(ca.crlFile()));
+    var asCoordinator = HealthGrpc.newBlockingStub(channel(nodes.getFirst().port(), coordinatorTls.clientContext()));
+    assertThat(asCoordinator.check(HealthCheckRequest.getDefaultInstance()).getStatus())
+        .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+  }
+
+  @Test
   void aNodeRefusesACallerWithoutCertificate() throws Exception {
     var anonymous = GrpcSslContexts.forClient().trustManager(FederationTls.load(alice).trustManager()).build();
     var stub = NodeServiceGrpc.newBlockingStub(channel(nodes.getFirst().port(), anonymous));
@@ -159,10 +176,26 @@ class MutualTlsFederationTest {
   }
 
   @Test
-  void aPlaintextClientIsToldTheCoordinatorWantsMutualTls() {
+  void aPlaintextClientIsToldInOneLineThatTheCoordinatorWantsItsCertificate() {
     Run r = cli("--coordinator", address(), "nodes");
     assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.err()).contains("mutual TLS").doesNotContain("\tat ");
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).startsWith("fedstats: the coordinator at " + address()).contains("mutual TLS only")
+        .contains("--tls-dir and --tls-name").hasLineCount(1);
+  }
+
+  @Test
+  void aClientWithACertificateIsToldInOneLineThatAPlaintextCoordinatorDoesNotSpeakTls() throws Exception {
+    Coordinator plaintext = Coordinator.start(CoordinatorSettings.of(new CoordinatorConfig("127.0.0.1:0", 10_000L,
+        60_000L, List.of(new CoordinatorConfig.NodeEntry("site1", "127.0.0.1:" + nodes.getFirst().port())))),
+        new SimpleMeterRegistry());
+    closing.addFirst(plaintext::close);
+    Run r = cli("--coordinator", "127.0.0.1:" + plaintext.port(), "--tls-dir", tmp.resolve("alice").toString(),
+        "--tls-name", "alice", "nodes");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).startsWith("fedstats: the coordinator at 127.0.0.1:" + plaintext.port()
+        + " does not speak TLS").contains("leave out --tls-dir and --tls-name").hasLineCount(1);
   }
 
   @Test

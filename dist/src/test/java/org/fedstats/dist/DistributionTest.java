@@ -123,26 +123,32 @@ class DistributionTest {
 
   /**
    * A coordinator starts, a site starts a node from the example configuration (an outbound node: it dials the
-   * coordinator), and the command line reaches the node through the coordinator.
+   * coordinator), every link over mutual TLS with certificates the distribution's {@code fedstats pki} makes, as the
+   * demo does, and the command line reaches the node through the coordinator.
    */
   @Test
   void aNodeACoordinatorAndTheCommandLine() throws Exception {
+    Path site = Files.createDirectories(tmp.resolve("site"));
+    Path pki = site.resolve("run/pki");
+    Launch certificates = Launch.run(elsewhere, env(), home.resolve("bin/fedstats").toString(), "pki", "demo",
+        "--dir", pki.toString(), "--nodes", "site1", "--researchers", "alice");
+    assertThat(certificates.err()).isEmpty();
+    assertThat(certificates.exit()).isZero();
     Path coordinatorYaml = Files.writeString(tmp.resolve("coordinator.yaml"), """
         listen: 127.0.0.1:0
         node-listen: 127.0.0.1:0
-        insecure: true
+        tls: {dir: "%s", name: coordinator}
         node-deadline-ms: 10000
         health-interval-ms: 60000
         nodes:
           - {id: site1}
-        """);
+        """.formatted(pki.resolve("coordinator")));
     Matcher started = start(elsewhere, "fedstats-coordinator",
         "listening on 127\\.0\\.0\\.1:(\\d+) .*outbound nodes dial 127\\.0\\.0\\.1:(\\d+)",
         "--config", coordinatorYaml.toString());
     int coordinatorPort = Integer.parseInt(started.group(1));
     int nodeLinkPort = Integer.parseInt(started.group(2));
 
-    Path site = Files.createDirectories(tmp.resolve("site"));
     String example = Files.readString(home.resolve("examples/node-site1.yaml"));
     assertThat(example).contains("coordinator: {address: \"127.0.0.1:7051\"}");
     Files.writeString(site.resolve("node.yaml"), example.replace("127.0.0.1:7051", "127.0.0.1:" + nodeLinkPort));
@@ -158,18 +164,25 @@ class DistributionTest {
       Thread.sleep(50);
     }
 
+    String[] alice = {"--tls-dir", pki.resolve("alice").toString(), "--tls-name", "alice"};
     Launch count = Launch.run(elsewhere, env(), home.resolve("bin/fedstats").toString(), "count", "colon",
-        "--coordinator", "127.0.0.1:" + coordinatorPort, "--format", "json", "--where", "sex = 0", "--project",
-        "demo-study", "--user", "demo");
+        "--coordinator", "127.0.0.1:" + coordinatorPort, "--format", "json", "--where", "sex = 0", alice[0], alice[1],
+        alice[2], alice[3], "--project", "demo-study");
     assertThat(count.err()).isEmpty();
     assertThat(count.exit()).isZero();
     JsonNode pooled = new ObjectMapper().readTree(count.out()).get("pooled").get("count").get("count");
     assertThat(pooled.isIntegralNumber()).isTrue();
     assertThat(pooled.asLong()).isEqualTo(133);
-    assertThat(site.resolve("run/audit-site1.jsonl")).content().contains("\"outcome\":\"ANSWERED\"");
+    assertThat(site.resolve("run/audit-site1.jsonl")).content().contains("\"outcome\":\"ANSWERED\"")
+        .contains("\"requester\":\"alice@");
+
+    Launch plaintext = Launch.run(elsewhere, env(), home.resolve("bin/fedstats").toString(), "--coordinator",
+        "127.0.0.1:" + coordinatorPort, "nodes");
+    assertThat(plaintext.exit()).isEqualTo(1);
+    assertThat(plaintext.err()).startsWith("fedstats: ").contains("--tls-dir").hasLineCount(1);
 
     Launch nodePortAsCoordinator = Launch.run(elsewhere, env(), home.resolve("bin/fedstats").toString(),
-        "--coordinator", "127.0.0.1:" + nodeLinkPort, "nodes");
+        "--coordinator", "127.0.0.1:" + nodeLinkPort, alice[0], alice[1], alice[2], alice[3], "nodes");
     assertThat(nodePortAsCoordinator.exit()).isEqualTo(1);
     assertThat(nodePortAsCoordinator.out()).isEmpty();
     assertThat(nodePortAsCoordinator.err()).isEqualTo("fedstats: 127.0.0.1:" + nodeLinkPort + " is not a fedstats "

@@ -2,6 +2,7 @@ package org.fedstats.node;
 
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,7 +40,8 @@ public final class NodeServer implements AutoCloseable {
 
   /**
    * Starts a node over Netty at its configured address, with the connection limits of its settings, over mutual TLS
-   * taking calls from the coordinator's role only if the settings have TLS files (plaintext, with a warning, if not);
+   * taking calls (to its service and to the gRPC health service) from the coordinator's role only if the settings
+   * have TLS files (plaintext, with a warning, if not);
    * every problem that stops it (data, audit log, address, TLS files) is a {@link StartupException}.
    */
   public static NodeServer start(NodeSettings settings, MeterRegistry meters)
@@ -86,7 +88,9 @@ public final class NodeServer implements AutoCloseable {
           .executor(workers)
           .maxInboundMessageSize(MAX_INBOUND_BYTES)
           .addService(identities.map(node::serviceDefinition).orElseGet(node::serviceDefinition))
-          .addService(health.getHealthService())
+          // Under mutual TLS the health service, too, answers the coordinator's role only.
+          .addService(identities.map(i -> ServerInterceptors.intercept(health.getHealthService(), i))
+              .orElseGet(() -> health.getHealthService().bindService()))
           .build();
       server.start();
     } catch (IOException | RuntimeException e) {

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.fedstats.pki.tls.TlsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ class NodeMainTest {
     Files.writeString(config, """
         node-id: site1
         listen: 127.0.0.1:0
+        insecure: true
         datasets:
           - name: visits
             files: [visits.csv, missing.csv]
@@ -65,6 +67,17 @@ class NodeMainTest {
     Run run = run("--config", badNode().toString(), "--verbose");
     assertThat(run.status()).isEqualTo(NodeMain.CANNOT_START);
     assertThat(run.err()).startsWith("fedstats-node: dataset visits: file ").contains("\tat org.fedstats.node.");
+  }
+
+  @Test
+  void withoutTlsOrInsecureTheNodeDoesNotStartAndSaysWhatToAdd() throws Exception {
+    Path config = tmp.resolve("plain.yaml");
+    Files.writeString(config, Files.readString(badNode()).replace("insecure: true\n", ""));
+    Run run = run("--config", config.toString());
+    assertThat(run.status()).isEqualTo(NodeMain.CANNOT_START);
+    assertThat(run.err().lines().toList()).containsExactly("fedstats-node: invalid node configuration " + config
+        + ": " + TlsConfig.NO_TRANSPORT);
+    assertThat(run.out()).isEmpty();
   }
 
   @Test

@@ -1,6 +1,10 @@
 package org.fedstats.client.pki;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -8,12 +12,14 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.fedstats.pki.KeyRequest;
 import org.fedstats.pki.Pem;
+import org.fedstats.pki.PkiException;
 import org.fedstats.pki.Role;
 import org.fedstats.pki.ca.FederationCa;
 import org.fedstats.pki.ca.IssuedCertificate;
@@ -34,10 +40,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "pki", description = "The federation's certificate authority and members' certificates (mutual TLS).",
     subcommands = {PkiCommand.Init.class, PkiCommand.Request.class, PkiCommand.Sign.class, PkiCommand.ListIssued.class,
-        PkiCommand.Revoke.class, PkiCommand.Crl.class},
+        PkiCommand.Revoke.class, PkiCommand.Crl.class, PkiCommand.Demo.class},
     footerHeading = "%nWho runs what:%n",
     footer = {"  the CA operator: init once; sign each request received; list, revoke, crl.",
         "  each node, the coordinator, each researcher: request, where the key stays.",
+        "  a demonstration or test on one machine: demo, all of it at once.",
         "See 'fedstats pki <command> --help' for an example of each."})
 public final class PkiCommand implements Callable<Integer> {
   /** The CA folder when --ca-dir is not given. */
@@ -69,14 +76,37 @@ public final class PkiCommand implements Callable<Integer> {
     pki.getSubcommands().values().forEach(sub -> dropInheritedOptions(sub, names));
   }
 
-  /** {@code --ca-dir}, the CA's folder, for the commands run on the CA's machine. */
+  /** The environment variable that may hold the CA key's passphrase. */
+  static final String PASSPHRASE_ENV = "FEDSTATS_CA_PASSPHRASE";
+
+  /**
+   * {@code --ca-dir}, the CA's folder, for the commands run on the CA's machine, and {@code --passphrase-file}, for
+   * a CA key encrypted with a passphrase ({@code init --encrypt}).
+   */
   static final class CaFolder {
     @Option(names = "--ca-dir", defaultValue = DEFAULT_CA_DIR, paramLabel = "<dir>", description = CA_DIR_HELP)
     Path dir;
 
+    @Option(names = "--passphrase-file", paramLabel = "<file>", description = "A file whose first line is the CA "
+        + "key's passphrase, if ca.key is encrypted (default: $" + PASSPHRASE_ENV + ", if set).")
+    Path passphraseFile;
+
+    /** The passphrase given: the file's first line, else the environment variable's value, else none. */
+    Optional<char[]> passphrase() {
+      if (passphraseFile != null) {
+        try (var lines = Files.lines(passphraseFile, StandardCharsets.UTF_8)) {
+          return Optional.of(lines.findFirst().orElse("").toCharArray());
+        } catch (IOException | UncheckedIOException e) {
+          throw new PkiException("cannot read the passphrase file " + passphraseFile + ": " + e.getMessage());
+        }
+      }
+      String value = System.getenv(PASSPHRASE_ENV);
+      return value == null || value.isEmpty() ? Optional.empty() : Optional.of(value.toCharArray());
+    }
+
     /** The CA in this folder. */
     FederationCa open() {
-      return FederationCa.open(dir, Clock.systemUTC());
+      return FederationCa.open(dir, Clock.systemUTC(), passphrase());
     }
   }
 
@@ -88,7 +118,10 @@ public final class PkiCommand implements Callable<Integer> {
       + "revocation list.",
       footerHeading = "%nExample:%n",
       footer = {"  fedstats pki init --ca-dir /secure/fedstats-ca --name \"Example Federation CA\"",
-          "Then give ca.crt to every node, the coordinator and every researcher; ca.key never leaves the folder."})
+          "  fedstats pki init --ca-dir /secure/fedstats-ca --name \"Example Federation CA\" --encrypt \\",
+          "      --passphrase-file /media/usb/ca-passphrase",
+          "Then give ca.crt to every node, the coordinator and every researcher; ca.key never leaves the folder.",
+          "With --encrypt, sign, revoke and crl need the passphrase (--passphrase-file or $" + PASSPHRASE_ENV + ")."})
   static final class Init implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -103,14 +136,27 @@ public final class PkiCommand implements Callable<Integer> {
         + "(default: ${DEFAULT-VALUE} years).")
     int years;
 
+    @Option(names = "--encrypt", description = "Encrypt ca.key with a passphrase (at least "
+        + FederationCa.MIN_PASSPHRASE_LENGTH + " characters) from --passphrase-file or $" + PASSPHRASE_ENV + ".")
+    boolean encrypt;
+
     @Override
     public Integer call() {
+      Optional<char[]> passphrase = Optional.empty();
+      if (encrypt) {
+        passphrase = caFolder.passphrase();
+        if (passphrase.isEmpty()) {
+          throw new IllegalArgumentException("--encrypt needs the passphrase: --passphrase-file <file> or $"
+              + PASSPHRASE_ENV);
+        }
+      }
       FederationCa ca = FederationCa.init(caFolder.dir, name, Duration.ofDays(365L * years + years / 4),
-          Clock.systemUTC());
+          Clock.systemUTC(), passphrase);
       PrintWriter out = out(spec);
       out.printf("created CA '%s' in %s, valid until %s%n", name, caFolder.dir,
           DAY.format(ca.certificate().getNotAfter().toInstant()));
-      out.printf("  secret, stays here:         %s (owner-only)%n", caFolder.dir.resolve("ca.key"));
+      out.printf("  secret, stays here:         %s (owner-only%s)%n", caFolder.dir.resolve("ca.key"),
+          encrypt ? ", encrypted with the passphrase" : "");
       out.printf("  give to every member:       %s%n", ca.certificateFile());
       out.printf("  copy to every node/coordinator: %s (after each revoke)%n", ca.crlFile());
       out.flush();
@@ -246,8 +292,8 @@ public final class PkiCommand implements Callable<Integer> {
       footerHeading = "%nExample:%n",
       footer = {"  fedstats pki revoke --ca-dir /secure/fedstats-ca --reason keyCompromise \\",
           "      5d1e0b7c2f9a4e3b8c6d0a1f2e3d4c5b",
-          "Then copy crl.pem to every node and the coordinator: they re-read it within 30 seconds, without a "
-              + "restart."})
+          "Then copy crl.pem to every node and the coordinator: they re-read it within their tls refresh-seconds "
+              + "(30 unless configured), without a restart."})
   static final class Revoke implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -295,6 +341,70 @@ public final class PkiCommand implements Callable<Integer> {
           crl.getRevokedCertificates() == null ? 0 : crl.getRevokedCertificates().size(),
           DAY.format(crl.getNextUpdate().toInstant()));
       out.printf("  copy to every node and the coordinator%n");
+      out.flush();
+      return 0;
+    }
+  }
+
+  @Command(name = "demo", description = "For a demonstration or a test on ONE machine: create a CA and a "
+      + "certificate for the coordinator (named coordinator), each node and each researcher, each in its own "
+      + "folder, in one go.",
+      footerHeading = "%nExample:%n",
+      footer = {"  fedstats pki demo --dir run/pki --nodes site1,site2,site3 --researchers alice",
+          "Makes run/pki/ca (the CA), and run/pki/coordinator, run/pki/site1, ... and run/pki/alice, each holding",
+          "NAME.key, NAME.crt, ca.crt and crl.pem: the folder of 'tls: {dir, name}' or of --tls-dir/--tls-name.",
+          "Each key is made in its member's folder, as 'request' would, but all on this machine: for a real",
+          "federation each member runs 'request' on its own machine and the CA operator 'sign'."})
+  static final class Demo implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--dir", required = true, paramLabel = "<dir>", description = "The folder to create the CA's "
+        + "and the members' folders in.")
+    Path dir;
+
+    @Option(names = "--name", defaultValue = "Demo Federation CA", description = "The CA's name (default: "
+        + "${DEFAULT-VALUE}).")
+    String name;
+
+    @Option(names = "--nodes", required = true, split = ",", paramLabel = "<id>", description = "The nodes' ids.")
+    List<String> nodes;
+
+    @Option(names = "--researchers", split = ",", paramLabel = "<name>", description = "The researchers' user "
+        + "names.")
+    List<String> researchers = new ArrayList<>();
+
+    @Option(names = "--dns", split = ",", defaultValue = "localhost", paramLabel = "<name>", description = "DNS "
+        + "names the coordinator and the nodes are reached by (default: ${DEFAULT-VALUE}).")
+    List<String> dns;
+
+    @Option(names = "--ip", split = ",", defaultValue = "127.0.0.1", paramLabel = "<address>", description = "IP "
+        + "addresses the coordinator and the nodes are reached by (default: ${DEFAULT-VALUE}).")
+    List<String> ips;
+
+    @Override
+    public Integer call() {
+      List<KeyRequest> members = new ArrayList<>();
+      members.add(new KeyRequest("coordinator", Role.COORDINATOR, dns, ips, List.of()));
+      nodes.forEach(node -> members.add(new KeyRequest(node, Role.NODE, dns, ips, List.of())));
+      researchers.forEach(r -> members.add(new KeyRequest(r, Role.RESEARCHER, List.of(), List.of(), List.of())));
+      Set<String> folders = new HashSet<>(Set.of("ca"));
+      for (KeyRequest member : members) {
+        if (!folders.add(fileName(member.name()))) {
+          throw new IllegalArgumentException("'" + member.name() + "' is named twice, or is 'ca' (the CA's folder)");
+        }
+      }
+      FederationCa ca = FederationCa.init(dir.resolve("ca"), name, FederationCa.DEFAULT_CA_VALIDITY,
+          Clock.systemUTC());
+      PrintWriter out = out(spec);
+      out.printf("created CA '%s' in %s%n", name, dir.resolve("ca"));
+      for (KeyRequest member : members) {
+        String file = fileName(member.name());
+        Path folder = dir.resolve(file);
+        ca.issueInto(folder, file, member, Optional.empty());
+        out.printf("  %-11s %-12s %s (%s.key, %s.crt, ca.crt, crl.pem)%n", member.role().label(), member.name(),
+            folder, file, file);
+      }
       out.flush();
       return 0;
     }

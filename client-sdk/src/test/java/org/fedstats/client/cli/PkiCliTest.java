@@ -7,7 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.fedstats.client.cli.FedstatsCliTest.Run;
+import java.security.cert.X509Certificate;
 import org.fedstats.pki.Pem;
+import org.fedstats.pki.Role;
+import org.fedstats.pki.tls.FederationTls;
+import org.fedstats.pki.tls.PeerIdentity;
+import org.fedstats.pki.tls.TlsFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,6 +81,55 @@ class PkiCliTest {
   }
 
   @Test
+  void aDemoFederationsCertificatesInOneGoEachInItsMembersFolder() throws Exception {
+    Path dir = tmp.resolve("pki");
+    Run r = ok("pki", "demo", "--dir", dir.toString(), "--nodes", "site1,site2", "--researchers", "alice");
+    assertThat(r.out().lines()).hasSize(5).first().asString().startsWith("created CA 'Demo Federation CA'");
+    X509Certificate ca = Pem.readCertificate(dir.resolve("ca/ca.crt"));
+    for (String member : List.of("coordinator", "site1", "site2", "alice")) {
+      Path folder = dir.resolve(member);
+      assertThat(Files.getPosixFilePermissions(folder.resolve(member + ".key"))).isEqualTo(Pem.OWNER_ONLY);
+      assertThat(folder.resolve("ca.crt")).hasSameBinaryContentAs(dir.resolve("ca/ca.crt"));
+      assertThat(folder.resolve("crl.pem")).hasSameBinaryContentAs(dir.resolve("ca/crl.pem"));
+      // The key belongs to the certificate, which the CA issued: the files load as a member's mutual-TLS setup.
+      FederationTls tls = FederationTls.load(TlsFiles.inFolder(folder, member));
+      assertThat(tls.certificate().getIssuerX500Principal()).isEqualTo(ca.getSubjectX500Principal());
+      assertThat(PeerIdentity.of(tls.certificate()).orElseThrow().commonName()).isEqualTo(member);
+    }
+    assertThat(r.out()).contains("coordinator", "node", "researcher");
+    assertThat(PeerIdentity.of(Pem.readCertificate(dir.resolve("site2/site2.crt"))).orElseThrow().role())
+        .isEqualTo(Role.NODE);
+    assertThat(Pem.readCertificate(dir.resolve("coordinator/coordinator.crt")).getSubjectAlternativeNames())
+        .extracting(name -> String.valueOf(name.get(1))).containsExactlyInAnyOrder("localhost", "127.0.0.1");
+    assertThat(Pem.readCertificate(dir.resolve("alice/alice.crt")).getExtendedKeyUsage())
+        .containsExactly("1.3.6.1.5.5.7.3.2");
+    assertThat(ok("pki", "list", "--ca-dir", dir.resolve("ca").toString()).out().lines()).hasSize(5);
+
+    assertThat(fails("pki", "demo", "--dir", tmp.resolve("twice").toString(), "--nodes", "site1,site1").err())
+        .contains("'site1' is named twice");
+    assertThat(fails("pki", "demo", "--dir", dir.toString(), "--nodes", "site3").err()).contains("holds a CA already");
+  }
+
+  @Test
+  void anEncryptedCaSignsWithThePassphraseFromAFile() throws Exception {
+    String ca = tmp.resolve("ca").toString();
+    Path passphrase = Files.writeString(tmp.resolve("passphrase"), "a long enough passphrase\n");
+    assertThat(fails("pki", "init", "--ca-dir", ca, "--name", "Example Federation CA", "--encrypt").err())
+        .contains("--encrypt needs the passphrase");
+    assertThat(ok("pki", "init", "--ca-dir", ca, "--name", "Example Federation CA", "--encrypt",
+        "--passphrase-file", passphrase.toString()).out()).contains("encrypted with the passphrase");
+    assertThat(tmp.resolve("ca/ca.key")).content().startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----");
+    ok("pki", "request", "--name", "alice", "--role", "researcher", "--out", tmp.resolve("alice").toString());
+    String csr = tmp.resolve("alice/alice.csr").toString();
+    assertThat(fails("pki", "sign", "--ca-dir", ca, csr).err()).contains("encrypted with a passphrase");
+    assertThat(fails("pki", "sign", "--ca-dir", ca, "--passphrase-file", tmp.resolve("nowhere").toString(), csr)
+        .err()).contains("cannot read the passphrase file");
+    assertThat(ok("pki", "sign", "--ca-dir", ca, "--passphrase-file", passphrase.toString(), csr).out())
+        .contains("signed researcher certificate");
+    assertThat(ok("pki", "list", "--ca-dir", ca).out().lines()).hasSize(2);
+  }
+
+  @Test
   void mistakesAreOneLine() {
     assertThat(fails("pki", "list", "--ca-dir", tmp.resolve("none").toString()).err())
         .contains("holds no CA").contains("fedstats pki init");
@@ -94,7 +148,7 @@ class PkiCliTest {
   void everyPkiCommandHasHelpWithAnExampleAndNoFederationOptions() {
     Run pki = ok("pki", "--help");
     assertThat(pki.out()).startsWith("Usage: fedstats pki").contains("Who runs what");
-    for (String command : List.of("init", "request", "sign", "list", "revoke", "crl")) {
+    for (String command : List.of("init", "request", "sign", "list", "revoke", "crl", "demo")) {
       Run help = ok("pki", command, "--help");
       assertThat(help.out()).as(command).startsWith("Usage: fedstats pki " + command).contains("Example")
           .contains("fedstats pki " + command + " ").doesNotContain("--coordinator").doesNotContain("--format");

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Objects;
@@ -16,7 +17,6 @@ import org.fedstats.pki.PkiException;
 import org.fedstats.pki.statement.IdentityStatement;
 import org.fedstats.pki.statement.StatementException;
 import org.fedstats.pki.statement.StatementVerifier;
-import org.fedstats.pki.tls.FederationTls;
 import org.fedstats.pki.tls.RevocationList;
 import org.fedstats.pki.tls.TlsFiles;
 import org.fedstats.proto.v1.NodeAnalysisRequest;
@@ -68,8 +68,9 @@ public final class RequestAccess {
       try {
         X509Certificate ca = Pem.readCertificate(caFile.get());
         Optional<Path> crl = settings.crl().or(() -> tls.flatMap(TlsFiles::crl));
-        RevocationList revocations = crl.map(c -> RevocationList.load(c, ca, FederationTls.DEFAULT_CRL_CHECK_INTERVAL,
-            clock)).orElseGet(() -> RevocationList.none(ca));
+        Duration refresh = tls.map(TlsFiles::refresh).orElse(TlsFiles.DEFAULT_REFRESH);
+        RevocationList revocations = crl.map(c -> RevocationList.load(c, ca, refresh, clock))
+            .orElseGet(() -> RevocationList.none(ca));
         verifier = Optional.of(new StatementVerifier(ca, revocations, settings.coordinator(), settings.clockSkew(),
             clock, StatementVerifier.DEFAULT_REMEMBERED));
       } catch (PkiException e) {

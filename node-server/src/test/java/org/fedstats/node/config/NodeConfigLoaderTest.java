@@ -19,6 +19,8 @@ import java.time.LocalDate;
 import java.util.Optional;
 import org.fedstats.node.access.AccessSettings;
 import org.fedstats.node.access.Approvals;
+import org.fedstats.pki.tls.TlsConfig;
+import org.fedstats.pki.tls.TlsFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +39,7 @@ class NodeConfigLoaderTest {
 
   @Test
   void defaults() throws Exception {
-    NodeSettings settings = load("node-id: site1\n");
+    NodeSettings settings = load("node-id: site1\ninsecure: true\n");
     assertThat(settings.host()).isEqualTo("127.0.0.1");
     assertThat(settings.port()).isEqualTo(50051);
     assertThat(settings.server()).isEqualTo(new ServerLimits(Duration.ofMinutes(5), Duration.ofMinutes(5),
@@ -49,9 +51,10 @@ class NodeConfigLoaderTest {
   @Test
   void tlsNamesTheFilesRelativeToTheConfigurationAndInsecureIsPlaintext() throws Exception {
     assertThat(load("node-id: site1\ntls: {dir: tls, name: site1}\n").tls())
-        .contains(org.fedstats.pki.tls.TlsFiles.inFolder(tmp.resolve("tls"), "site1"));
+        .contains(TlsFiles.inFolder(tmp.resolve("tls"), "site1"));
     assertThat(load("node-id: site1\ninsecure: true\n").tls()).isEmpty();
-    assertThat(load("node-id: site1\n").tls()).isEmpty();
+    assertThatThrownBy(() -> load("node-id: site1\n")).isInstanceOf(StartupException.class)
+        .hasMessage("invalid node configuration " + tmp.resolve("node.yaml") + ": " + TlsConfig.NO_TRANSPORT);
     assertThatThrownBy(() -> load("node-id: site1\ninsecure: true\ntls: {dir: tls, name: site1}\n"))
         .isInstanceOf(StartupException.class).hasMessageContaining("not both");
   }
@@ -79,6 +82,7 @@ class NodeConfigLoaderTest {
     String variables = "    variables: [{name: a, type: integer}]\n";
     NodeSettings settings = load("""
         node-id: site1
+        insecure: true
         audit-log: logs/audit-site1.jsonl
         disclosure: {min-cell-count: 5}
         datasets:
@@ -98,7 +102,7 @@ class NodeConfigLoaderTest {
     assertThat(settings.dataset("inherits").orElseThrow().policy().overlapAudit()).isTrue();
     assertThat(settings.dataset("own").orElseThrow().policy().minDifference()).isEqualTo(20);
     assertThat(settings.dataset("off").orElseThrow().policy().overlapAudit()).isFalse();
-    assertThat(load("node-id: site1\nstate-dir: /var/lib/fedstats/state\n").stateDir())
+    assertThat(load("node-id: site1\ninsecure: true\nstate-dir: /var/lib/fedstats/state\n").stateDir())
         .isEqualTo(Path.of("/var/lib/fedstats/state"));
     assertThatThrownBy(() -> load("node-id: site1\ndisclosure: {overlap-min-difference: 0}\n"))
         .hasMessageEndingWith("overlap-min-difference must be at least 1, not 0");
@@ -117,7 +121,8 @@ class NodeConfigLoaderTest {
     NodeSettings settings = load(yaml);
     assertThat(settings.coordinator()).contains(OutboundLink.to(new org.fedstats.common.HostPort(
         "coordinator.federation.example", 7051)));
-    assertThat(settings.tls()).contains(org.fedstats.pki.tls.TlsFiles.inFolder(Path.of("/etc/fedstats/tls"), "site1"));
+    assertThat(settings.tls()).contains(TlsFiles.inFolder(Path.of("/etc/fedstats/tls"), "site1")
+        .withRefresh(Duration.ofSeconds(60)));
     assertThat(settings.datasets().getFirst().limits()).isEqualTo(new QueryLimits(60, 500));
     assertThat(settings.datasets().getFirst().policy().siteResults()).isEqualTo(SiteResults.POOLED_ONLY);
     assertThat(settings.datasets().getFirst().policy().review())

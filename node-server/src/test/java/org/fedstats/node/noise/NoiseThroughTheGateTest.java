@@ -63,7 +63,7 @@ class NoiseThroughTheGateTest {
   /** A site whose colon dataset has the noise section {@code noise} (YAML flow map), in {@code dir}. */
   private NodeSettings settings(Path dir, String disclosure, String noise, String nodeLines) throws Exception {
     Files.createDirectories(dir);
-    String yaml = "node-id: site2\nlisten: 127.0.0.1:0\naudit-log: audit.jsonl\n" + nodeLines + "datasets:\n"
+    String yaml = "node-id: site2\nlisten: 127.0.0.1:0\ninsecure: true\naudit-log: audit.jsonl\n" + nodeLines + "datasets:\n"
         + SharedData.colonDataset(2, ANALYSES, disclosure) + (noise.isEmpty() ? "" : "    noise: " + noise + "\n");
     Path file = dir.resolve("site2.yaml");
     Files.writeString(file, yaml);

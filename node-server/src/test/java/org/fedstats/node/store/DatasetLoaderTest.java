@@ -40,7 +40,7 @@ class DatasetLoaderTest {
 
   private NodeSettings settings(String datasets) throws Exception {
     Path config = tmp.resolve("node.yaml");
-    Files.writeString(config, "node-id: site1\nlisten: 127.0.0.1:0\ndatasets:\n" + datasets);
+    Files.writeString(config, "node-id: site1\nlisten: 127.0.0.1:0\ninsecure: true\ndatasets:\n" + datasets);
     return NodeConfigLoader.load(config);
   }
 

@@ -132,9 +132,12 @@ public final class SharedData {
         """.formatted(file, analyses, disclosure);
   }
 
-  /** Writes a node configuration (listening on any free loopback port) and loads it like a real node would. */
+  /**
+   * Writes a node configuration (listening on any free loopback port, plaintext: {@code insecure: true}; a test that
+   * wants mutual TLS gives the settings its files) and loads it like a real node would.
+   */
   public static NodeSettings node(Path workDir, String nodeId, String... datasets) {
-    String yaml = "node-id: " + nodeId + "\nlisten: 127.0.0.1:0\naudit-log: audit-" + nodeId + ".jsonl\n"
+    String yaml = "node-id: " + nodeId + "\nlisten: 127.0.0.1:0\ninsecure: true\naudit-log: audit-" + nodeId + ".jsonl\n"
         + "datasets:\n" + String.join("", datasets);
     try {
       Files.createDirectories(workDir);

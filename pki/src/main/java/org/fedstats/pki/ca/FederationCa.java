@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
@@ -50,6 +51,7 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 import org.fedstats.pki.Crypto;
+import org.fedstats.pki.KeyRequest;
 import org.fedstats.pki.Pem;
 import org.fedstats.pki.PkiException;
 import org.fedstats.pki.Role;
@@ -77,14 +79,19 @@ public final class FederationCa {
   /** How far back a certificate's validity starts, for clocks that run a little behind the CA's. */
   static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
+  /** The shortest passphrase the CA key is encrypted with. */
+  public static final int MIN_PASSPHRASE_LENGTH = 12;
+
   private final Path dir;
   private final Clock clock;
   private final X509Certificate certificate;
+  private final Optional<char[]> passphrase;
 
-  private FederationCa(Path dir, Clock clock, X509Certificate certificate) {
+  private FederationCa(Path dir, Clock clock, X509Certificate certificate, Optional<char[]> passphrase) {
     this.dir = dir;
     this.clock = clock;
     this.certificate = certificate;
+    this.passphrase = passphrase.map(char[]::clone);
   }
 
   /**
@@ -92,8 +99,21 @@ public final class FederationCa {
    * an empty index and an empty revocation list. Refuses if {@code dir} holds a CA already.
    */
   public static FederationCa init(Path dir, String name, Duration validity, Clock clock) {
+    return init(dir, name, validity, clock, Optional.empty());
+  }
+
+  /**
+   * {@link #init(Path, String, Duration, Clock)}, with {@code ca.key} encrypted with {@code passphrase} if one is
+   * given (at least {@value #MIN_PASSPHRASE_LENGTH} characters); every later use of the key then needs it.
+   */
+  public static FederationCa init(Path dir, String name, Duration validity, Clock clock,
+      Optional<char[]> passphrase) {
     Subjects.checkName(name);
     requirePositive(validity, "the CA's validity");
+    if (passphrase.isPresent() && passphrase.get().length < MIN_PASSPHRASE_LENGTH) {
+      throw new PkiException("the CA key's passphrase is too short: at least " + MIN_PASSPHRASE_LENGTH
+          + " characters");
+    }
     if (Files.exists(dir.resolve("ca.key")) || Files.exists(dir.resolve("ca.crt"))) {
       throw new PkiException(dir + " holds a CA already (ca.key or ca.crt): a CA is never overwritten");
     }
@@ -112,9 +132,13 @@ public final class FederationCa {
       throw new PkiException("cannot build the CA certificate: " + e.getMessage(), e);
     }
     X509Certificate certificate = Pem.certificate(builder.build(Crypto.signer(keys.getPrivate())));
-    Pem.writeNewPrivateKey(dir.resolve("ca.key"), keys.getPrivate());
+    if (passphrase.isPresent()) {
+      Pem.writeNewPrivateKey(dir.resolve("ca.key"), keys.getPrivate(), passphrase.get());
+    } else {
+      Pem.writeNewPrivateKey(dir.resolve("ca.key"), keys.getPrivate());
+    }
     Pem.writeNew(dir.resolve("ca.crt"), Pem.encode(certificate));
-    FederationCa ca = new FederationCa(dir, clock, certificate);
+    FederationCa ca = new FederationCa(dir, clock, certificate, passphrase);
     ca.locked(() -> {
       CertificateIndex index = CertificateIndex.empty();
       ca.writeCrl(index);
@@ -144,12 +168,17 @@ public final class FederationCa {
     }
   }
 
-  /** The CA in {@code dir}. */
+  /** The CA in {@code dir}, its key unencrypted. */
   public static FederationCa open(Path dir, Clock clock) {
+    return open(dir, clock, Optional.empty());
+  }
+
+  /** The CA in {@code dir}, its key opened with {@code passphrase} if it is encrypted. */
+  public static FederationCa open(Path dir, Clock clock, Optional<char[]> passphrase) {
     if (!Files.exists(dir.resolve("ca.crt"))) {
       throw new PkiException(dir + " holds no CA (no ca.crt): create one with 'fedstats pki init'");
     }
-    return new FederationCa(dir, clock, Pem.readCertificate(dir.resolve("ca.crt")));
+    return new FederationCa(dir, clock, Pem.readCertificate(dir.resolve("ca.crt")), passphrase);
   }
 
   /** The CA certificate. */
@@ -184,6 +213,28 @@ public final class FederationCa {
    * @param shortened whether its validity was cut to end with the CA certificate's
    */
   public record Issued(X509Certificate certificate, IssuedCertificate entry, boolean shortened) {}
+
+  /**
+   * A member's whole enrolment on this one machine, for tests and demonstrations: makes {@code request}'s key and
+   * request in the member's folder {@code member} (as {@code fedstats pki request} would on the member's machine:
+   * {@code FILE.key}, owner-only, and {@code FILE.csr}), signs the request ({@link #sign}, for {@code validity} or
+   * the role's default), writes {@code FILE.crt} beside them and copies {@code ca.crt} and {@code crl.pem} there: the
+   * folder then holds what a node, the coordinator or a researcher reads. Returns the certificate issued.
+   */
+  public Issued issueInto(Path member, String file, KeyRequest request, Optional<Duration> validity) {
+    Path csr = member.resolve(file + ".csr");
+    request.write(member.resolve(file + ".key"), csr);
+    Issued issued = sign(Pem.readRequest(csr), Optional.of(request.role()), validity);
+    Pem.writeNew(member.resolve(file + ".crt"), Pem.encode(issued.certificate()));
+    try {
+      Files.copy(certificateFile(), member.resolve("ca.crt"), StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(crlFile(), member.resolve("crl.pem"), StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new PkiException("cannot copy the CA's certificate and revocation list to " + member + ": "
+          + e.getMessage(), e);
+    }
+    return issued;
+  }
 
   /**
    * {@code sign}: a certificate for the request, valid from now for {@code validity} (the role's default if
@@ -312,7 +363,7 @@ public final class FederationCa {
   }
 
   private PrivateKey privateKey() {
-    return Pem.readPrivateKey(dir.resolve("ca.key"));
+    return Pem.readPrivateKey(dir.resolve("ca.key"), passphrase);
   }
 
   /** The request's public key, once its signature verifies with it. */

@@ -2,12 +2,9 @@ package org.fedstats.pki.tls;
 
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.OpenSslSessionContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,69 +29,42 @@ import org.fedstats.pki.Role;
  * }</pre>
  */
 public final class FederationTls {
-  /** How often the revocation list file is looked at for a change, unless said otherwise. */
-  public static final Duration DEFAULT_CRL_CHECK_INTERVAL = Duration.ofSeconds(30);
   private static final List<String> PROTOCOLS = List.of("TLSv1.3");
 
-  private final PrivateKey key;
-  private final X509Certificate[] chain;
+  private final OwnCertificate own;
   private final X509Certificate ca;
   private final RevocationList revocations;
   private final FederationTrustManager trustManager;
 
-  private FederationTls(PrivateKey key, X509Certificate[] chain, X509Certificate ca, RevocationList revocations) {
-    this.key = key;
-    this.chain = chain;
+  private FederationTls(OwnCertificate own, X509Certificate ca, RevocationList revocations) {
+    this.own = own;
     this.ca = ca;
     this.revocations = revocations;
     this.trustManager = new FederationTrustManager(ca, revocations);
   }
 
-  /** The setup in {@code files}, looking at the revocation list for a change every 30 seconds. */
+  /** The setup in {@code files}, looking at the files for a change every {@link TlsFiles#refresh()}. */
   public static FederationTls load(TlsFiles files) {
-    return load(files, DEFAULT_CRL_CHECK_INTERVAL, Clock.systemUTC());
+    return load(files, files.refresh(), Clock.systemUTC());
   }
 
   /**
-   * The setup in {@code files}. Fails, naming the file, if one cannot be read, the certificate was not issued by
-   * the CA, or the key does not belong to the certificate.
+   * The setup in {@code files}, looking at the revocation list, the key and the certificate for a change every
+   * {@code refresh}. Fails, naming the file, if one cannot be read, the certificate was not issued by the CA, or
+   * the key does not belong to the certificate.
    */
-  public static FederationTls load(TlsFiles files, Duration crlCheckInterval, Clock clock) {
+  public static FederationTls load(TlsFiles files, Duration refresh, Clock clock) {
     X509Certificate ca = Pem.readCertificate(files.caCertificate());
-    X509Certificate[] chain = Pem.readCertificates(files.certificateChain()).toArray(X509Certificate[]::new);
-    PrivateKey key = Pem.readPrivateKey(files.key());
-    try {
-      chain[0].verify(ca.getPublicKey());
-    } catch (Exception e) {
-      throw new PkiException(files.certificateChain() + " was not issued by the federation CA in "
-          + files.caCertificate());
-    }
-    if (!belong(key, chain[0])) {
-      throw new PkiException(files.key() + " is not the key of " + files.certificateChain());
-    }
+    OwnCertificate own = OwnCertificate.load(files.withRefresh(refresh), ca, clock);
     RevocationList revocations = files.crl()
-        .map(crl -> RevocationList.load(crl, ca, crlCheckInterval, clock)).orElseGet(() -> RevocationList.none(ca));
-    return new FederationTls(key, chain, ca, revocations);
+        .map(crl -> RevocationList.load(crl, ca, refresh, clock)).orElseGet(() -> RevocationList.none(ca));
+    return new FederationTls(own, ca, revocations);
   }
 
-  private static boolean belong(PrivateKey key, X509Certificate certificate) {
-    String algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256with" + key.getAlgorithm();
-    byte[] probe = "fedstats key check".getBytes(StandardCharsets.US_ASCII);
-    try {
-      Signature signer = Signature.getInstance(algorithm);
-      signer.initSign(key);
-      signer.update(probe);
-      byte[] signature = signer.sign();
-      Signature verifier = Signature.getInstance(algorithm);
-      verifier.initVerify(certificate.getPublicKey());
-      verifier.update(probe);
-      return verifier.verify(signature);
-    } catch (GeneralSecurityException e) {
-      return false;
-    }
-  }
-
-  /** A server context that requires a client certificate from the federation CA (mutual TLS). */
+  /**
+   * A server context that requires a client certificate from the federation CA (mutual TLS) and presents this
+   * member's certificate as it is on disk (a renewed one from the next handshake on).
+   */
   public SslContext serverContext() {
     return serverContext(true);
   }
@@ -106,9 +76,9 @@ public final class FederationTls {
    */
   public SslContext serverContext(boolean requireClientCertificate) {
     try {
-      return GrpcSslContexts.configure(SslContextBuilder.forServer(key, chain))
+      return withoutResumption(GrpcSslContexts.configure(SslContextBuilder.forServer(own))
           .clientAuth(requireClientCertificate ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL)
-          .trustManager(trustManager).protocols(PROTOCOLS).build();
+          .trustManager(trustManager).protocols(PROTOCOLS).build());
     } catch (SSLException e) {
       throw new PkiException("cannot make the server's TLS context: " + e.getMessage(), e);
     }
@@ -117,8 +87,8 @@ public final class FederationTls {
   /** A client context that presents this member's certificate and trusts only servers the federation CA vouches for. */
   public SslContext clientContext() {
     try {
-      return GrpcSslContexts.configure(SslContextBuilder.forClient()).keyManager(key, chain)
-          .trustManager(trustManager).protocols(PROTOCOLS).build();
+      return withoutResumption(GrpcSslContexts.configure(SslContextBuilder.forClient()).keyManager(own)
+          .trustManager(trustManager).protocols(PROTOCOLS).build());
     } catch (SSLException e) {
       throw new PkiException("cannot make the client's TLS context: " + e.getMessage(), e);
     }
@@ -146,8 +116,8 @@ public final class FederationTls {
   public Pinned pinnedClientContext(Role role, String name) {
     PinnedServerTrustManager pinned = new PinnedServerTrustManager(trustManager, role, name);
     try {
-      return new Pinned(GrpcSslContexts.configure(SslContextBuilder.forClient()).keyManager(key, chain)
-          .trustManager(pinned).protocols(PROTOCOLS).build(), pinned);
+      return new Pinned(withoutResumption(GrpcSslContexts.configure(SslContextBuilder.forClient()).keyManager(own)
+          .trustManager(pinned).protocols(PROTOCOLS).build()), pinned);
     } catch (SSLException e) {
       throw new PkiException("cannot make the client's TLS context: " + e.getMessage(), e);
     }
@@ -171,6 +141,20 @@ public final class FederationTls {
     public java.util.Optional<PeerIdentity> accepted() {
       return trust.accepted();
     }
+  }
+
+  /**
+   * {@code context} with its TLS session cache off: every new connection makes a full handshake, in which each side
+   * presents its certificate as it is on disk now and checks the other's against the revocation list in force. A
+   * resumed session would carry the certificates of the connection it came from. gRPC keeps its connections open,
+   * so the cost is one handshake per connection. (Netty's native TLS, which gRPC ships for the usual platforms;
+   * the JDK's TLS, used where it is missing, keeps its cache.)
+   */
+  private static SslContext withoutResumption(SslContext context) {
+    if (context.sessionContext() instanceof OpenSslSessionContext sessions) {
+      sessions.setSessionCacheEnabled(false);
+    }
+    return context;
   }
 
   /** The interceptor that identifies callers and takes calls from these roles only. */
@@ -201,8 +185,8 @@ public final class FederationTls {
     return ca;
   }
 
-  /** This member's own certificate. */
+  /** This member's own certificate, as presented now. */
   public X509Certificate certificate() {
-    return chain[0];
+    return own.certificate();
   }
 }

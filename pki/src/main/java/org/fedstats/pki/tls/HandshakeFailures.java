@@ -32,9 +32,8 @@ public final class HandshakeFailures {
     String message = String.valueOf(tls.get().getMessage());
     String all = causes(failure).map(t -> String.valueOf(t.getMessage())).reduce("", (a, b) -> a + " " + b)
         .toLowerCase(Locale.ROOT);
-    if (tls.get().getClass().getName().endsWith("NotSslRecordException") || all.contains("not an ssl/tls record")
-        || all.contains("unsupported or unrecognized ssl message")) {
-      return Optional.of(server + " does not speak TLS: it runs without mutual TLS (insecure: true?), or this "
+    if (plaintextPeer(failure)) {
+      return Optional.of(server + " does not speak TLS: it runs without mutual TLS (insecure: true), or this "
           + "side should not use TLS with it");
     }
     if (all.contains("is revoked")) {
@@ -78,6 +77,13 @@ public final class HandshakeFailures {
       return Optional.of("this side refused " + server + ": its certificate has expired or is not yet valid");
     }
     return Optional.of("the TLS handshake with " + server + " failed: " + message);
+  }
+
+  /** Whether {@code failure} is a TLS handshake with a peer that answered in plaintext. */
+  public static boolean plaintextPeer(Throwable failure) {
+    return causes(failure).anyMatch(t -> t.getClass().getName().endsWith("NotSslRecordException")
+        || t instanceof SSLException && String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT)
+            .matches("(?s).*(not an ssl/tls record|unsupported or unrecognized ssl message).*"));
   }
 
   private static Stream<Throwable> causes(Throwable t) {

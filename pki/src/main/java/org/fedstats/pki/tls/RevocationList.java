@@ -1,10 +1,7 @@
 package org.fedstats.pki.tls;
 
-import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.cert.X509CRL;
 import java.security.cert.X509CRLEntry;
 import java.security.cert.X509Certificate;
@@ -12,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -66,7 +62,7 @@ public final class RevocationList {
     }
     RevocationList list = new RevocationList(Optional.of(file), ca, checkInterval, clock);
     list.lastCheck = clock.instant();
-    list.lastVersion = version(file);
+    list.lastVersion = FileVersion.of(file);
     list.take(read(file, ca));
     return list;
   }
@@ -99,7 +95,7 @@ public final class RevocationList {
       return;
     }
     lastCheck = now;
-    Object version = version(file.get());
+    Object version = FileVersion.of(file.get());
     if (Objects.equals(version, lastVersion)) {
       warnIfStale(now);
       return;
@@ -161,15 +157,5 @@ public final class RevocationList {
       return BigInteger.ZERO;
     }
     return ASN1Integer.getInstance(ASN1OctetString.getInstance(value).getOctets()).getValue();
-  }
-
-  /** What tells one version of the file from another: identity (inode), modification time and size. */
-  private static Object version(Path file) {
-    try {
-      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-      return List.of(String.valueOf(a.fileKey()), a.lastModifiedTime(), a.size());
-    } catch (IOException e) {
-      return List.of("missing");
-    }
   }
 }

@@ -16,7 +16,14 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.io.StringReader;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PBES2Parameters;
+import org.bouncycastle.asn1.pkcs.PBKDF2Params;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 import org.fedstats.pki.testing.Issuing;
 import org.fedstats.pki.KeyRequest;
 import org.fedstats.pki.Pem;
@@ -53,6 +60,43 @@ class FederationCaTest {
     assertThatThrownBy(() -> Issuing.newCa(tmp.resolve("ca"), "Other"))
         .isInstanceOf(PkiException.class).hasMessageContaining("never overwritten");
     assertThat(Pem.readCertificate(tmp.resolve("ca/ca.crt"))).isEqualTo(cert);
+  }
+
+  @Test
+  void anEncryptedCaKeyIsPbes2WithAes256AndSignsOnlyWithItsPassphrase() throws Exception {
+    Path dir = tmp.resolve("ca");
+    char[] passphrase = "correct horse battery staple".toCharArray();
+    FederationCa.init(dir, "Example Federation CA", FederationCa.DEFAULT_CA_VALIDITY, Clock.systemUTC(),
+        Optional.of(passphrase));
+    assertThat(Files.getPosixFilePermissions(dir.resolve("ca.key"))).isEqualTo(Pem.OWNER_ONLY);
+    String pem = Files.readString(dir.resolve("ca.key"));
+    assertThat(pem).startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----");
+    PKCS8EncryptedPrivateKeyInfo encrypted;
+    try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+      encrypted = (PKCS8EncryptedPrivateKeyInfo) parser.readObject();
+    }
+    assertThat(encrypted.getEncryptionAlgorithm().getAlgorithm()).isEqualTo(PKCSObjectIdentifiers.id_PBES2);
+    PBES2Parameters pbes2 = PBES2Parameters.getInstance(encrypted.getEncryptionAlgorithm().getParameters());
+    PBKDF2Params kdf = PBKDF2Params.getInstance(pbes2.getKeyDerivationFunc().getParameters());
+    assertThat(kdf.getIterationCount().intValue()).isEqualTo(Pem.KEY_ITERATIONS);
+    assertThat(kdf.getPrf().getAlgorithm()).isEqualTo(PKCSObjectIdentifiers.id_hmacWithSHA256);
+    assertThat(pbes2.getEncryptionScheme().getAlgorithm()).isEqualTo(NISTObjectIdentifiers.id_aes256_CBC);
+
+    // With the passphrase the CA signs and revokes as before.
+    FederationCa opened = FederationCa.open(dir, Clock.systemUTC(), Optional.of(passphrase));
+    Issuing.issue(opened, tmp.resolve("site1"), "site1", Issuing.server("site1", Role.NODE));
+    Pem.readCertificate(tmp.resolve("site1/site1.crt")).verify(opened.certificate().getPublicKey());
+    opened.revoke(opened.list().getFirst().serial(), "superseded");
+    // Without it, or with another, nothing is signed, and the error says why.
+    assertThatThrownBy(() -> FederationCa.open(dir, Clock.systemUTC()).refreshCrl())
+        .isInstanceOf(PkiException.class).hasMessageContaining("encrypted with a passphrase, and none was given");
+    assertThatThrownBy(() -> FederationCa.open(dir, Clock.systemUTC(),
+        Optional.of("wrong horse battery staple".toCharArray())).refreshCrl())
+        .isInstanceOf(PkiException.class).hasMessageContaining("the passphrase does not open");
+    assertThat(Pem.readCrl(dir.resolve("crl.pem")).getRevokedCertificates()).hasSize(1);
+    assertThatThrownBy(() -> FederationCa.init(tmp.resolve("short"), "Short", FederationCa.DEFAULT_CA_VALIDITY,
+        Clock.systemUTC(), Optional.of("too short".toCharArray()))).hasMessageContaining("at least 12 characters");
+    assertThat(tmp.resolve("short")).doesNotExist();
   }
 
   @Test

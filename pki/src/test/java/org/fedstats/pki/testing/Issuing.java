@@ -1,13 +1,11 @@
 package org.fedstats.pki.testing;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.fedstats.pki.KeyRequest;
-import org.fedstats.pki.Pem;
 import org.fedstats.pki.Role;
 import org.fedstats.pki.ca.FederationCa;
 import org.fedstats.pki.tls.TlsFiles;
@@ -28,20 +26,12 @@ public final class Issuing {
 
   /**
    * Makes {@code request}'s key and CSR in {@code member} under {@code file}, has {@code ca} sign it for
-   * {@code validity} (the role's default if null), and copies the CA certificate and revocation list beside them.
+   * {@code validity} (the role's default if null), and lays the files out as {@code fedstats pki} does; the
+   * revocation list read is the CA's own, so that a revocation in a test takes effect at once.
    */
   public static TlsFiles issue(FederationCa ca, Path member, String file, KeyRequest request, Duration validity) {
-    try {
-      Files.createDirectories(member);
-      Path csr = member.resolve(file + ".csr");
-      request.write(member.resolve(file + ".key"), csr);
-      FederationCa.Issued issued = ca.sign(Pem.readRequest(csr), Optional.empty(), Optional.ofNullable(validity));
-      Pem.writeNew(member.resolve(file + ".crt"), Pem.encode(issued.certificate()));
-      Files.copy(ca.certificateFile(), member.resolve("ca.crt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      return TlsFiles.inFolder(member, file).withCrl(ca.crlFile());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    ca.issueInto(member, file, request, Optional.ofNullable(validity));
+    return TlsFiles.inFolder(member, file).withCrl(ca.crlFile());
   }
 
   public static TlsFiles issue(FederationCa ca, Path member, String file, KeyRequest request) {

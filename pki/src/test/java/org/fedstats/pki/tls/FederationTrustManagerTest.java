@@ -15,12 +15,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.fedstats.pki.testing.Issuing;
+import org.fedstats.pki.testing.LogCapture;
 import org.fedstats.pki.Pem;
 import org.fedstats.pki.PkiException;
 import org.fedstats.pki.Role;
@@ -35,34 +32,21 @@ class FederationTrustManagerTest {
   @TempDir
   Path tmp;
 
-  private static final Logger LOG = Logger.getLogger(RevocationList.class.getName());
-  private final List<String> warnings = new CopyOnWriteArrayList<>();
-  private final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord r) {
-      if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
-        warnings.add(r.getMessage());
-      }
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
+  private LogCapture log;
 
   /** The warnings these tests provoke are checked here rather than shown in the build's output. */
   @BeforeEach
   void captureWarnings() {
-    LOG.setUseParentHandlers(false);
-    LOG.addHandler(capture);
+    log = LogCapture.of(RevocationList.class);
   }
 
   @AfterEach
   void restoreLogging() {
-    LOG.removeHandler(capture);
-    LOG.setUseParentHandlers(true);
+    log.close();
+  }
+
+  private List<String> warnings() {
+    return log.messages(Level.WARNING);
   }
 
   private static X509Certificate[] chain(TlsFiles files) {
@@ -115,7 +99,7 @@ class FederationTrustManagerTest {
     clock.now = clock.now.plusSeconds(1);
     assertThat(crl.revokedSerials()).hasSize(1);
     // This clock is past the list's nextUpdate: it stays in force, with one warning.
-    assertThat(warnings).singleElement().asString().contains("was due to be replaced").contains("still enforcing");
+    assertThat(warnings()).singleElement().asString().contains("was due to be replaced").contains("still enforcing");
   }
 
   @Test
@@ -133,16 +117,16 @@ class FederationTrustManagerTest {
     // Rolled back to the list before the revocation: refused, the revocation stays.
     Files.copy(old, served, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     assertThat(crl.revokedSerials()).hasSize(1);
-    assertThat(warnings).last().asString().contains("is older (number 1) than the one in force (2)");
+    assertThat(warnings()).last().asString().contains("is older (number 1) than the one in force (2)");
     // Replaced by another CA's list: refused.
     FederationCa other = Issuing.newCa(tmp.resolve("other"), "Example Federation CA");
     Files.copy(other.crlFile(), served, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     assertThat(crl.revokedSerials()).hasSize(1);
-    assertThat(warnings).last().asString().contains("does not verify with the federation CA's key");
+    assertThat(warnings()).last().asString().contains("does not verify with the federation CA's key");
     // Garbage: refused.
     Files.writeString(served, "not a CRL");
     assertThat(crl.revokedSerials()).hasSize(1);
-    assertThat(warnings).last().asString().contains("holds no PEM revocation list");
+    assertThat(warnings()).last().asString().contains("holds no PEM revocation list");
     // At start, a list that does not verify stops the server.
     Files.copy(other.crlFile(), served, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     assertThatThrownBy(() -> RevocationList.load(served, ca.certificate(), Duration.ZERO, Clock.systemUTC()))

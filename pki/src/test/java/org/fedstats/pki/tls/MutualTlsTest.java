@@ -3,7 +3,17 @@ package org.fedstats.pki.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
@@ -17,6 +27,9 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import org.fedstats.pki.Crypto;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,7 +41,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import javax.net.ssl.SSLSession;
 import org.fedstats.pki.testing.Issuing;
+import org.fedstats.pki.testing.LogCapture;
 import org.fedstats.pki.Role;
 import org.fedstats.pki.ca.FederationCa;
 import org.junit.jupiter.api.AfterEach;
@@ -83,7 +99,7 @@ class MutualTlsTest {
     return channel;
   }
 
-  private static HealthCheckResponse.ServingStatus check(ManagedChannel channel) {
+  private static HealthCheckResponse.ServingStatus check(Channel channel) {
     return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
         .check(HealthCheckRequest.getDefaultInstance()).getStatus();
   }
@@ -224,5 +240,83 @@ class MutualTlsTest {
         .overrideAuthority("node9.hospital.example").sslContext(client(alice)).build();
     channels.add(wrongName);
     assertRefused(wrongName, Status.Code.UNAVAILABLE);
+  }
+
+  /** {@code channel}, noting the serial number of the certificate the server presented on each call's connection. */
+  private static Channel noting(ManagedChannel channel, List<String> presented) {
+    return ClientInterceptors.intercept(channel, new ClientInterceptor() {
+      @Override
+      public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+        return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+          @Override
+          public void start(Listener<R> listener, Metadata headers) {
+            ClientCall<Q, R> call = this;
+            super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+              @Override
+              public void onHeaders(Metadata received) {
+                SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
+                PeerIdentity.peerCertificate(session).ifPresent(c -> presented.add(Crypto.hex(c.getSerialNumber())));
+                super.onHeaders(received);
+              }
+            }, headers);
+          }
+        };
+      }
+    });
+  }
+
+  /** Moves the renewed {@code file} of {@code renewed} over the one in {@code member}, as an operator would. */
+  private static void install(Path renewed, Path member, String file) throws IOException {
+    Files.move(renewed.resolve(file), member.resolve(file), StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  @Test
+  void aRenewedServerCertificateIsPresentedAtTheNextHandshakeWithoutARestart() throws IOException {
+    String first = ca.list().getLast().serial();
+    TlsFiles alice = Issuing.issue(ca, tmp.resolve("alice"), "alice", Issuing.researcher("alice"));
+    List<String> presented = new CopyOnWriteArrayList<>();
+    ManagedChannel open = channel(client(alice));
+    assertThat(check(noting(open, presented))).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+    assertThat(presented).containsOnly(first);
+
+    // The node's operator renews: a new key and request, signed, then the files moved over the old ones.
+    Issuing.issue(ca, tmp.resolve("site1-renewed"), "site1", Issuing.server("site1", Role.NODE));
+    String renewed = ca.list().getLast().serial();
+    // The certificate first: the new certificate with the old key is not a pair, so the old one stays in use.
+    install(tmp.resolve("site1-renewed"), tmp.resolve("site1"), "site1.crt");
+    presented.clear();
+    try (LogCapture log = LogCapture.of(OwnCertificate.class)) {
+      assertThat(check(noting(channel(client(alice)), presented))).isEqualTo(
+          HealthCheckResponse.ServingStatus.SERVING);
+      assertThat(log.messages(Level.WARNING)).singleElement().asString()
+          .contains("still presenting certificate " + first).contains("is not the key of");
+    }
+    assertThat(presented).containsOnly(first);
+    // Then the key: the next handshake presents the renewed certificate.
+    install(tmp.resolve("site1-renewed"), tmp.resolve("site1"), "site1.key");
+    presented.clear();
+    assertThat(check(noting(channel(client(alice)), presented))).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+    assertThat(presented).containsOnly(renewed);
+    assertThat(Crypto.hex(node.certificate().getSerialNumber())).isEqualTo(renewed);
+    // The connection opened before keeps working.
+    assertThat(check(open)).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+  }
+
+  @Test
+  void aRenewedClientCertificateIsPresentedAtTheNextHandshake() throws IOException {
+    TlsFiles alice = Issuing.issue(ca, tmp.resolve("alice"), "alice", Issuing.researcher("alice"));
+    String first = ca.list().getLast().serial();
+    FederationTls client = FederationTls.load(alice.withoutCrl(), Duration.ZERO, Clock.systemUTC());
+    SslContext context = client.clientContext();
+    assertThat(check(channel(context))).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+
+    Issuing.issue(ca, tmp.resolve("alice-renewed"), "alice", Issuing.researcher("alice"));
+    String renewed = ca.list().getLast().serial();
+    install(tmp.resolve("alice-renewed"), tmp.resolve("alice"), "alice.key");
+    install(tmp.resolve("alice-renewed"), tmp.resolve("alice"), "alice.crt");
+    // The same context, as the coordinator keeps one per node: no resumed session carries the old certificate.
+    assertThat(check(channel(context))).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+    assertThat(seen).extracting(PeerIdentity::serial).containsExactly(first, renewed);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
@@ -38,10 +39,30 @@ class TlsConfigTest {
   void insecureIsPlaintextAndGoesWithoutATlsSection() {
     TlsConfig tls = new TlsConfig(null, null, null, null, "tls", "site1");
     assertThat(TlsConfig.choose(null, true, base)).isEmpty();
-    assertThat(TlsConfig.choose(null, null, base)).isEmpty();
     assertThat(TlsConfig.choose(tls, null, base)).isPresent();
+    assertThat(TlsConfig.choose(tls, false, base)).isPresent();
     assertThatThrownBy(() -> TlsConfig.choose(tls, true, base)).hasMessageContaining("not both");
-    assertThatThrownBy(() -> TlsConfig.choose(null, false, base)).hasMessageContaining("needs a tls section");
+  }
+
+  @Test
+  void neitherATlsSectionNorInsecureIsRefusedSayingWhatToAdd() {
+    for (Boolean insecure : new Boolean[] {null, false}) {
+      assertThatThrownBy(() -> TlsConfig.choose(null, insecure, base))
+          .isInstanceOf(IllegalArgumentException.class).hasMessage(TlsConfig.NO_TRANSPORT)
+          .hasMessageContaining("tls: {dir: <folder>, name: <name>}").hasMessageContaining("insecure: true")
+          .hasMessageNotContaining("\n");
+    }
+  }
+
+  @Test
+  void theRefreshIntervalIsThirtySecondsUnlessSaid() {
+    assertThat(new TlsConfig(null, null, null, null, "tls", "site1").files(base).refresh())
+        .isEqualTo(Duration.ofSeconds(30));
+    assertThat(new TlsConfig(null, null, null, null, "tls", "site1", 5L).files(base).refresh())
+        .isEqualTo(Duration.ofSeconds(5));
+    assertThat(new TlsConfig("k.key", "c.crt", "ca.crt", null, null, null, 0L).files(base).refresh()).isZero();
+    assertThatThrownBy(() -> new TlsConfig(null, null, null, null, "tls", "site1", -1L).files(base))
+        .hasMessageContaining("refresh-seconds must be 0 to 86400, not -1");
   }
 
   @Test
