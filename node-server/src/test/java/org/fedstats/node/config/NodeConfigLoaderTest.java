@@ -61,19 +61,20 @@ class NodeConfigLoaderTest {
 
   @Test
   void aCoordinatorSectionMakesAnOutboundNodeAndExcludesListen() throws Exception {
-    NodeSettings outbound = load("node-id: site1\ncoordinator: {address: coord.example:7051}\n");
+    NodeSettings outbound = load("node-id: site1\ninsecure: true\ncoordinator: {address: coord.example:7051}\n");
     assertThat(outbound.coordinator()).contains(OutboundLink.to(new org.fedstats.common.HostPort("coord.example",
         7051)));
-    assertThat(load("node-id: site1\ncoordinator: {address: 10.0.0.1:7051, name: fed-coordinator, "
+    assertThat(load("node-id: site1\ninsecure: true\ncoordinator: {address: 10.0.0.1:7051, name: fed-coordinator, "
         + "reconnect-min-ms: 50, reconnect-max-ms: 5000}\n").coordinator().orElseThrow())
         .isEqualTo(new OutboundLink(new org.fedstats.common.HostPort("10.0.0.1", 7051), "fed-coordinator",
             Duration.ofMillis(50), Duration.ofSeconds(5)));
-    assertThat(load("node-id: site1\nlisten: 127.0.0.1:7051\n").coordinator()).isEmpty();
-    assertThatThrownBy(() -> load("node-id: site1\nlisten: 127.0.0.1:7051\ncoordinator: {address: c:7051}\n"))
+    assertThat(load("node-id: site1\ninsecure: true\nlisten: 127.0.0.1:7051\n").coordinator()).isEmpty();
+    assertThatThrownBy(() -> load("node-id: site1\ninsecure: true\nlisten: 127.0.0.1:7051\n"
+        + "coordinator: {address: c:7051}\n"))
         .isInstanceOf(StartupException.class).hasMessageContaining("either coordinator").hasMessageContaining("not both");
-    assertThatThrownBy(() -> load("node-id: site1\ncoordinator: {name: c}\n"))
+    assertThatThrownBy(() -> load("node-id: site1\ninsecure: true\ncoordinator: {name: c}\n"))
         .hasMessageContaining("coordinator: address");
-    assertThatThrownBy(() -> load("node-id: site1\ncoordinator: {address: c:1, reconnect-min-ms: 500, "
+    assertThatThrownBy(() -> load("node-id: site1\ninsecure: true\ncoordinator: {address: c:1, reconnect-min-ms: 500, "
         + "reconnect-max-ms: 100}\n")).hasMessageContaining("reconnect-min-ms must be positive and at most");
   }
 
@@ -108,8 +109,8 @@ class NodeConfigLoaderTest {
         .hasMessageEndingWith("overlap-min-difference must be at least 1, not 0");
     // The combination check: on by default over the last 64 sets, off with 0, bounded.
     assertThat(settings.dataset("own").orElseThrow().policy().overlapCombinations()).isEqualTo(64);
-    assertThat(load("node-id: site1\ndisclosure: {overlap-combinations: 0}\n").datasets()).isEmpty();
-    assertThatThrownBy(() -> load("node-id: site1\ndisclosure: {overlap-combinations: 2000}\n"))
+    assertThat(load("node-id: site1\ninsecure: true\ndisclosure: {overlap-combinations: 0}\n").datasets()).isEmpty();
+    assertThatThrownBy(() -> load("node-id: site1\ninsecure: true\ndisclosure: {overlap-combinations: 2000}\n"))
         .hasMessageEndingWith("overlap-combinations must be 0 (off) to 1024, not 2000");
   }
 
@@ -177,9 +178,10 @@ class NodeConfigLoaderTest {
 
   @Test
   void theKeysAreReadRelativeToTheConfigurationWithTheirDefaults() throws Exception {
-    assertThat(load("node-id: site1\n").access()).isEqualTo(AccessSettings.DEFAULT);
+    assertThat(load("node-id: site1\ninsecure: true\n").access()).isEqualTo(AccessSettings.DEFAULT);
     AccessSettings a = load("""
         node-id: site1
+        insecure: true
         approvals: approvals.yaml
         identity: {require-statement: true, ca: pki/ca.crt, crl: pki/crl.pem, coordinator: coord-a,
                    clock-skew-seconds: 5}
@@ -187,7 +189,7 @@ class NodeConfigLoaderTest {
     assertThat(a).isEqualTo(new AccessSettings(Optional.of(true), Optional.of(tmp.resolve("pki/ca.crt")),
         Optional.of(tmp.resolve("pki/crl.pem")), Optional.of("coord-a"), Duration.ofSeconds(5),
         Optional.of(tmp.resolve("approvals.yaml"))));
-    assertThatThrownBy(() -> load("node-id: site1\nidentity: {require-statment: true}\n"))
+    assertThatThrownBy(() -> load("node-id: site1\ninsecure: true\nidentity: {require-statment: true}\n"))
         .isInstanceOf(StartupException.class).hasMessageContaining("did you mean 'require-statement'");
   }
 
@@ -199,8 +201,8 @@ class NodeConfigLoaderTest {
       Approvals approvals = Approvals.read(settings.access().approvals().get());
       LocalDate today = LocalDate.now();
       settings.datasets().forEach(d -> d.analyses().forEach(analysis -> assertThat(approvals.denial(
-          "demo-study", "demo", d.name(), analysis, settings.nodeId(), today)).isEmpty()));
-      assertThat(approvals.denial("other-study", "demo", "colon", "count", settings.nodeId(), today)).isPresent();
+          "demo-study", "alice", d.name(), analysis, settings.nodeId(), today)).isEmpty()));
+      assertThat(approvals.denial("other-study", "alice", "colon", "count", settings.nodeId(), today)).isPresent();
     }
   }
 }

@@ -14,7 +14,8 @@ class PolicyHashTest {
 
   private String hash(String node, String dataset) throws Exception {
     Path file = tmp.resolve("node-" + Math.abs((node + dataset).hashCode()) + ".yaml");
-    Files.writeString(file, "node-id: site1\n" + node + "datasets:\n  - name: d\n    files: [d.csv]\n" + dataset
+    Files.writeString(file, "node-id: site1\ninsecure: true\n" + node + "datasets:\n  - name: d\n    files: [d.csv]\n"
+        + dataset
         + "    variables: [{name: age, type: numeric}, {name: sex, type: integer}]\n");
     return PolicyHash.of(NodeConfigLoader.load(file).datasets().getFirst());
   }

@@ -191,7 +191,7 @@ class DisclosureProfileTest {
 
   @Test
   void opensafelyMidpointSixRoundsCountsForRatesWithoutRedacting() throws Exception {
-    AnalysisEngine os = engine("profile: opensafely, rounding: midpoint-6");
+    AnalysisEngine os = engine("profile: opensafely, rounding: midpoint-6, review: {}");
     var rx = answered(run(os, null, table("rx", "status")));
     // R: Lev 149/161, Lev+5FU 181/123, Obs 147/168. By hand, ceiling(x / 6) * 6 - 3: 149 -> 25 * 6 - 3 = 147,
     // 161 -> 27 * 6 - 3 = 159, 181 -> 31 * 6 - 3 = 183, 123 -> 21 * 6 - 3 = 123, 147 -> 25 * 6 - 3 = 147,
