@@ -23,7 +23,7 @@ class IdentityConfigTest {
 
   private CoordinatorSettings load(String yaml) throws IOException {
     Path file = tmp.resolve("coordinator.yaml");
-    Files.writeString(file, "nodes: [{id: site1, address: \"127.0.0.1:7051\"}]\n" + yaml);
+    Files.writeString(file, "insecure: true\nnodes: [{id: site1, address: \"127.0.0.1:7051\"}]\n" + yaml);
     return CoordinatorSettings.load(file);
   }
 
