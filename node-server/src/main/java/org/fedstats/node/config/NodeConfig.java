@@ -23,7 +23,10 @@ public record NodeConfig(
     Boolean insecure,
     OutboundLink.Config coordinator) {
 
-  /** One dataset: CSV or Parquet files (or a table of an embedded database file) with declared variables. */
+  /**
+   * One dataset: CSV or Parquet files, a table of an embedded database file, or a table or view of a PostgreSQL
+   * database ({@code jdbc}), with declared variables.
+   */
   public record DatasetConfig(
       String name,
       String description,
@@ -35,7 +38,8 @@ public record NodeConfig(
       DisclosurePolicy.Overrides disclosure,
       QueryLimits.Config limits,
       List<VariableConfig> variables,
-      NoisePolicy.Config noise) {}
+      NoisePolicy.Config noise,
+      JdbcSource.Config jdbc) {}
 
   /** How CSV files are written; unset keys keep {@link CsvOptions#DEFAULT}. */
   public record CsvConfig(List<String> missing, String delimiter, Boolean header, String dateFormat) {}
