@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.fedstats.node.request.SqlFragment;
-import org.fedstats.node.store.SqlDialect;
+import org.fedstats.node.dataset.SqlDialect;
 
 /**
  * A site's records as one request's analysis sees them: the dataset's table, the cohort's WHERE clause (compiled

@@ -23,7 +23,7 @@ import org.fedstats.node.config.DatasetDefinition;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.store.DataVersion;
 import org.fedstats.node.store.DatasetStore;
-import org.fedstats.node.store.SqlDialect;
+import org.fedstats.node.dataset.SqlDialect;
 import org.fedstats.node.disclosure.DisclosureControl;
 import org.fedstats.node.disclosure.CountRounding;
 import org.fedstats.node.disclosure.DisclosurePolicy;

@@ -1,5 +1,6 @@
 package org.fedstats.node.store;
 
+import org.fedstats.node.dataset.SqlDialect;
 import org.fedstats.node.dataset.Variable;
 import org.fedstats.node.dataset.VariableType;
 

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.fedstats.node.dataset.SqlDialect;
 import org.fedstats.common.Text;
 import org.fedstats.node.config.DatasetDefinition;
 import org.fedstats.node.config.JdbcSource;

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.fedstats.node.dataset.SqlDialect;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.config.StartupException;
 import org.fedstats.node.testing.PostgresSettings;

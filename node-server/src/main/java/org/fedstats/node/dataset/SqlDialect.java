@@ -1,7 +1,4 @@
-package org.fedstats.node.store;
-
-import org.fedstats.node.dataset.Variable;
-import org.fedstats.node.dataset.VariableType;
+package org.fedstats.node.dataset;
 
 /**
  * Where the SQL the node writes differs between the engines a dataset can live in: the names of the types a declared
@@ -23,7 +20,7 @@ public enum SqlDialect {
     }
   },
   /**
-   * PostgreSQL: a dataset is read through {@link JdbcDataset#relation}, which casts each declared column to its
+   * PostgreSQL: a dataset is read through the node's subquery of the table, which casts each declared column to its
    * declared type and names the declared row-id column {@link #rowId()} ({@code ctid} is not stable: it changes when a
    * row is updated or the table vacuumed full).
    */
