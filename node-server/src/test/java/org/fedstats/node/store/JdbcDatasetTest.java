@@ -15,6 +15,7 @@ import org.fedstats.node.config.StartupException;
 import org.fedstats.node.testing.PostgresSettings;
 import org.fedstats.node.testing.SharedData;
 import org.fedstats.node.testing.SharedData.Storage;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
 class JdbcDatasetTest {
   @TempDir
   Path tmp;
+
+  @BeforeEach
+  void requirePostgres() {
+    PostgresSettings.require();
+  }
 
   private String colon(String... replacements) {
     String yaml = SharedData.colonDataset(Storage.POSTGRES, 1, "count", "");
