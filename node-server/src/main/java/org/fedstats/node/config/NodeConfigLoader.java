@@ -77,8 +77,9 @@ public final class NodeConfigLoader {
           + "or jdbc (a table or view of a PostgreSQL database)");
     }
     if (d.jdbc() != null) {
-      if (d.csv() != null) {
-        throw new IllegalArgumentException("dataset " + d.name() + ": csv options apply only to CSV files");
+      if (d.csv() != null || d.database() != null) {
+        throw new IllegalArgumentException("dataset " + d.name() + ": csv options and database apply only to files "
+            + "and DuckDB tables, not jdbc");
       }
       source = JdbcSource.of(d.name(), d.jdbc(), base);
     } else if (hasFiles) {

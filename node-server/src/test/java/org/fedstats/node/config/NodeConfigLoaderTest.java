@@ -179,5 +179,7 @@ class NodeConfigLoaderTest {
         "view: \"colon; drop table x\"")))).hasMessageContaining("jdbc.table is a table or view name");
     assertThatThrownBy(() -> load(dataset.formatted(ok.replace("jdbc:postgresql:", "jdbc:mysql:"))))
         .hasMessageContaining("PostgreSQL JDBC URL");
+    assertThatThrownBy(() -> load(dataset.formatted(ok).replace("    jdbc:", "    database: x.duckdb\n    jdbc:")))
+        .hasMessageContaining("database apply only to files and DuckDB tables, not jdbc");
   }
 }
