@@ -15,6 +15,16 @@ final class BenchNodes {
    * from {@code data} with the given integer variables; returns the file.
    */
   static Path colonConfig(Path work, int site, Path data, String... integerVariables) throws IOException {
+    return colonConfig(work, site, "files: [\"" + data.resolve("colon_site" + site + ".csv") + "\"]", "count",
+        integerVariables);
+  }
+
+  /**
+   * Writes {@code work/site<n>.yaml}: node site{@code n} on any free loopback port, holding colon from
+   * {@code source} (the YAML of its files or jdbc key) with the given analyses and integer variables.
+   */
+  static Path colonConfig(Path work, int site, String source, String analyses, String... integerVariables)
+      throws IOException {
     Path config = work.resolve("site" + site + ".yaml");
     String variables = Arrays.stream(integerVariables)
         .map(v -> "          - {name: " + v + ", type: integer}\n").collect(Collectors.joining());
@@ -25,9 +35,10 @@ final class BenchNodes {
         audit-log: audit-site%d.jsonl
         datasets:
           - name: colon
-            files: ["%s"]
+            %s
+            analyses: [%s]
             variables:
-        """.formatted(site, site, data.resolve("colon_site" + site + ".csv")) + variables);
+        """.formatted(site, site, source, analyses) + variables);
     return config;
   }
 }

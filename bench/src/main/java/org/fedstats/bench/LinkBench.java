@@ -105,7 +105,8 @@ public final class LinkBench {
     }
   }
 
-  private static double percentile(List<Long> nanos, int p) {
+  /** The {@code p}th percentile of {@code nanos}, in milliseconds. */
+  static double percentile(List<Long> nanos, int p) {
     long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
     int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
     return sorted[Math.max(0, i)] / 1e6;

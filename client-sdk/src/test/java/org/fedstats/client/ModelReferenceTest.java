@@ -44,12 +44,17 @@ class ModelReferenceTest {
   private JsonNode colon;
   private JsonNode infert;
 
+  /** Where the nodes read the site data: the files, here; PostgreSQL in {@code PostgresModelReferenceTest}. */
+  SharedData.Storage storage() {
+    return SharedData.Storage.FILES;
+  }
+
   @BeforeAll
   void start(@TempDir Path tmp) throws Exception {
     colon = SharedData.reference("colon");
     infert = SharedData.reference("infert");
-    federation = new NettyFederation(tmp, site -> SharedData.colonDataset(site, MODELS, "min-cell-count: 5")
-        + SharedData.infertDataset(site, MODELS, "min-cell-count: 5"));
+    federation = new NettyFederation(tmp, site -> SharedData.colonDataset(storage(), site, MODELS,
+        "min-cell-count: 5") + SharedData.infertDataset(storage(), site, MODELS, "min-cell-count: 5"));
     stub = federation.researcher();
   }
 

@@ -34,15 +34,21 @@ class ReferenceValuesTest {
   private JsonNode colon;
   private JsonNode infert;
 
+  /** Where the nodes read the site data: the files, here; PostgreSQL in {@code PostgresReferenceValuesTest}. */
+  SharedData.Storage storage() {
+    return SharedData.Storage.FILES;
+  }
+
   @BeforeAll
   void start(@TempDir Path tmp) throws Exception {
     colon = SharedData.reference("colon");
     infert = SharedData.reference("infert");
     strict = new NettyFederation(tmp.resolve("strict"), site ->
-        SharedData.colonDataset(site, SharedData.ALL, "") + SharedData.infertDataset(site, SharedData.ALL, ""));
+        SharedData.colonDataset(storage(), site, SharedData.ALL, "")
+            + SharedData.infertDataset(storage(), site, SharedData.ALL, ""));
     lenient = new NettyFederation(tmp.resolve("lenient"), site ->
-        SharedData.colonDataset(site, SharedData.ALL, "min-cell-count: 1, min-complement-size: 1")
-            + SharedData.infertDataset(site, SharedData.ALL, "min-cell-count: 1"));
+        SharedData.colonDataset(storage(), site, SharedData.ALL, "min-cell-count: 1, min-complement-size: 1")
+            + SharedData.infertDataset(storage(), site, SharedData.ALL, "min-cell-count: 1"));
     strictClient = FederationClient.connect(strict.address(), "tester", Duration.ofSeconds(30));
     lenientClient = FederationClient.connect(lenient.address(), "tester", Duration.ofSeconds(30));
   }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.fedstats.node.request.SqlFragment;
+import org.fedstats.node.dataset.SqlDialect;
 
 /**
  * A site's records as one request's analysis sees them: the dataset's table, the cohort's WHERE clause (compiled
@@ -15,15 +16,26 @@ import org.fedstats.node.request.SqlFragment;
  */
 public final class LocalData {
   private final Connection connection;
+  private final SqlDialect dialect;
   private final Cancellation cancellation;
   private final String table;
   private final SqlFragment cohort;
   private final long cohortSize;
 
-  /** {@code cohortSize}: the records the cohort holds, as the gate counted (and checked) them. */
+  /** Records in the node's embedded DuckDB. */
   public LocalData(Connection connection, Cancellation cancellation, String table, SqlFragment cohort,
       long cohortSize) {
+    this(connection, SqlDialect.DUCKDB, cancellation, table, cohort, cohortSize);
+  }
+
+  /**
+   * {@code table}: the quoted table (or a relation in parentheses, named) the analyses read FROM, in {@code dialect};
+   * {@code cohortSize}: the records the cohort holds, as the gate counted (and checked) them.
+   */
+  public LocalData(Connection connection, SqlDialect dialect, Cancellation cancellation, String table,
+      SqlFragment cohort, long cohortSize) {
     this.connection = Objects.requireNonNull(connection, "connection");
+    this.dialect = Objects.requireNonNull(dialect, "dialect");
     this.cancellation = Objects.requireNonNull(cancellation, "cancellation");
     this.table = Objects.requireNonNull(table, "table");
     this.cohort = Objects.requireNonNull(cohort, "cohort");
@@ -35,7 +47,12 @@ public final class LocalData {
     return cohortSize;
   }
 
-  /** The quoted name of the dataset's table. */
+  /** The SQL of the engine the dataset lives in. */
+  public SqlDialect dialect() {
+    return dialect;
+  }
+
+  /** The quoted name of the dataset's table (or its relation, named), to put after FROM. */
   public String table() {
     return table;
   }
@@ -62,7 +79,7 @@ public final class LocalData {
    * {@code keyParams}; none for a single set): what the gate remembers of a release.
    */
   public RecordSets recordSets(List<String> keys, List<Object> keyParams, String condition) {
-    StringBuilder sql = new StringBuilder("SELECT rowid");
+    StringBuilder sql = new StringBuilder("SELECT ").append(dialect.rowId());
     keys.forEach(k -> sql.append(", ").append(k));
     sql.append(" FROM ").append(table).append(" WHERE (").append(cohort.sql()).append(") AND (").append(condition)
         .append(')');

@@ -47,7 +47,7 @@ public record DatasetDefinition(
   }
 
   /** Where a dataset's records come from. */
-  public sealed interface Source permits Files, Table {}
+  public sealed interface Source permits Files, Table, JdbcSource {}
 
   /**
    * CSV or Parquet files (by extension); every file has the declared columns. CSV files are read as {@code csv}

@@ -26,7 +26,10 @@ public record NodeConfig(
     AccessSettings.IdentityConfig identity,
     String approvals) {
 
-  /** One dataset: CSV or Parquet files (or a table of an embedded database file) with declared variables. */
+  /**
+   * One dataset: CSV or Parquet files, a table of an embedded database file, or a table or view of a PostgreSQL
+   * database ({@code jdbc}), with declared variables.
+   */
   public record DatasetConfig(
       String name,
       String description,
@@ -38,7 +41,8 @@ public record NodeConfig(
       DisclosurePolicy.Overrides disclosure,
       QueryLimits.Config limits,
       List<VariableConfig> variables,
-      NoisePolicy.Config noise) {}
+      NoisePolicy.Config noise,
+      JdbcSource.Config jdbc) {}
 
   /** How CSV files are written; unset keys keep {@link CsvOptions#DEFAULT}. */
   public record CsvConfig(List<String> missing, String delimiter, Boolean header, String dateFormat) {}

@@ -74,10 +74,17 @@ public final class NodeConfigLoader {
     }
     DatasetDefinition.Source source;
     boolean hasFiles = d.files() != null && !d.files().isEmpty();
-    if (hasFiles == (d.table() != null)) {
-      throw new IllegalArgumentException("dataset " + d.name() + " needs either files or a database table");
+    if ((hasFiles ? 1 : 0) + (d.table() != null ? 1 : 0) + (d.jdbc() != null ? 1 : 0) != 1) {
+      throw new IllegalArgumentException("dataset " + d.name() + " needs exactly one of files, a database table "
+          + "or jdbc (a table or view of a PostgreSQL database)");
     }
-    if (hasFiles) {
+    if (d.jdbc() != null) {
+      if (d.csv() != null || d.database() != null) {
+        throw new IllegalArgumentException("dataset " + d.name() + ": csv options and database apply only to files "
+            + "and DuckDB tables, not jdbc");
+      }
+      source = JdbcSource.of(d.name(), d.jdbc(), base);
+    } else if (hasFiles) {
       source = new DatasetDefinition.Files(d.files().stream().map(base::resolve).toList(),
           CsvOptions.DEFAULT.with(d.csv()));
     } else {

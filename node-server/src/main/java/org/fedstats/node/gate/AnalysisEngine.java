@@ -23,6 +23,7 @@ import org.fedstats.node.config.DatasetDefinition;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.store.DataVersion;
 import org.fedstats.node.store.DatasetStore;
+import org.fedstats.node.dataset.SqlDialect;
 import org.fedstats.node.disclosure.DisclosureControl;
 import org.fedstats.node.disclosure.CountRounding;
 import org.fedstats.node.disclosure.DisclosurePolicy;
@@ -110,15 +111,17 @@ public final class AnalysisEngine implements AnalysisRunner {
     if (noRelease.isPresent()) {
       return new NodeOutcome.Refused(noRelease.get());
     }
-    String table = DatasetStore.tableName(dataset.name());
-    try (Connection connection = store.connection()) {
-      LocalData data = new LocalData(connection, cancellation, table, cohort, 0);
+    String table = store.relation(dataset.name());
+    SqlDialect dialect = store.dialect(dataset.name());
+    try (Connection connection = store.connection(dataset.name())) {
+      LocalData data = new LocalData(connection, dialect, cancellation, table, cohort, 0);
       long[] sizes = cohort(data);
       Optional<Refusal> refusal = DisclosureControl.checkCohort(policy, sizes[0], sizes[1]);
       if (refusal.isPresent()) {
         return new NodeOutcome.Refused(refusal.get());
       }
-      Release release = analysis.compute(params, new LocalData(connection, cancellation, table, cohort, sizes[0]));
+      Release release = analysis.compute(params, new LocalData(connection, dialect, cancellation, table, cohort,
+          sizes[0]));
       // Rules the dataset's policy reviews hold the output for its steward instead of refusing it.
       List<DisclosureControl.Broken> broken = DisclosureControl.broken(policy, release.released());
       Optional<DisclosureControl.Broken> refusing = broken.stream()

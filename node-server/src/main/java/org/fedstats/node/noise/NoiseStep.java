@@ -266,7 +266,7 @@ public final class NoiseStep {
 
   /** {grid sum of the variable's values clamped to the bounds, number of values} over the cohort. */
   private static long[] gridSum(LocalData data, Variable v, BoundedSum bounds) throws SQLException {
-    String sql = "SELECT CAST(" + v.sqlIdentifier() + " AS DOUBLE) FROM " + data.table() + " WHERE ("
+    String sql = "SELECT " + data.dialect().toDouble(v.sqlIdentifier()) + " FROM " + data.table() + " WHERE ("
         + data.cohortSql() + ") AND " + v.sqlIdentifier() + " IS NOT NULL";
     long sum = 0;
     long n = 0;

@@ -1,5 +1,6 @@
 package org.fedstats.node.store;
 
+import org.fedstats.node.dataset.SqlDialect;
 import org.fedstats.node.dataset.Variable;
 import org.fedstats.node.dataset.VariableType;
 
@@ -25,6 +26,7 @@ import java.util.stream.Collectors;
 import org.fedstats.common.Text;
 import org.fedstats.node.config.CsvOptions;
 import org.fedstats.node.config.DatasetDefinition;
+import org.fedstats.node.config.JdbcSource;
 
 /**
  * Loads one dataset's declared variables into its typed table, or finds every reason it cannot, one line each:
@@ -68,6 +70,12 @@ final class DatasetLoader {
    * by row in rowid order (each value as text, length-prefixed, NULL marked apart from any text).
    */
   static DataVersion version(Connection root, DatasetDefinition dataset) throws SQLException {
+    return version(root, dataset, DatasetStore.tableName(dataset.name()), SqlDialect.DUCKDB);
+  }
+
+  /** The version of what {@code relation} (a table, or a named relation in parentheses) holds, read in row-id order. */
+  static DataVersion version(Connection connection, DatasetDefinition dataset, String relation, SqlDialect dialect)
+      throws SQLException {
     MessageDigest digest;
     try {
       digest = MessageDigest.getInstance("SHA-256");
@@ -81,9 +89,9 @@ final class DatasetLoader {
       digestText(digest, length, v.type().name());
     }
     long rows = 0;
-    String sql = "SELECT " + variables.stream().map(v -> "CAST(" + v.sqlIdentifier() + " AS VARCHAR)")
-        .collect(Collectors.joining(", ")) + " FROM " + DatasetStore.tableName(dataset.name()) + " ORDER BY rowid";
-    try (Statement s = root.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    String sql = "SELECT " + variables.stream().map(v -> dialect.toText(v.sqlIdentifier()))
+        .collect(Collectors.joining(", ")) + " FROM " + relation + " ORDER BY " + dialect.rowId();
+    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       while (rs.next()) {
         rows++;
         for (int c = 1; c <= variables.size(); c++) {
@@ -127,7 +135,7 @@ final class DatasetLoader {
         try {
           staged += s.executeUpdate("INSERT INTO " + stage + " SELECT " + i + ", " + text + " FROM " + scans.get(i));
         } catch (SQLException e) {
-          problem(sourceNames.get(i) + " cannot be read: " + duckdbMessage(e));
+          problem(sourceNames.get(i) + " cannot be read: " + oneLine(e));
         }
       }
       if (problems.isEmpty()) {
@@ -168,6 +176,7 @@ final class DatasetLoader {
           }
         }
       }
+      case JdbcSource jdbc -> throw new IllegalStateException("a JDBC dataset is read where it is, not loaded");
       case DatasetDefinition.Table table -> {
         if (!Files.isRegularFile(table.database())) {
           problem("database file " + table.database() + " does not exist");
@@ -177,7 +186,7 @@ final class DatasetLoader {
         try (Statement s = root.createStatement()) {
           s.execute("ATTACH " + literal(table.database().toString()) + " AS " + alias + " (READ_ONLY)");
         } catch (SQLException e) {
-          problem("database file " + table.database() + " cannot be opened: " + duckdbMessage(e));
+          problem("database file " + table.database() + " cannot be opened: " + oneLine(e));
           return false;
         }
         sourceNames.add("table " + table.table() + " of database " + table.database());
@@ -215,7 +224,7 @@ final class DatasetLoader {
           present.add(meta.getColumnName(c));
         }
       } catch (SQLException e) {
-        problem(sourceNames.get(i) + " cannot be read: " + duckdbMessage(e));
+        problem(sourceNames.get(i) + " cannot be read: " + oneLine(e));
         continue;
       }
       for (Variable v : dataset.schema().variables()) {
@@ -268,7 +277,7 @@ final class DatasetLoader {
       report(ps, v, what + ", and " + v.name() + " is declared " + v.type().label(), "values do not convert");
     } catch (SQLException e) {
       if (v.type() == VariableType.DATE && dateFormat() != null) {
-        problem("csv.date-format " + dateFormat() + " is not a valid strptime format: " + duckdbMessage(e));
+        problem("csv.date-format " + dateFormat() + " is not a valid strptime format: " + oneLine(e));
         return;
       }
       throw e;
@@ -307,8 +316,8 @@ final class DatasetLoader {
     }
   }
 
-  /** A DuckDB error on one line: its first line, control characters replaced, at most 300 characters. */
-  private static String duckdbMessage(SQLException e) {
+  /** A database error on one line: its first line, control characters replaced, at most 300 characters. */
+  static String oneLine(SQLException e) {
     String m = String.valueOf(e.getMessage()).strip();
     int newline = m.indexOf('\n');
     m = (newline < 0 ? m : m.substring(0, newline)).replaceAll("[\\p{Cc}\\p{Cf}]", "?");

@@ -205,4 +205,32 @@ class NodeConfigLoaderTest {
       assertThat(approvals.denial("other-study", "alice", "colon", "count", settings.nodeId(), today)).isPresent();
     }
   }
+
+  @Test
+  void jdbcDatasetsNameWhereThePasswordIsAndTheirRowIdColumn() throws Exception {
+    String dataset = "node-id: site1\ninsecure: true\ndatasets:\n  - name: colon\n    jdbc: {%s}\n"
+        + "    variables: [{name: age, type: integer}]\n";
+    String ok = "url: 'jdbc:postgresql://db.hospital.example:5432/research', view: research.colon_export, "
+        + "user: fedstats_node, password-file: secrets/pg, statement-timeout-ms: 5000, row-id: record_no";
+    assertThat(load(dataset.formatted(ok)).datasets().getFirst().source()).isEqualTo(new JdbcSource(
+        "jdbc:postgresql://db.hospital.example:5432/research", List.of("research", "colon_export"), "fedstats_node",
+        new JdbcSource.PasswordFile(tmp.resolve("secrets/pg")), Duration.ofSeconds(5), "record_no"));
+    assertThat(load(dataset.formatted(ok.replace("password-file: secrets/pg", "password-env: PGPASS")
+        .replace(", statement-timeout-ms: 5000", ""))).datasets().getFirst().source())
+        .isEqualTo(new JdbcSource("jdbc:postgresql://db.hospital.example:5432/research",
+            List.of("research", "colon_export"), "fedstats_node", new JdbcSource.PasswordEnv("PGPASS"),
+            JdbcSource.DEFAULT_STATEMENT_TIMEOUT, "record_no"));
+    assertThatThrownBy(() -> load(dataset.formatted(ok.replace(", row-id: record_no", ""))))
+        .hasMessageContaining("needs row-id");
+    assertThatThrownBy(() -> load(dataset.formatted(ok.replace("research', ", "research?password=x', "))))
+        .hasMessageContaining("jdbc.url must not hold a password");
+    assertThatThrownBy(() -> load(dataset.formatted(ok.replace("password-file: secrets/pg, ", ""))))
+        .hasMessageContaining("needs either password-file or password-env");
+    assertThatThrownBy(() -> load(dataset.formatted(ok.replace("view: research.colon_export",
+        "view: \"colon; drop table x\"")))).hasMessageContaining("jdbc.table is a table or view name");
+    assertThatThrownBy(() -> load(dataset.formatted(ok.replace("jdbc:postgresql:", "jdbc:mysql:"))))
+        .hasMessageContaining("PostgreSQL JDBC URL");
+    assertThatThrownBy(() -> load(dataset.formatted(ok).replace("    jdbc:", "    database: x.duckdb\n    jdbc:")))
+        .hasMessageContaining("database apply only to files and DuckDB tables, not jdbc");
+  }
 }

@@ -180,7 +180,7 @@ class DatasetLoaderTest {
     assertThatThrownBy(() -> NodeConfigLoader.load(config)).isInstanceOfSatisfying(StartupException.class,
         e -> assertThat(e.problems()).singleElement().asString()
             .startsWith(config + " line 4: unknown key 'fles' under datasets[0]; did you mean 'files'? known keys "
-                + "here: analyses, csv, database, description, disclosure, files, limits, name, noise, table, variables"));
+                + "here: analyses, csv, database, description, disclosure, files, jdbc, limits, name, noise, table, variables"));
     Files.writeString(config, "node-id: site1\nserver: {max-connection-idle-ms: soon}\n");
     assertThatThrownBy(() -> NodeConfigLoader.load(config)).isInstanceOfSatisfying(StartupException.class,
         e -> assertThat(e.problems()).singleElement().asString()

@@ -89,16 +89,41 @@ public final class SharedData {
         .collect(Collectors.joining(", "));
   }
 
+  /** Where a test's nodes read the site data from: the shipped files (into DuckDB), or PostgreSQL tables. */
+  public enum Storage {
+    FILES,
+    /** The tables deploy/postgres/load-demo-tables.sh loads, at {@link PostgresSettings}; skips without them. */
+    POSTGRES;
+
+    /** The YAML source line(s) of one site's data of {@code dataset} (or all sites', site 0, files only). */
+    String source(String dataset, int site) {
+      if (this == FILES) {
+        return "files: [" + files(dataset, site) + "]";
+      }
+      if (site == 0) {
+        throw new IllegalArgumentException("the PostgreSQL tables hold one site each");
+      }
+      PostgresSettings pg = PostgresSettings.require();
+      return "jdbc: {url: '" + pg.url() + "', table: " + dataset + "_site" + site + ", user: " + pg.user()
+          + ", password-env: " + PostgresSettings.PASSWORD_ENV + ", row-id: row_id}";
+    }
+  }
+
   /**
    * YAML declaring the colon dataset of one site file (or all three sites' files, site 0). The patient id is
    * declared an identifier, as a site declares it: no request can use it.
    */
   public static String colonDataset(int site, String analyses, String disclosure) {
-    String file = files("colon", site);
+    return colonDataset(Storage.FILES, site, analyses, disclosure);
+  }
+
+  /** The colon dataset of one site, read from {@code storage}. */
+  public static String colonDataset(Storage storage, int site, String analyses, String disclosure) {
+    String file = storage.source("colon", site);
     return """
           - name: colon
             description: survival::colon, death records
-            files: [%s]
+            %s
             analyses: [%s]
             disclosure: {%s}
             variables:
@@ -116,10 +141,15 @@ public final class SharedData {
 
   /** YAML declaring the infert dataset of one site file (or all three sites' files, site 0). */
   public static String infertDataset(int site, String analyses, String disclosure) {
-    String file = files("infert", site);
+    return infertDataset(Storage.FILES, site, analyses, disclosure);
+  }
+
+  /** The infert dataset of one site, read from {@code storage}. */
+  public static String infertDataset(Storage storage, int site, String analyses, String disclosure) {
+    String file = storage.source("infert", site);
     return """
           - name: infert
-            files: [%s]
+            %s
             analyses: [%s]
             disclosure: {%s}
             variables:

@@ -56,7 +56,7 @@ public final class CorrelationStep implements LocalAnalysis<List<Variable>> {
 
   @Override
   public Release compute(List<Variable> variables, LocalData data) throws SQLException {
-    String columns = variables.stream().map(v -> "CAST(" + v.sqlIdentifier() + " AS DOUBLE)")
+    String columns = variables.stream().map(v -> data.dialect().toDouble(v.sqlIdentifier()))
         .collect(Collectors.joining(", "));
     String complete = variables.stream().map(v -> v.sqlIdentifier() + " IS NOT NULL")
         .collect(Collectors.joining(" AND "));

@@ -68,8 +68,8 @@ public final class HistogramStep implements LocalAnalysis<HistogramStep.Params> 
     List<Double> breaks = p.breaks();
     int bins = breaks.size() - 1;
     List<Object> params = new ArrayList<>(breaks);
-    String sql = "SELECT " + bin("v", bins) + " AS bin, count(*) FROM (SELECT " + value(p) + " AS v FROM "
-        + data.table() + " WHERE " + data.cohortSql() + ") GROUP BY bin";
+    String sql = "SELECT " + bin("v", bins) + " AS bin, count(*) FROM (SELECT " + value(p, data) + " AS v FROM "
+        + data.table() + " WHERE " + data.cohortSql() + ") AS c GROUP BY bin";
     long[] counts = new long[bins];
     long below = 0;
     long above = 0;
@@ -95,11 +95,11 @@ public final class HistogramStep implements LocalAnalysis<HistogramStep.Params> 
     return new Release(AnalysisResult.newBuilder().setHistogram(result).build(),
         List.of(new Released.Cells("histogram bin",
             LongStream.concat(LongStream.of(counts), LongStream.of(below, above, missing)).toArray())),
-        List.of(data.recordSets(List.of(bin(value(p), bins)), params, "TRUE")));
+        List.of(data.recordSets(List.of(bin(value(p, data), bins)), params, "TRUE")));
   }
 
-  private static String value(Params p) {
-    return "CAST(" + p.variable().sqlIdentifier() + " AS DOUBLE)";
+  private static String value(Params p, LocalData data) {
+    return data.dialect().toDouble(p.variable().sqlIdentifier());
   }
 
   /**

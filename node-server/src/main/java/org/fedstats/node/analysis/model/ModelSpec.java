@@ -149,7 +149,7 @@ public final class ModelSpec {
         columns.append(", ");
       }
       if (v.type().isNumeric()) {
-        columns.append("CAST(").append(v.sqlIdentifier()).append(" AS DOUBLE)");
+        columns.append(data.dialect().toDouble(v.sqlIdentifier()));
       } else {
         columns.append("CASE ").append(v.sqlIdentifier());
         for (int l = 0; l < v.levels().size(); l++) {

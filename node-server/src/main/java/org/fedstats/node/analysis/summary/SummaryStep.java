@@ -42,7 +42,7 @@ public final class SummaryStep implements LocalAnalysis<Variable> {
   @Override
   public Release compute(Variable v, LocalData data) throws SQLException {
     // Two passes: the mean first, then the sum of squared deviations from it (numerically stable M2).
-    String sql = "WITH c AS (SELECT CAST(" + v.sqlIdentifier() + " AS DOUBLE) AS v FROM " + data.table()
+    String sql = "WITH c AS (SELECT " + data.dialect().toDouble(v.sqlIdentifier()) + " AS v FROM " + data.table()
         + " WHERE " + data.cohortSql() + "), "
         + "m AS (SELECT count(v) AS n, count(*) - count(v) AS missing, avg(v) AS mu FROM c) "
         + "SELECT m.n, m.missing, m.mu, (SELECT sum((c.v - m.mu) * (c.v - m.mu)) FROM c), "

@@ -95,7 +95,7 @@ public final class TableStep implements LocalAnalysis<TableStep.Params> {
     Variable col = p.column();
     String cols = row.sqlIdentifier() + (col == null ? "" : ", " + col.sqlIdentifier());
     String sql = "SELECT " + cols + ", count(*) FROM " + data.table() + " WHERE " + data.cohortSql()
-        + " GROUP BY ALL";
+        + " GROUP BY " + (col == null ? "1" : "1, 2");
     Map<List<String>, Long> counts = new LinkedHashMap<>();
     List<String> observedRows = new ArrayList<>();
     List<String> observedCols = new ArrayList<>();
