@@ -19,7 +19,18 @@ public record CoordinatorConfig(
     TlsConfig tls,
     Boolean insecure,
     String nodeListen,
-    Long nodeLinkKeepaliveMs) {
+    Long nodeLinkKeepaliveMs,
+    String metricsListen,
+    Long shutdownGraceMs) {
+
+  /** Without the operations keys (metrics port, shutdown grace). */
+  public CoordinatorConfig(String listen, Long nodeDeadlineMs, Long healthIntervalMs, Long probeIntervalMs,
+      Long healthTimeoutMs, Integer maxConcurrentRequests, Long nodeKeepaliveMs, ServerLimits.Config server,
+      String auditLog, List<NodeEntry> nodes, TlsConfig tls, Boolean insecure, String nodeListen,
+      Long nodeLinkKeepaliveMs) {
+    this(listen, nodeDeadlineMs, healthIntervalMs, probeIntervalMs, healthTimeoutMs, maxConcurrentRequests,
+        nodeKeepaliveMs, server, auditLog, nodes, tls, insecure, nodeListen, nodeLinkKeepaliveMs, null, null);
+  }
 
   /** Without the outbound-node keys. */
   public CoordinatorConfig(String listen, Long nodeDeadlineMs, Long healthIntervalMs, Long probeIntervalMs,

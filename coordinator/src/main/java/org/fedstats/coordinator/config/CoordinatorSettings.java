@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.fedstats.common.HostPort;
 import org.fedstats.common.config.Yaml;
 import org.fedstats.common.grpc.ServerLimits;
+import org.fedstats.common.ops.Operations;
 import org.fedstats.pki.tls.TlsConfig;
 import org.fedstats.pki.tls.TlsFiles;
 
@@ -30,11 +31,12 @@ import org.fedstats.pki.tls.TlsFiles;
  * @param nodeListen where outbound nodes dial in ({@code node-listen}); required when a node has no address
  * @param nodeLinkKeepalive an outbound node's stream on which nothing arrived for this long is taken as dead: the
  *     node is down and its steps in flight fail (the node sends a heartbeat every third of it)
+ * @param operations the metrics port and the shutdown grace
  */
 public record CoordinatorSettings(String host, int port, Duration nodeDeadline, Duration healthInterval,
     Duration probeInterval, Duration healthTimeout, int maxConcurrentRequests, Duration nodeKeepalive,
     ServerLimits server, List<NodeAddress> nodes, Path auditLog, Optional<TlsFiles> tls,
-    Optional<HostPort> nodeListen, Duration nodeLinkKeepalive) {
+    Optional<HostPort> nodeListen, Duration nodeLinkKeepalive, Operations operations) {
   public static final String DEFAULT_AUDIT_LOG = "coordinator-audit.jsonl";
   public static final Duration DEFAULT_NODE_DEADLINE = Duration.ofSeconds(30);
   public static final Duration DEFAULT_HEALTH_INTERVAL = Duration.ofSeconds(10);
@@ -54,6 +56,7 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
     positive(nodeKeepalive, "node-keepalive-ms");
     positive(nodeLinkKeepalive, "node-link-keepalive-ms");
     Objects.requireNonNull(nodeListen, "nodeListen");
+    Objects.requireNonNull(operations, "operations");
     if (maxConcurrentRequests < 1) {
       throw new IllegalArgumentException("max-concurrent-requests must be at least 1, not " + maxConcurrentRequests);
     }
@@ -78,6 +81,15 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
         throw new IllegalArgumentException("address " + n.address() + " is listed for two nodes");
       }
     }
+  }
+
+  /** With the default operations (no metrics port). */
+  public CoordinatorSettings(String host, int port, Duration nodeDeadline, Duration healthInterval,
+      Duration probeInterval, Duration healthTimeout, int maxConcurrentRequests, Duration nodeKeepalive,
+      ServerLimits server, List<NodeAddress> nodes, Path auditLog, Optional<TlsFiles> tls,
+      Optional<HostPort> nodeListen, Duration nodeLinkKeepalive) {
+    this(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout, maxConcurrentRequests, nodeKeepalive,
+        server, nodes, auditLog, tls, nodeListen, nodeLinkKeepalive, Operations.DEFAULT);
   }
 
   /** Without outbound nodes. */
@@ -152,7 +164,8 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
         millis(c.nodeKeepaliveMs(), DEFAULT_NODE_KEEPALIVE),
         ServerLimits.DEFAULT.with(c.server()), nodes, c.auditLog() == null ? null : Path.of(c.auditLog()),
         Optional.empty(), Optional.ofNullable(c.nodeListen()).map(l -> HostPort.parse(l, "node-listen")),
-        millis(c.nodeLinkKeepaliveMs(), DEFAULT_NODE_LINK_KEEPALIVE));
+        millis(c.nodeLinkKeepaliveMs(), DEFAULT_NODE_LINK_KEEPALIVE),
+        Operations.of(c.metricsListen(), c.shutdownGraceMs()));
   }
 
   static Duration millis(Long value, Duration otherwise) {
@@ -161,17 +174,26 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
 
   public CoordinatorSettings withListen(String newHost, int newPort) {
     return new CoordinatorSettings(newHost, newPort, nodeDeadline, healthInterval, probeInterval, healthTimeout,
-        maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, tls, nodeListen, nodeLinkKeepalive);
+        maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, tls, nodeListen, nodeLinkKeepalive,
+        operations);
   }
 
   public CoordinatorSettings withAuditLog(Path path) {
     return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
-        maxConcurrentRequests, nodeKeepalive, server, nodes, path, tls, nodeListen, nodeLinkKeepalive);
+        maxConcurrentRequests, nodeKeepalive, server, nodes, path, tls, nodeListen, nodeLinkKeepalive, operations);
+  }
+
+  /** The same settings with other operations (metrics port, shutdown grace). */
+  public CoordinatorSettings withOperations(Operations newOperations) {
+    return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
+        maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, tls, nodeListen, nodeLinkKeepalive,
+        newOperations);
   }
 
   /** The same settings over mutual TLS with {@code files}, or plaintext if empty. */
   public CoordinatorSettings withTls(Optional<TlsFiles> files) {
     return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
-        maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, files, nodeListen, nodeLinkKeepalive);
+        maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, files, nodeListen, nodeLinkKeepalive,
+        operations);
   }
 }

@@ -3,6 +3,8 @@ package org.fedstats.coordinator.service;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -33,15 +35,22 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
   private static final Logger LOG = Logger.getLogger(FederationGrpcService.class.getName());
   private final Federation federation;
   private final RequestAudit audit;
+  private final RequestMeters meters;
 
   /** A service that keeps no audit log of its own (the nodes still audit every request). */
   public FederationGrpcService(Federation federation) {
     this(federation, RequestAudit.NONE);
   }
 
+  /** A service whose requests are measured nowhere. */
   public FederationGrpcService(Federation federation, RequestAudit audit) {
+    this(federation, audit, new CompositeMeterRegistry());
+  }
+
+  public FederationGrpcService(Federation federation, RequestAudit audit, MeterRegistry meters) {
     this.federation = federation;
     this.audit = audit;
+    this.meters = new RequestMeters(meters);
   }
 
   @Override
@@ -89,14 +98,17 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
       running.whenComplete((response, failure) -> {
         if (failure == null) {
           try {
-            audit.answered(request, requester, response, (System.nanoTime() - start) / 1000);
+            meters.auditWrite(() -> audit.answered(request, requester, response, (System.nanoTime() - start) / 1000));
           } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "coordinator audit log write failed; request " + response.getRequestId()
                 + " not answered", e);
+            meters.finished(kind(request), Status.Code.UNAVAILABLE, start);
             observer.onError(Status.UNAVAILABLE.withDescription("the coordinator cannot write its audit log, so "
                 + "it answers no request").asRuntimeException());
             return;
           }
+          meters.finished(kind(request), Status.Code.OK, start);
+          meters.fanOut(response.getSitesCount());
           LOG.info(() -> "request " + response.getRequestId() + " by " + Text.echo(requester) + " on "
               + Text.echo(request.getDataset()) + " (" + kind(request) + "): "
               + response.getSitesList().stream().map(s -> s.getNodeId() + " " + s.getStatus())
@@ -106,7 +118,9 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
               + "; " + response.getPooledNote());
           observer.onNext(last.apply(response));
           observer.onCompleted();
-        } else if (!(failure instanceof CancellationException)) {
+        } else if (failure instanceof CancellationException) {
+          meters.finished(kind(request), Status.Code.CANCELLED, start);
+        } else {
           fail(request, requester, failure instanceof CompletionException c && c.getCause() != null
               ? c.getCause() : failure, observer, start);
         }
@@ -131,10 +145,11 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
           + failure.getClass().getSimpleName());
     }
     try {
-      audit.rejected(request, requester, status, (System.nanoTime() - start) / 1000);
+      meters.auditWrite(() -> audit.rejected(request, requester, status, (System.nanoTime() - start) / 1000));
     } catch (RuntimeException e) {
       LOG.log(Level.SEVERE, "coordinator audit log write failed", e);
     }
+    meters.finished(kind(request), status.getCode(), start);
     responses.onError(status.asRuntimeException());
   }
 

@@ -21,7 +21,18 @@ public record NodeConfig(
     List<DatasetConfig> datasets,
     TlsConfig tls,
     Boolean insecure,
-    OutboundLink.Config coordinator) {
+    OutboundLink.Config coordinator,
+    String metricsListen,
+    Long shutdownGraceMs) {
+
+  /** Without the operations keys (metrics port, shutdown grace). */
+  public NodeConfig(String nodeId, String listen, String auditLog, String stateDir, ServerLimits.Config server,
+      Integer maxRoundsPerSession, DisclosurePolicy.Overrides disclosure, QueryLimits.Config limits,
+      String noiseSecretFile, List<DatasetConfig> datasets, TlsConfig tls, Boolean insecure,
+      OutboundLink.Config coordinator) {
+    this(nodeId, listen, auditLog, stateDir, server, maxRoundsPerSession, disclosure, limits, noiseSecretFile,
+        datasets, tls, insecure, coordinator, null, null);
+  }
 
   /** One dataset: CSV or Parquet files (or a table of an embedded database file) with declared variables. */
   public record DatasetConfig(

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.fedstats.common.HostPort;
+import org.fedstats.common.ops.Operations;
 import org.fedstats.common.config.Yaml;
 import org.fedstats.node.analysis.registry.LocalAnalyses;
 import org.fedstats.node.dataset.DatasetSchema;
@@ -62,7 +63,8 @@ public final class NodeConfigLoader {
             ? NodeSettings.DEFAULT_MAX_ROUNDS_PER_SESSION : config.maxRoundsPerSession(), datasets,
         TlsConfig.choose(config.tls(), config.insecure(), base),
         config.noiseSecretFile() == null ? null : base.resolve(config.noiseSecretFile()),
-        java.util.Optional.ofNullable(config.coordinator()).map(OutboundLink.Config::resolve));
+        java.util.Optional.ofNullable(config.coordinator()).map(OutboundLink.Config::resolve),
+        Operations.of(config.metricsListen(), config.shutdownGraceMs()));
   }
 
   private static DatasetDefinition dataset(NodeConfig.DatasetConfig d, Path base, DisclosurePolicy nodePolicy,

@@ -4,7 +4,6 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.grpc.Status;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -115,7 +114,7 @@ public final class NodeGate {
   public Reply handle(NodeAnalysisRequest request, String peer, Liveness caller) {
     long start = System.nanoTime();
     String analysis = LocalAnalyses.of(request.getAnalysis()).<String>map(LocalAnalysis::id).orElse("none");
-    Handled handled = handle(request, caller);
+    Handled handled = decide(request, analysis, caller);
     synchronized (auditor) {
       if (handled.sets().isPresent()) {
         Optional<Refusal> refusal = auditor.check(handled.sets().get());
@@ -124,7 +123,9 @@ public final class NodeGate {
         }
       }
       try {
+        long writing = System.nanoTime();
         String head = audit.record(entry(request, peer, analysis, handled, start));
+        NodeMeters.auditWrite(meters, Duration.ofNanos(System.nanoTime() - writing));
         if (handled.response() != null) {
           // The coordinator keeps the head with the answer, so the log's end is recorded outside this node.
           handled = handled.withResponse(handled.response().toBuilder().setAuditHead(head).build());
@@ -139,8 +140,8 @@ public final class NodeGate {
         handled = remember(request, peer, analysis, handled, start);
       }
     }
-    Timer.builder("fedstats.node.requests").tag("analysis", analysis).tag("outcome", handled.outcome())
-        .register(meters).record(Duration.ofNanos(System.nanoTime() - start));
+    NodeMeters.request(meters, analysis, handled.outcome(), handled.outcome().equals("REFUSED")
+        ? handled.detail() : null, Duration.ofNanos(System.nanoTime() - start));
     return new Reply(handled.response(), handled.error());
   }
 
@@ -210,7 +211,7 @@ public final class NodeGate {
     return NodeAnalysisResponse.newBuilder().setNodeId(settings.nodeId()).setPooledOnly(pooledOnly(request.getDataset()));
   }
 
-  private Handled handle(NodeAnalysisRequest request, Liveness caller) {
+  private Handled decide(NodeAnalysisRequest request, String analysis, Liveness caller) {
     // Answered and refused requests count against the researcher's query budget; any other end gives it back.
     QueryBudget.Charge charge = null;
     try {
@@ -222,9 +223,15 @@ public final class NodeGate {
       charge = budget.charge(request.getRequester(), request.getDataset(), request.getSessionId(),
           settings.dataset(request.getDataset()).map(DatasetDefinition::limits).orElse(QueryLimits.NONE));
       requireWaiting(caller);
-      NodeOutcome result = engine.run(new AnalysisEngine.Request(request.getDataset(), request.hasFilter(),
-          request.getFilter(), request.getAnalysis(), request.getRequester(), request.getRequestId()),
-          caller.cancellation());
+      long running = System.nanoTime();
+      NodeOutcome result;
+      try {
+        result = engine.run(new AnalysisEngine.Request(request.getDataset(), request.hasFilter(),
+            request.getFilter(), request.getAnalysis(), request.getRequester(), request.getRequestId()),
+            caller.cancellation());
+      } finally {
+        NodeMeters.engine(meters, analysis, Duration.ofNanos(System.nanoTime() - running));
+      }
       // The caller may have gone while the analysis ran: then nothing is answered, and the audit log says so.
       requireWaiting(caller);
       return switch (result) {
