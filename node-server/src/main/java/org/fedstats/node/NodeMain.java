@@ -62,18 +62,13 @@ public final class NodeMain implements Callable<Integer> {
     if (port != null) {
       settings = settings.withListen(settings.host(), port);
     }
+    NodeSettings listening = settings;
     Telemetry telemetry = telemetry(settings);
-    NodeServer server;
-    try {
-      server = NodeServer.start(settings, telemetry.registry());
-    } catch (Exception e) {
-      telemetry.close();
-      throw e;
-    }
+    NodeServer server = closingOnFailure(telemetry, () -> NodeServer.start(listening, telemetry.registry()));
     onShutdown(server, telemetry);
     out.printf("node %s %s listening on %s:%d with %d dataset(s); audit log %s; state %s%s%s%n", settings.nodeId(),
         NodeGate.version(), settings.host(), server.port(), settings.datasets().size(), settings.auditLog(),
-        settings.stateDir(), server.node().noiseNote().map(n -> "; " + n).orElse(""), metricsNote(settings, telemetry));
+        settings.stateDir(), server.node().noiseNote().map(n -> "; " + n).orElse(""), telemetry.note());
     out.flush();
     server.awaitTermination();
     return 0;
@@ -81,18 +76,12 @@ public final class NodeMain implements Callable<Integer> {
 
   private int outbound(NodeSettings settings) throws Exception {
     Telemetry telemetry = telemetry(settings);
-    OutboundNode node;
-    try {
-      node = OutboundNode.start(settings, telemetry.registry());
-    } catch (Exception e) {
-      telemetry.close();
-      throw e;
-    }
+    OutboundNode node = closingOnFailure(telemetry, () -> OutboundNode.start(settings, telemetry.registry()));
     onShutdown(node, telemetry);
     out.printf("node %s %s dialling its coordinator at %s (%s) with %d dataset(s); audit log %s; "
         + "state %s%s%s%n", settings.nodeId(), NodeGate.version(), settings.coordinator().orElseThrow().address(),
         telemetry.port() < 0 ? "no listening port" : "no gRPC port", settings.datasets().size(), settings.auditLog(),
-        settings.stateDir(), node.node().noiseNote().map(n -> "; " + n).orElse(""), metricsNote(settings, telemetry));
+        settings.stateDir(), node.node().noiseNote().map(n -> "; " + n).orElse(""), telemetry.note());
     out.flush();
     node.awaitTermination();
     return 0;
@@ -107,9 +96,14 @@ public final class NodeMain implements Callable<Integer> {
     }
   }
 
-  private static String metricsNote(NodeSettings settings, Telemetry telemetry) {
-    return telemetry.port() < 0 ? "" : "; metrics on http://" + settings.operations().metricsListen().orElseThrow()
-        .host() + ":" + telemetry.port() + Telemetry.PATH;
+  /** What {@code start} starts; if it fails, the metrics port is closed again. */
+  private static <T> T closingOnFailure(Telemetry telemetry, Callable<T> start) throws Exception {
+    try {
+      return start.call();
+    } catch (Exception e) {
+      telemetry.close();
+      throw e;
+    }
   }
 
   /** On SIGTERM: the node finishes the requests in flight (up to shutdown-grace-ms), then stops. */

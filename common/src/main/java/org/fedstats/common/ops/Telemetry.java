@@ -36,8 +36,11 @@ public final class Telemetry implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final JvmGcMetrics gc;
+  private final String host;
 
-  private Telemetry(MeterRegistry registry, HttpServer server, ExecutorService executor, JvmGcMetrics gc) {
+  private Telemetry(MeterRegistry registry, HttpServer server, ExecutorService executor, JvmGcMetrics gc,
+      String host) {
+    this.host = host;
     this.registry = registry;
     this.server = server;
     this.executor = executor;
@@ -46,7 +49,7 @@ public final class Telemetry implements AutoCloseable {
 
   /** Meters kept in memory, exported nowhere. */
   public static Telemetry inMemory() {
-    return new Telemetry(new SimpleMeterRegistry(), null, null, null);
+    return new Telemetry(new SimpleMeterRegistry(), null, null, null, null);
   }
 
   /**
@@ -83,7 +86,7 @@ public final class Telemetry implements AutoCloseable {
     });
     server.setExecutor(executor);
     server.start();
-    return new Telemetry(prometheus, server, executor, gc);
+    return new Telemetry(prometheus, server, executor, gc, at.host());
   }
 
   private static void scrape(HttpExchange exchange, PrometheusMeterRegistry prometheus) throws IOException {
@@ -118,6 +121,17 @@ public final class Telemetry implements AutoCloseable {
   /** The port {@code /metrics} is served on; -1 when the meters are not exported. */
   public int port() {
     return server == null ? -1 : server.getAddress().getPort();
+  }
+
+  /** Where Prometheus scrapes, {@code http://host:port/metrics}; empty when the meters are not exported. */
+  public Optional<String> url() {
+    return server == null ? Optional.empty()
+        : Optional.of("http://" + new HostPort(host, port()) + PATH);
+  }
+
+  /** For a start line: {@code "; metrics on <url>"}, or nothing when the meters are not exported. */
+  public String note() {
+    return url().map(u -> "; metrics on " + u).orElse("");
   }
 
   @Override

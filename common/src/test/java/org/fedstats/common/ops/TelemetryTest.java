@@ -21,6 +21,7 @@ class TelemetryTest {
           .increment(3);
       HttpResponse<String> scrape = Probing.get(telemetry.port(), "/metrics");
       assertThat(scrape.statusCode()).isEqualTo(200);
+      assertThat(telemetry.url()).hasValue("http://127.0.0.1:" + telemetry.port() + "/metrics");
       assertThat(scrape.headers().firstValue("Content-Type")).hasValue(Telemetry.CONTENT_TYPE);
       assertThat(scrape.body()).contains("fedstats_test_things_total{rule=\"min-cell-count\"} 3.0")
           .contains("jvm_memory_used_bytes{", "jvm_threads_live_threads", "system_cpu_count", "process_uptime_seconds");
@@ -38,6 +39,8 @@ class TelemetryTest {
   void withoutAnAddressTheMetersStayInMemoryAndNoPortIsOpened() throws Exception {
     try (Telemetry telemetry = Telemetry.start(Optional.empty(), "test")) {
       assertThat(telemetry.port()).isEqualTo(-1);
+      assertThat(telemetry.url()).isEmpty();
+      assertThat(telemetry.note()).isEmpty();
       Counter.builder("fedstats.test.things").register(telemetry.registry()).increment();
       assertThat(telemetry.registry().get("fedstats.test.things").counter().count()).isEqualTo(1.0);
     }
