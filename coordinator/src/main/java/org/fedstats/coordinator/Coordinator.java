@@ -9,6 +9,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.fedstats.common.HostPort;
 import org.fedstats.common.grpc.ParseGuard;
+import org.fedstats.common.grpc.Probes;
 import org.fedstats.coordinator.analysis.registry.Analyses;
 import org.fedstats.coordinator.audit.RequestAudit;
 import org.fedstats.coordinator.config.CoordinatorSettings;
@@ -55,9 +57,11 @@ public final class Coordinator implements AutoCloseable {
   private final RequestAudit audit;
   private final NodeLinks links;
   private final Server nodeServer;
+  private final Probes probes;
+  private final Duration grace;
 
   private Coordinator(Federation federation, Server server, ScheduledExecutorService health,
-      ExecutorService work, RequestAudit audit, NodeLinks links, Server nodeServer) {
+      ExecutorService work, RequestAudit audit, NodeLinks links, Server nodeServer, Probes probes, Duration grace) {
     this.federation = federation;
     this.server = server;
     this.health = health;
@@ -65,6 +69,8 @@ public final class Coordinator implements AutoCloseable {
     this.audit = audit;
     this.links = links;
     this.nodeServer = nodeServer;
+    this.probes = probes;
+    this.grace = grace;
   }
 
   /**
@@ -163,6 +169,8 @@ public final class Coordinator implements AutoCloseable {
     Server nodeServer = null;
     boolean serving = false;
     RequestAudit audit = RequestAudit.NONE;
+    // One health status for every port: all turn NOT_SERVING when the coordinator stops.
+    Probes probes = new Probes();
     NodeLinks links = new NodeLinks(settings.outboundNodes(), settings.nodeLinkKeepalive(),
         tls.flatMap(t -> PeerIdentity.of(t.certificate())).map(PeerIdentity::commonName).orElse("coordinator"));
     try {
@@ -184,18 +192,20 @@ public final class Coordinator implements AutoCloseable {
       federation = new Federation(clients, settings.nodeDeadline(), settings.maxConcurrentRequests(), analyses,
           settings.pendingFolder().map(PendingResults::in).orElseGet(PendingResults::inMemory), statements);
       var service = ServerInterceptors.intercept(
-          ParseGuard.guard(new FederationGrpcService(federation, audit).bindService()),
+          ParseGuard.guard(new FederationGrpcService(federation, audit, meters).bindService()),
           new RequesterInterceptor(authenticator));
       // Over mutual TLS the verified identity goes first: RequesterInterceptor finds it in the context.
-      server = transport
+      transport
           .executor(work)
           .maxInboundMessageSize(MAX_INBOUND_BYTES)
-          .addService(identities.map(i -> ServerInterceptors.intercept(service, i)).orElse(service))
-          .build();
+          .addService(identities.map(i -> ServerInterceptors.intercept(service, i)).orElse(service));
+      // Health and reflection answer whom the researcher service answers (under mutual TLS: researchers).
+      probes.addTo(transport, identities);
+      server = transport.build();
       server.start();
       serving = true;
       if (settings.nodeListen().isPresent()) {
-        nodeServer = nodePort(settings, work, links, tls);
+        nodeServer = nodePort(settings, work, links, tls, probes);
       }
     } catch (IOException | RuntimeException e) {
       if (server != null) {
@@ -222,16 +232,19 @@ public final class Coordinator implements AutoCloseable {
       return t;
     });
     federation.watch(health, settings.healthInterval(), settings.probeInterval(), settings.healthTimeout());
-    return new Coordinator(federation, server, health, work, audit, links, nodeServer);
+    return new Coordinator(federation, server, health, work, audit, links, nodeServer, probes,
+        settings.operations().shutdownGrace());
   }
 
   /**
    * The port outbound nodes dial, over Netty (also when researchers are served in process): over mutual TLS only
    * certificates of the node role get through (and {@link NodeLinks} checks the name); HTTP/2 keep-alive pings at
-   * the link keep-alive find a dead connection even between heartbeats.
+   * the link keep-alive find a dead connection even between heartbeats. Health and reflection are served there too,
+   * to the same callers.
    */
   private static Server nodePort(CoordinatorSettings settings, ExecutorService work, NodeLinks links,
-      Optional<FederationTls> tls) throws IOException {
+      Optional<FederationTls> tls, Probes probes) throws IOException {
+    Optional<PeerIdentityInterceptor> nodes = tls.map(t -> t.interceptor(Set.of(Role.NODE)));
     HostPort at = settings.nodeListen().orElseThrow();
     long keepalive = settings.nodeLinkKeepalive().toMillis();
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(at.host(), at.port()))
@@ -241,7 +254,8 @@ public final class Coordinator implements AutoCloseable {
         .keepAliveTimeout(keepalive, TimeUnit.MILLISECONDS)
         .permitKeepAliveTime(Math.max(1, keepalive / 3), TimeUnit.MILLISECONDS)
         .permitKeepAliveWithoutCalls(true)
-        .addService(new NodeLinkService(links).definition(tls.map(t -> t.interceptor(Set.of(Role.NODE)))));
+        .addService(new NodeLinkService(links).definition(nodes));
+    probes.addTo(builder, nodes);
     tls.ifPresent(t -> builder.sslContext(t.serverContext()));
     try {
       return builder.build().start();
@@ -285,22 +299,19 @@ public final class Coordinator implements AutoCloseable {
     server.awaitTermination();
   }
 
-  /** Stops taking requests, lets those in flight finish (up to 5 s), then closes the node links. */
+  /**
+   * Stops taking requests (health turns NOT_SERVING; new calls are refused UNAVAILABLE), lets those in flight finish
+   * (up to {@code shutdown-grace-ms}; their nodes' links stay open meanwhile), then closes the node links.
+   */
   @Override
   public void close() {
+    probes.stopping();
     health.shutdownNow();
     if (nodeServer != null) {
+      // No new node links; those open carry the requests in flight.
       nodeServer.shutdown();
     }
-    server.shutdown();
-    try {
-      if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
-        server.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      server.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    Probes.drain(server, grace);
     federation.close();
     links.close();
     if (nodeServer != null) {

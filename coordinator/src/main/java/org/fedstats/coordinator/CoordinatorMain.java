@@ -1,6 +1,5 @@
 package org.fedstats.coordinator;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -9,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.fedstats.coordinator.config.CoordinatorSettings;
 import org.fedstats.proto.v1.NodeStatus;
 import org.fedstats.common.audit.AuditCommand;
+import org.fedstats.common.ops.Telemetry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,10 +38,16 @@ public final class CoordinatorMain implements Callable<Integer> {
     }
     CoordinatorSettings settings;
     Coordinator coordinator;
+    Telemetry telemetry = null;
     try {
       settings = CoordinatorSettings.load(config);
-      coordinator = Coordinator.start(settings, new SimpleMeterRegistry());
+      // Meters are exported only at a configured metrics-listen address.
+      telemetry = Telemetry.start(settings.operations().metricsListen(), "coordinator");
+      coordinator = Coordinator.start(settings, telemetry.registry());
     } catch (IOException e) {
+      if (telemetry != null) {
+        telemetry.close();
+      }
       // One line that says what is wrong; the stack trace only on request.
       System.err.println("fedstats-coordinator: " + e.getMessage());
       if (verbose) {
@@ -49,11 +55,17 @@ public final class CoordinatorMain implements Callable<Integer> {
       }
       return 1;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(coordinator::close, "coordinator-shutdown"));
-    System.out.printf("coordinator %s listening on %s:%d for %d node(s)%s; audit log %s%n", version(),
+    // On SIGTERM: stop taking requests, finish those in flight (up to shutdown-grace-ms), then stop.
+    Telemetry meters = telemetry;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try (meters) {
+        coordinator.close();
+      }
+    }, "coordinator-shutdown"));
+    System.out.printf("coordinator %s listening on %s:%d for %d node(s)%s; audit log %s%s%n", version(),
         settings.host(), coordinator.port(), settings.nodes().size(), settings.nodeListen()
             .map(l -> "; outbound nodes dial " + l.host() + ":" + coordinator.nodePort()).orElse(""),
-        settings.auditLog());
+        settings.auditLog(), telemetry.note());
     for (NodeStatus n : coordinator.federation().listNodes().getNodesList()) {
       System.out.printf("  node %-10s %-22s %s%n", n.getNodeId(), n.getLink().equals("outbound") ? "(dials in)"
           : n.getAddress(),

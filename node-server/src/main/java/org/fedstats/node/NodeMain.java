@@ -1,6 +1,6 @@
 package org.fedstats.node;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -12,6 +12,7 @@ import org.fedstats.node.config.StartupException;
 import org.fedstats.node.gate.NodeGate;
 import org.fedstats.node.review.ReviewCommand;
 import org.fedstats.common.audit.AuditCommand;
+import org.fedstats.common.ops.Telemetry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,31 +64,54 @@ public final class NodeMain implements Callable<Integer> {
     if (port != null) {
       settings = settings.withListen(settings.host(), port);
     }
-    NodeServer server = NodeServer.start(settings, new SimpleMeterRegistry());
-    onShutdown(server);
-    out.printf("node %s %s listening on %s:%d with %d dataset(s); audit log %s; state %s%s%n", settings.nodeId(),
+    NodeSettings listening = settings;
+    Telemetry telemetry = telemetry(settings);
+    NodeServer server = closingOnFailure(telemetry, () -> NodeServer.start(listening, telemetry.registry()));
+    onShutdown(server, telemetry);
+    out.printf("node %s %s listening on %s:%d with %d dataset(s); audit log %s; state %s%s%s%n", settings.nodeId(),
         NodeGate.version(), settings.host(), server.port(), settings.datasets().size(), settings.auditLog(),
-        settings.stateDir(), server.node().noiseNote().map(n -> "; " + n).orElse(""));
+        settings.stateDir(), server.node().noiseNote().map(n -> "; " + n).orElse(""), telemetry.note());
     out.flush();
     server.awaitTermination();
     return 0;
   }
 
   private int outbound(NodeSettings settings) throws Exception {
-    OutboundNode node = OutboundNode.start(settings, new SimpleMeterRegistry());
-    onShutdown(node);
-    out.printf("node %s %s dialling its coordinator at %s (no listening port) with %d dataset(s); audit log %s; "
-        + "state %s%s%n", settings.nodeId(), NodeGate.version(), settings.coordinator().orElseThrow().address(),
-        settings.datasets().size(), settings.auditLog(), settings.stateDir(),
-        node.node().noiseNote().map(n -> "; " + n).orElse(""));
+    Telemetry telemetry = telemetry(settings);
+    OutboundNode node = closingOnFailure(telemetry, () -> OutboundNode.start(settings, telemetry.registry()));
+    onShutdown(node, telemetry);
+    out.printf("node %s %s dialling its coordinator at %s (%s) with %d dataset(s); audit log %s; "
+        + "state %s%s%s%n", settings.nodeId(), NodeGate.version(), settings.coordinator().orElseThrow().address(),
+        telemetry.port() < 0 ? "no listening port" : "no gRPC port", settings.datasets().size(), settings.auditLog(),
+        settings.stateDir(), node.node().noiseNote().map(n -> "; " + n).orElse(""), telemetry.note());
     out.flush();
     node.awaitTermination();
     return 0;
   }
 
-  private static void onShutdown(AutoCloseable running) {
+  /** The node's meters, exported at {@code metrics-listen} if configured (off by default). */
+  private static Telemetry telemetry(NodeSettings settings) throws StartupException {
+    try {
+      return Telemetry.start(settings.operations().metricsListen(), "node " + settings.nodeId());
+    } catch (IOException e) {
+      throw new StartupException(e.getMessage(), e);
+    }
+  }
+
+  /** What {@code start} starts; if it fails, the metrics port is closed again. */
+  private static <T> T closingOnFailure(Telemetry telemetry, Callable<T> start) throws Exception {
+    try {
+      return start.call();
+    } catch (Exception e) {
+      telemetry.close();
+      throw e;
+    }
+  }
+
+  /** On SIGTERM: the node finishes the requests in flight (up to shutdown-grace-ms), then stops. */
+  private static void onShutdown(AutoCloseable running, Telemetry telemetry) {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
+      try (telemetry) {
         running.close();
       } catch (Exception e) {
         System.err.println("node shutdown: " + e.getMessage());

@@ -4,17 +4,17 @@ import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.protobuf.services.HealthStatusManager;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.fedstats.common.HostPort;
+import org.fedstats.common.grpc.Probes;
 import org.fedstats.node.config.NodeSettings;
 import org.fedstats.node.config.StartupException;
 import org.fedstats.pki.PkiException;
@@ -31,11 +31,15 @@ public final class NodeServer implements AutoCloseable {
   private final Node node;
   private final Server server;
   private final ExecutorService workers;
+  private final Probes probes;
+  private final Duration grace;
 
-  private NodeServer(Node node, Server server, ExecutorService workers) {
+  private NodeServer(Node node, Server server, ExecutorService workers, Probes probes, Duration grace) {
     this.node = node;
     this.server = server;
     this.workers = workers;
+    this.probes = probes;
+    this.grace = grace;
   }
 
   /**
@@ -69,7 +73,7 @@ public final class NodeServer implements AutoCloseable {
 
   /**
    * Starts a node on {@code transport} (tests pass an in-process builder), wired as over Netty: the bounded worker
-   * pool, the inbound message limit, the node's guarded service and the health service. Connection limits are the
+   * pool, the inbound message limit, the node's guarded service, health and reflection. Connection limits are the
    * transport's own business.
    */
   public static NodeServer start(NodeSettings settings, MeterRegistry meters, ServerBuilder<?> transport)
@@ -80,18 +84,17 @@ public final class NodeServer implements AutoCloseable {
   private static NodeServer start(NodeSettings settings, MeterRegistry meters, ServerBuilder<?> transport,
       Optional<PeerIdentityInterceptor> identities, Function<IOException, String> cannotStart) throws StartupException, IOException, SQLException {
     Node node = Node.create(settings, meters);
-    HealthStatusManager health = new HealthStatusManager();
+    Probes probes = new Probes();
     ExecutorService workers = Node.workers(settings.nodeId());
     Server server = null;
     try {
-      server = transport
+      transport
           .executor(workers)
           .maxInboundMessageSize(MAX_INBOUND_BYTES)
-          .addService(identities.map(node::serviceDefinition).orElseGet(node::serviceDefinition))
-          // Under mutual TLS the health service, too, answers the coordinator's role only.
-          .addService(identities.map(i -> ServerInterceptors.intercept(health.getHealthService(), i))
-              .orElseGet(() -> health.getHealthService().bindService()))
-          .build();
+          .addService(identities.map(node::serviceDefinition).orElseGet(node::serviceDefinition));
+      // Under mutual TLS health and reflection, too, answer the coordinator's role only.
+      probes.addTo(transport, identities);
+      server = transport.build();
       server.start();
     } catch (IOException | RuntimeException e) {
       if (server != null) {
@@ -104,7 +107,7 @@ public final class NodeServer implements AutoCloseable {
       }
       throw e;
     }
-    return new NodeServer(node, server, workers);
+    return new NodeServer(node, server, workers, probes, settings.operations().shutdownGrace());
   }
 
   public int port() {
@@ -119,17 +122,15 @@ public final class NodeServer implements AutoCloseable {
     server.awaitTermination();
   }
 
-  /** Stops serving: calls in flight get up to 5 s to finish (less if the closing thread is interrupted). */
+  /**
+   * Stops serving: health turns NOT_SERVING, new calls are refused (UNAVAILABLE), and calls in flight get the
+   * configured {@code shutdown-grace-ms} to finish (less if the closing thread is interrupted).
+   */
   @Override
   public void close() throws IOException, SQLException {
-    server.shutdown();
+    probes.stopping();
     try {
-      if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
-        server.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      server.shutdownNow();
-      Thread.currentThread().interrupt();
+      Probes.drain(server, grace);
     } finally {
       workers.shutdownNow();
       node.close();

@@ -5,6 +5,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -33,12 +34,15 @@ public final class OutboundNode implements AutoCloseable {
   private final ExecutorService workers;
   private final CoordinatorLink link;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final Duration grace;
 
-  private OutboundNode(Node node, ManagedChannel channel, ExecutorService workers, CoordinatorLink link) {
+  private OutboundNode(Node node, ManagedChannel channel, ExecutorService workers, CoordinatorLink link,
+      Duration grace) {
     this.node = node;
     this.channel = channel;
     this.workers = workers;
     this.link = link;
+    this.grace = grace;
   }
 
   /** Starts the node and its link; every problem that stops it (data, audit log, TLS files) is a StartupException. */
@@ -72,7 +76,7 @@ public final class OutboundNode implements AutoCloseable {
     ManagedChannel channel = dial.maxInboundMessageSize(NodeServer.MAX_INBOUND_BYTES).build();
     CoordinatorLink link = new CoordinatorLink(coordinator, node.gate(), workers, channel, peer, new Random());
     link.start();
-    return new OutboundNode(node, channel, workers, link);
+    return new OutboundNode(node, channel, workers, link, settings.operations().shutdownGrace());
   }
 
   public Node node() {
@@ -88,10 +92,14 @@ public final class OutboundNode implements AutoCloseable {
     stopped.await();
   }
 
-  /** Closes the link (steps still running are cancelled), then the node. */
+  /**
+   * Stops taking steps, lets those running finish and send their answers (up to {@code shutdown-grace-ms}), then
+   * closes the link (steps still running then are cancelled) and the node.
+   */
   @Override
   public void close() throws IOException, SQLException {
     try {
+      link.drain(grace);
       link.close();
       channel.shutdownNow();
       try {

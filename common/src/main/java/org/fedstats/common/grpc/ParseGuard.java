@@ -10,10 +10,13 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Makes a protobuf gRPC service answer requests it cannot read with {@code INVALID_ARGUMENT} and a message saying
@@ -29,10 +32,18 @@ public final class ParseGuard {
 
   /** The same service, reading each request's bytes with a clear error for unreadable ones. */
   public static ServerServiceDefinition guard(ServerServiceDefinition service) {
-    ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(service.getServiceDescriptor().getName());
+    // The service keeps its schema, so that server reflection still describes it.
+    ServiceDescriptor original = service.getServiceDescriptor();
+    ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(original.getName())
+        .setSchemaDescriptor(original.getSchemaDescriptor());
+    List<ServerMethodDefinition<byte[], ?>> methods = new ArrayList<>();
     for (ServerMethodDefinition<?, ?> method : service.getMethods()) {
-      b.addMethod(guardMethod(method));
+      ServerMethodDefinition<byte[], ?> guarded = guardMethod(method);
+      methods.add(guarded);
+      descriptor.addMethod(guarded.getMethodDescriptor());
     }
+    ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(descriptor.build());
+    methods.forEach(b::addMethod);
     return b.build();
   }
 

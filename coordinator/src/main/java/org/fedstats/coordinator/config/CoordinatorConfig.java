@@ -24,7 +24,30 @@ public record CoordinatorConfig(
     String pendingDir,
     OidcSettings.Config oidc,
     TlsConfig identitySigning,
-    Long identityStatementTtlMs) {
+    Long identityStatementTtlMs,
+    String metricsListen,
+    Long shutdownGraceMs) {
+
+  /** Without the operations keys (metrics port, shutdown grace). */
+  public CoordinatorConfig(String listen, Long nodeDeadlineMs, Long healthIntervalMs, Long probeIntervalMs,
+      Long healthTimeoutMs, Integer maxConcurrentRequests, Long nodeKeepaliveMs, ServerLimits.Config server,
+      String auditLog, List<NodeEntry> nodes, TlsConfig tls, Boolean insecure, String nodeListen,
+      Long nodeLinkKeepaliveMs, String pendingDir, OidcSettings.Config oidc, TlsConfig identitySigning,
+      Long identityStatementTtlMs) {
+    this(listen, nodeDeadlineMs, healthIntervalMs, probeIntervalMs, healthTimeoutMs, maxConcurrentRequests,
+        nodeKeepaliveMs, server, auditLog, nodes, tls, insecure, nodeListen, nodeLinkKeepaliveMs, pendingDir, oidc,
+        identitySigning, identityStatementTtlMs, null, null);
+  }
+
+  /** Without the review, identity and operations keys. */
+  public CoordinatorConfig(String listen, Long nodeDeadlineMs, Long healthIntervalMs, Long probeIntervalMs,
+      Long healthTimeoutMs, Integer maxConcurrentRequests, Long nodeKeepaliveMs, ServerLimits.Config server,
+      String auditLog, List<NodeEntry> nodes, TlsConfig tls, Boolean insecure, String nodeListen,
+      Long nodeLinkKeepaliveMs) {
+    this(listen, nodeDeadlineMs, healthIntervalMs, probeIntervalMs, healthTimeoutMs, maxConcurrentRequests,
+        nodeKeepaliveMs, server, auditLog, nodes, tls, insecure, nodeListen, nodeLinkKeepaliveMs, null, null, null,
+        null);
+  }
 
   /**
    * Without the outbound-node, review and identity keys ({@code coordinator-pending} beside the audit log; researchers

@@ -13,6 +13,7 @@ import org.fedstats.common.grpc.ServerLimits;
 import org.fedstats.coordinator.identity.IdentitySettings;
 import org.fedstats.coordinator.identity.OidcSettings;
 import org.fedstats.pki.statement.StatementSigner;
+import org.fedstats.common.ops.Operations;
 import org.fedstats.pki.tls.TlsConfig;
 import org.fedstats.pki.tls.TlsFiles;
 
@@ -37,11 +38,13 @@ import org.fedstats.pki.tls.TlsFiles;
  *     them; null for {@value #DEFAULT_PENDING_DIR} beside the audit log, or memory only without an audit log
  * @param identity how researchers are authenticated besides certificates (OpenID Connect), and how the
  *     coordinator signs its identity statements to the nodes
+ * @param operations the metrics port and the shutdown grace
  */
 public record CoordinatorSettings(String host, int port, Duration nodeDeadline, Duration healthInterval,
     Duration probeInterval, Duration healthTimeout, int maxConcurrentRequests, Duration nodeKeepalive,
     ServerLimits server, List<NodeAddress> nodes, Path auditLog, Optional<TlsFiles> tls,
-    Optional<HostPort> nodeListen, Duration nodeLinkKeepalive, Path pendingDir, IdentitySettings identity) {
+    Optional<HostPort> nodeListen, Duration nodeLinkKeepalive, Path pendingDir, IdentitySettings identity,
+    Operations operations) {
   public static final String DEFAULT_AUDIT_LOG = "coordinator-audit.jsonl";
   public static final String DEFAULT_PENDING_DIR = "coordinator-pending";
   public static final Duration DEFAULT_NODE_DEADLINE = Duration.ofSeconds(30);
@@ -62,6 +65,7 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
     positive(nodeKeepalive, "node-keepalive-ms");
     positive(nodeLinkKeepalive, "node-link-keepalive-ms");
     Objects.requireNonNull(nodeListen, "nodeListen");
+    Objects.requireNonNull(operations, "operations");
     if (maxConcurrentRequests < 1) {
       throw new IllegalArgumentException("max-concurrent-requests must be at least 1, not " + maxConcurrentRequests);
     }
@@ -87,6 +91,15 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
         throw new IllegalArgumentException("address " + n.address() + " is listed for two nodes");
       }
     }
+  }
+
+  /** With the default operations (no metrics port). */
+  public CoordinatorSettings(String host, int port, Duration nodeDeadline, Duration healthInterval,
+      Duration probeInterval, Duration healthTimeout, int maxConcurrentRequests, Duration nodeKeepalive,
+      ServerLimits server, List<NodeAddress> nodes, Path auditLog, Optional<TlsFiles> tls,
+      Optional<HostPort> nodeListen, Duration nodeLinkKeepalive, Path pendingDir, IdentitySettings identity) {
+    this(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout, maxConcurrentRequests, nodeKeepalive,
+        server, nodes, auditLog, tls, nodeListen, nodeLinkKeepalive, pendingDir, identity, Operations.DEFAULT);
   }
 
   /** Without outbound nodes; requests waiting for review are kept beside the audit log. */
@@ -172,7 +185,7 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
         ServerLimits.DEFAULT.with(c.server()), nodes, c.auditLog() == null ? null : Path.of(c.auditLog()),
         Optional.empty(), Optional.ofNullable(c.nodeListen()).map(l -> HostPort.parse(l, "node-listen")),
         millis(c.nodeLinkKeepaliveMs(), DEFAULT_NODE_LINK_KEEPALIVE), c.pendingDir() == null ? null
-            : Path.of(c.pendingDir()), IdentitySettings.DEFAULT);
+            : Path.of(c.pendingDir()), IdentitySettings.DEFAULT, Operations.of(c.metricsListen(), c.shutdownGraceMs()));
   }
 
   /** The {@code oidc}, {@code identity-signing} and {@code identity-statement-ttl-ms} keys. */
@@ -189,32 +202,39 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
   public CoordinatorSettings withListen(String newHost, int newPort) {
     return new CoordinatorSettings(newHost, newPort, nodeDeadline, healthInterval, probeInterval, healthTimeout,
         maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, tls, nodeListen, nodeLinkKeepalive,
-        pendingDir, identity);
+        pendingDir, identity, operations);
   }
 
   public CoordinatorSettings withAuditLog(Path path) {
     return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
         maxConcurrentRequests, nodeKeepalive, server, nodes, path, tls, nodeListen, nodeLinkKeepalive, pendingDir,
-        identity);
+        identity, operations);
   }
 
   public CoordinatorSettings withPendingDir(Path path) {
     return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
         maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, tls, nodeListen, nodeLinkKeepalive, path,
-        identity);
+        identity, operations);
+  }
+
+  /** The same settings with other operations (metrics port, shutdown grace). */
+  public CoordinatorSettings withOperations(Operations newOperations) {
+    return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
+        maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, tls, nodeListen, nodeLinkKeepalive,
+        pendingDir, identity, newOperations);
   }
 
   /** The same settings over mutual TLS with {@code files}, or plaintext if empty. */
   public CoordinatorSettings withTls(Optional<TlsFiles> files) {
     return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
         maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, files, nodeListen, nodeLinkKeepalive,
-        pendingDir, identity);
+        pendingDir, identity, operations);
   }
 
   /** The same settings authenticating researchers and signing statements as {@code newIdentity} says. */
   public CoordinatorSettings withIdentity(IdentitySettings newIdentity) {
     return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
         maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, tls, nodeListen, nodeLinkKeepalive,
-        pendingDir, newIdentity);
+        pendingDir, newIdentity, operations);
   }
 }

@@ -3,6 +3,7 @@ package org.fedstats.coordinator.federation;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -57,7 +58,11 @@ public final class NodeClient implements AutoCloseable {
     this.errors = Counter.builder("fedstats.coordinator.node.errors").tag("node", id).register(meters);
     this.skipped = Counter.builder("fedstats.coordinator.node.skipped")
         .description("requests not sent because the node was down").tag("node", id).register(meters);
-    this.latency = Timer.builder("fedstats.coordinator.node.latency").tag("node", id).register(meters);
+    this.latency = Timer.builder("fedstats.coordinator.node.latency").tag("node", id)
+        .publishPercentileHistogram().register(meters);
+    Gauge.builder("fedstats.coordinator.node.up", this, n -> n.health == Health.UP ? 1 : 0)
+        .description("1 while the node is up, 0 while it is down or not heard from yet").tag("node", id)
+        .register(meters);
   }
 
   public String id() {

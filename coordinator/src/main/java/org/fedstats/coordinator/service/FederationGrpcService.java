@@ -3,6 +3,8 @@ package org.fedstats.coordinator.service;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -38,15 +40,22 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
   private static final Logger LOG = Logger.getLogger(FederationGrpcService.class.getName());
   private final Federation federation;
   private final RequestAudit audit;
+  private final RequestMeters meters;
 
   /** A service that keeps no audit log of its own (the nodes still audit every request). */
   public FederationGrpcService(Federation federation) {
     this(federation, RequestAudit.NONE);
   }
 
+  /** A service whose requests are measured nowhere. */
   public FederationGrpcService(Federation federation, RequestAudit audit) {
+    this(federation, audit, new CompositeMeterRegistry());
+  }
+
+  public FederationGrpcService(Federation federation, RequestAudit audit, MeterRegistry meters) {
     this.federation = federation;
     this.audit = audit;
+    this.meters = new RequestMeters(meters);
   }
 
   @Override
@@ -93,7 +102,7 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
     String requester = requester();
     String method = researcher(requester).method().label();
     String what = "fetch of request " + Text.echo(request.getRequestId());
-    serve(what, requester, () -> federation.fetchAsync(request.getRequestId(), requester),
+    serve(what, "fetch", requester, () -> federation.fetchAsync(request.getRequestId(), requester),
         (response, micros) -> audit.fetched(request.getRequestId(), requester, method, response, micros),
         (status, micros) -> audit.fetchRejected(request.getRequestId(), requester, method, status, micros),
         responses, response -> response);
@@ -106,7 +115,8 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
     Researcher researcher = researcher(requester);
     String method = researcher.method().label();
     return serve("request by " + Text.echo(requester) + " on " + Text.echo(request.getDataset()) + " ("
-        + kind(request) + ")", requester, () -> federation.runAsync(request, requester, researcher, listener),
+        + kind(request) + ")", kind(request), requester,
+        () -> federation.runAsync(request, requester, researcher, listener),
         (response, micros) -> audit.answered(request, requester, method, response, micros),
         (status, micros) -> audit.rejected(request, requester, method, status, micros), observer, last);
   }
@@ -125,7 +135,7 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
    * Starts a request's work, records its response (or rejection) in the audit log, and answers {@code observer}
    * with its last message; a response that cannot be audited is not given.
    */
-  private <T> CompletableFuture<AnalysisResponse> serve(String what, String requester,
+  private <T> CompletableFuture<AnalysisResponse> serve(String what, String kind, String requester,
       Supplier<CompletableFuture<AnalysisResponse>> work, BiConsumer<AnalysisResponse, Long> answered,
       BiConsumer<Status, Long> rejected, StreamObserver<T> observer, Function<AnalysisResponse, T> last) {
     long start = System.nanoTime();
@@ -134,14 +144,17 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
       running.whenComplete((response, failure) -> {
         if (failure == null) {
           try {
-            answered.accept(response, (System.nanoTime() - start) / 1000);
+            meters.auditWrite(() -> answered.accept(response, (System.nanoTime() - start) / 1000));
           } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "coordinator audit log write failed; request " + response.getRequestId()
                 + " not answered", e);
+            meters.finished(kind, Status.Code.UNAVAILABLE, start);
             observer.onError(Status.UNAVAILABLE.withDescription("the coordinator cannot write its audit log, so "
                 + "it answers no request").asRuntimeException());
             return;
           }
+          meters.finished(kind, Status.Code.OK, start);
+          meters.fanOut(response.getSitesCount());
           LOG.info(() -> "request " + response.getRequestId() + " (" + what + "): "
               + response.getSitesList().stream().map(s -> s.getNodeId() + " " + s.getStatus())
                   .collect(Collectors.joining(", "))
@@ -150,19 +163,22 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
               + "; " + response.getPooledNote());
           observer.onNext(last.apply(response));
           observer.onCompleted();
-        } else if (!(failure instanceof CancellationException)) {
-          fail(what, failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure,
+        } else if (failure instanceof CancellationException) {
+          meters.finished(kind, Status.Code.CANCELLED, start);
+        } else {
+          fail(what, kind, failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure,
               rejected, observer, start);
         }
       });
       return running;
     } catch (RuntimeException e) {
-      fail(what, e, rejected, observer, start);
+      fail(what, kind, e, rejected, observer, start);
       return CompletableFuture.failedFuture(e);
     }
   }
 
-  private void fail(String what, Throwable failure, BiConsumer<Status, Long> rejected, StreamObserver<?> responses,
+  private void fail(String what, String kind, Throwable failure, BiConsumer<Status, Long> rejected,
+      StreamObserver<?> responses,
       long start) {
     Status status;
     if (failure instanceof RequestRejected e) {
@@ -174,10 +190,11 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
           + failure.getClass().getSimpleName());
     }
     try {
-      rejected.accept(status, (System.nanoTime() - start) / 1000);
+      meters.auditWrite(() -> rejected.accept(status, (System.nanoTime() - start) / 1000));
     } catch (RuntimeException e) {
       LOG.log(Level.SEVERE, "coordinator audit log write failed", e);
     }
+    meters.finished(kind, status.getCode(), start);
     responses.onError(status.asRuntimeException());
   }
 

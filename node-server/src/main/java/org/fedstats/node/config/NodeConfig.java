@@ -24,7 +24,18 @@ public record NodeConfig(
     Boolean insecure,
     OutboundLink.Config coordinator,
     AccessSettings.IdentityConfig identity,
-    String approvals) {
+    String approvals,
+    String metricsListen,
+    Long shutdownGraceMs) {
+
+  /** Without the identity, approval and operations keys. */
+  public NodeConfig(String nodeId, String listen, String auditLog, String stateDir, ServerLimits.Config server,
+      Integer maxRoundsPerSession, DisclosurePolicy.Overrides disclosure, QueryLimits.Config limits,
+      String noiseSecretFile, List<DatasetConfig> datasets, TlsConfig tls, Boolean insecure,
+      OutboundLink.Config coordinator) {
+    this(nodeId, listen, auditLog, stateDir, server, maxRoundsPerSession, disclosure, limits, noiseSecretFile,
+        datasets, tls, insecure, coordinator, null, null, null, null);
+  }
 
   /**
    * One dataset: CSV or Parquet files, a table of an embedded database file, or a table or view of a PostgreSQL

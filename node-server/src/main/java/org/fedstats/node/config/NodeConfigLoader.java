@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.fedstats.common.HostPort;
 import org.fedstats.node.access.AccessSettings;
+import org.fedstats.common.ops.Operations;
 import org.fedstats.common.config.Yaml;
 import org.fedstats.node.analysis.registry.LocalAnalyses;
 import org.fedstats.node.dataset.DatasetSchema;
@@ -64,7 +65,8 @@ public final class NodeConfigLoader {
         TlsConfig.choose(config.tls(), config.insecure(), base),
         config.noiseSecretFile() == null ? null : base.resolve(config.noiseSecretFile()),
         java.util.Optional.ofNullable(config.coordinator()).map(OutboundLink.Config::resolve),
-        AccessSettings.of(config.identity(), config.approvals(), base));
+        AccessSettings.of(config.identity(), config.approvals(), base),
+        Operations.of(config.metricsListen(), config.shutdownGraceMs()));
   }
 
   private static DatasetDefinition dataset(NodeConfig.DatasetConfig d, Path base, DisclosurePolicy nodePolicy,

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.fedstats.common.grpc.ServerLimits;
 import org.fedstats.node.access.AccessSettings;
+import org.fedstats.common.ops.Operations;
 import org.fedstats.pki.tls.TlsFiles;
 
 /**
@@ -20,10 +21,12 @@ import org.fedstats.pki.tls.TlsFiles;
  * @param coordinator present for an outbound node, which dials its coordinator and listens on no port ({@code host}
  *     and {@code port} are then unused); empty for an inbound node, which listens at {@code host:port}
  * @param access whom the node answers: identity statements required or not, and the study approvals
+ * @param operations the metrics port (none by default: an outbound node then has no listening socket at all) and
+ *     the shutdown grace
  */
 public record NodeSettings(String nodeId, String host, int port, Path auditLog, Path stateDir, ServerLimits server,
     int maxRoundsPerSession, List<DatasetDefinition> datasets, Optional<TlsFiles> tls, Path noiseSecretFile,
-    Optional<OutboundLink> coordinator, AccessSettings access) {
+    Optional<OutboundLink> coordinator, AccessSettings access, Operations operations) {
   /** Rounds of one session a node answers unless configured otherwise: R's glm needs at most 25, plus the null model. */
   public static final int DEFAULT_MAX_ROUNDS_PER_SESSION = 30;
 
@@ -44,6 +47,7 @@ public record NodeSettings(String nodeId, String host, int port, Path auditLog, 
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(coordinator, "coordinator");
     Objects.requireNonNull(access, "access");
+    Objects.requireNonNull(operations, "operations");
     datasets = List.copyOf(datasets);
     var names = new HashSet<String>();
     for (DatasetDefinition d : datasets) {
@@ -51,6 +55,22 @@ public record NodeSettings(String nodeId, String host, int port, Path auditLog, 
         throw new IllegalArgumentException("dataset " + d.name() + " is declared twice");
       }
     }
+  }
+
+  /** With the default operations (no metrics port). */
+  public NodeSettings(String nodeId, String host, int port, Path auditLog, Path stateDir, ServerLimits server,
+      int maxRoundsPerSession, List<DatasetDefinition> datasets, Optional<TlsFiles> tls, Path noiseSecretFile,
+      Optional<OutboundLink> coordinator, AccessSettings access) {
+    this(nodeId, host, port, auditLog, stateDir, server, maxRoundsPerSession, datasets, tls, noiseSecretFile,
+        coordinator, access, Operations.DEFAULT);
+  }
+
+  /** With the default operations (no metrics port), answering as {@link AccessSettings#DEFAULT} says. */
+  public NodeSettings(String nodeId, String host, int port, Path auditLog, Path stateDir, ServerLimits server,
+      int maxRoundsPerSession, List<DatasetDefinition> datasets, Optional<TlsFiles> tls, Path noiseSecretFile,
+      Optional<OutboundLink> coordinator) {
+    this(nodeId, host, port, auditLog, stateDir, server, maxRoundsPerSession, datasets, tls, noiseSecretFile,
+        coordinator, AccessSettings.DEFAULT);
   }
 
   /** Inbound settings (listening at {@code host:port}) that answer as {@link AccessSettings#DEFAULT} says. */
@@ -86,30 +106,36 @@ public record NodeSettings(String nodeId, String host, int port, Path auditLog, 
   /** The same settings listening elsewhere (the node's --port option). */
   public NodeSettings withListen(String newHost, int newPort) {
     return new NodeSettings(nodeId, newHost, newPort, auditLog, stateDir, server, maxRoundsPerSession, datasets, tls,
-        noiseSecretFile, coordinator, access);
+        noiseSecretFile, coordinator, access, operations);
   }
 
   /** The same settings with other connection limits. */
   public NodeSettings withServer(ServerLimits limits) {
     return new NodeSettings(nodeId, host, port, auditLog, stateDir, limits, maxRoundsPerSession, datasets, tls,
-        noiseSecretFile, coordinator, access);
+        noiseSecretFile, coordinator, access, operations);
   }
 
   /** The same settings serving over mutual TLS with {@code files}, or plaintext if empty. */
   public NodeSettings withTls(Optional<TlsFiles> files) {
     return new NodeSettings(nodeId, host, port, auditLog, stateDir, server, maxRoundsPerSession, datasets, files,
-        noiseSecretFile, coordinator, access);
+        noiseSecretFile, coordinator, access, operations);
+  }
+
+  /** The same settings with other operations (metrics port, shutdown grace). */
+  public NodeSettings withOperations(Operations newOperations) {
+    return new NodeSettings(nodeId, host, port, auditLog, stateDir, server, maxRoundsPerSession, datasets, tls,
+        noiseSecretFile, coordinator, access, newOperations);
   }
 
   /** The same settings as an outbound node dialling {@code link}, or an inbound one if empty. */
   public NodeSettings withCoordinator(Optional<OutboundLink> link) {
     return new NodeSettings(nodeId, host, port, auditLog, stateDir, server, maxRoundsPerSession, datasets, tls,
-        noiseSecretFile, link, access);
+        noiseSecretFile, link, access, operations);
   }
 
   /** The same settings answering whom {@code newAccess} says. */
   public NodeSettings withAccess(AccessSettings newAccess) {
     return new NodeSettings(nodeId, host, port, auditLog, stateDir, server, maxRoundsPerSession, datasets, tls,
-        noiseSecretFile, coordinator, newAccess);
+        noiseSecretFile, coordinator, newAccess, operations);
   }
 }

@@ -160,7 +160,7 @@ public final class NodeGate {
     String analysis = LocalAnalyses.of(request.getAnalysis()).<String>map(LocalAnalysis::id).orElse("none");
     // Who asked, for which project, and whether it is theirs to ask, before anything else.
     RequestAccess.Admission admission = access.admit(request, analysis);
-    Handled handled = admission.refusal().map(Handled::of).orElseGet(() -> handle(request, caller));
+    Handled handled = admission.refusal().map(Handled::of).orElseGet(() -> decide(request, analysis, caller));
     synchronized (auditor) {
       if (handled.sets().isPresent()) {
         Optional<Refusal> refusal = auditor.check(handled.sets().get());
@@ -172,7 +172,9 @@ public final class NodeGate {
         handled = hold(request, peer, analysis, handled);
       }
       try {
+        long writing = System.nanoTime();
         String head = audit.record(entry(request, peer, analysis, admission, handled, start));
+        NodeMeters.auditWrite(meters, Duration.ofNanos(System.nanoTime() - writing));
         if (handled.response() != null) {
           // The coordinator keeps the head with the answer, so the log's end is recorded outside this node.
           handled = handled.withResponse(handled.response().toBuilder().setAuditHead(head).build());
@@ -190,8 +192,8 @@ public final class NodeGate {
         handled = remember(request, peer, analysis, admission, handled, start);
       }
     }
-    Timer.builder("fedstats.node.requests").tag("analysis", analysis).tag("outcome", handled.outcome())
-        .register(meters).record(Duration.ofNanos(System.nanoTime() - start));
+    NodeMeters.request(meters, analysis, handled.outcome(), handled.outcome().equals("REFUSED")
+        ? handled.detail() : null, Duration.ofNanos(System.nanoTime() - start));
     return new Reply(handled.response(), handled.error());
   }
 
@@ -438,7 +440,7 @@ public final class NodeGate {
     return NodeAnalysisResponse.newBuilder().setNodeId(settings.nodeId()).setPooledOnly(pooledOnly(request.getDataset()));
   }
 
-  private Handled handle(NodeAnalysisRequest request, Liveness caller) {
+  private Handled decide(NodeAnalysisRequest request, String analysis, Liveness caller) {
     // Answered and refused requests count against the researcher's query budget; any other end gives it back.
     QueryBudget.Charge charge = null;
     try {
@@ -450,9 +452,15 @@ public final class NodeGate {
       charge = budget.charge(request.getRequester(), request.getDataset(), request.getSessionId(),
           settings.dataset(request.getDataset()).map(DatasetDefinition::limits).orElse(QueryLimits.NONE));
       requireWaiting(caller);
-      NodeOutcome result = engine.run(new AnalysisEngine.Request(request.getDataset(), request.hasFilter(),
-          request.getFilter(), request.getAnalysis(), request.getRequester(), request.getRequestId()),
-          caller.cancellation());
+      long running = System.nanoTime();
+      NodeOutcome result;
+      try {
+        result = engine.run(new AnalysisEngine.Request(request.getDataset(), request.hasFilter(),
+            request.getFilter(), request.getAnalysis(), request.getRequester(), request.getRequestId()),
+            caller.cancellation());
+      } finally {
+        NodeMeters.engine(meters, analysis, Duration.ofNanos(System.nanoTime() - running));
+      }
       // The caller may have gone while the analysis ran: then nothing is answered, and the audit log says so.
       requireWaiting(caller);
       return switch (result) {

@@ -183,6 +183,40 @@ public final class CoordinatorLink implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops taking steps (new ones are answered UNAVAILABLE) and waits up to {@code grace} for the steps running to
+   * finish and their answers to be sent; the link stays open meanwhile and is not dialled again if it drops.
+   * Returns whether every running step finished in time. {@link #close()} follows.
+   */
+  public boolean drain(Duration grace) {
+    Stream s = current;
+    if (s != null) {
+      s.steps.drain();
+    }
+    closed = true;
+    if (s == null) {
+      return true;
+    }
+    long end = System.nanoTime() + grace.toNanos();
+    while (!s.steps.idle() && !s.ended) {
+      if (System.nanoTime() - end >= 0) {
+        return false;
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return s.steps.idle();
+  }
+
+  /** Whether the link is draining or closed: it takes no new step. */
+  boolean stopping() {
+    return closed;
+  }
+
   /** Closes the stream and stops dialling; the caller closes the channel. */
   @Override
   public void close() {

@@ -26,6 +26,7 @@ final class StepHandler {
   private final Consumer<NodeToCoordinator> send;
   private final Supplier<String> peer;
   private final Map<Long, StepWatch> running = new ConcurrentHashMap<>();
+  private volatile boolean draining;
 
   /** {@code peer} names the coordinator in the audit log; {@code send} puts a message on the stream. */
   StepHandler(NodeGate gate, Executor workers, Consumer<NodeToCoordinator> send, Supplier<String> peer) {
@@ -49,6 +50,10 @@ final class StepHandler {
   }
 
   private void start(Step step) {
+    if (draining) {
+      send.accept(NodeToCoordinator.newBuilder().setAnswer(shuttingDown(step.getStepId())).build());
+      return;
+    }
     StepWatch watch = new StepWatch(step.getDeadlineMs());
     running.put(step.getStepId(), watch);
     try {
@@ -61,9 +66,23 @@ final class StepHandler {
       });
     } catch (RejectedExecutionException e) {
       running.remove(step.getStepId());
-      send.accept(NodeToCoordinator.newBuilder().setAnswer(error(step.getStepId(), Status.UNAVAILABLE
-          .withDescription("node " + gate.info().getNodeId() + " is shutting down"))).build());
+      send.accept(NodeToCoordinator.newBuilder().setAnswer(shuttingDown(step.getStepId())).build());
     }
+  }
+
+  private StepAnswer shuttingDown(long stepId) {
+    return error(stepId, Status.UNAVAILABLE.withDescription("node " + gate.info().getNodeId()
+        + " is shutting down"));
+  }
+
+  /** From now on new steps are answered UNAVAILABLE (the node is stopping); those running go on. */
+  void drain() {
+    draining = true;
+  }
+
+  /** Whether no step is running. */
+  boolean idle() {
+    return running.isEmpty();
   }
 
   private StepAnswer answer(Step step, StepWatch watch) {

@@ -139,6 +139,16 @@ class NodeConfigLoaderTest {
   }
 
   @Test
+  void metricsAndShutdownGraceAreOptIn() throws Exception {
+    assertThat(load("node-id: site1\n").operations()).isEqualTo(org.fedstats.common.ops.Operations.DEFAULT);
+    NodeSettings settings = load("node-id: site1\nmetrics-listen: 127.0.0.1:9464\nshutdown-grace-ms: 20000\n");
+    assertThat(settings.operations().metricsListen()).contains(new org.fedstats.common.HostPort("127.0.0.1", 9464));
+    assertThat(settings.operations().shutdownGrace()).isEqualTo(java.time.Duration.ofSeconds(20));
+    assertThatThrownBy(() -> load("node-id: site1\nmetrics-listen: 9464\n"))
+        .hasMessageContaining("metrics-listen must be host:port");
+  }
+
+  @Test
   void theDemoSitesLoad() throws Exception {
     for (int site = 1; site <= 3; site++) {
       NodeSettings settings = NodeConfigLoader.load(DEPLOY.resolve("demo/node-site" + site + ".yaml"));
