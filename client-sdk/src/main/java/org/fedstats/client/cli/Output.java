@@ -34,11 +34,16 @@ import org.fedstats.proto.v1.RoundProgress;
 /** Renders results as human-readable text, JSON or CSV. */
 final class Output {
   enum Format {
-    TEXT, JSON, CSV;
+    TEXT, JSON, CSV, ARROW, ARROW_STREAM;
+
+    /** Arrow IPC (file or stream): bytes, written by {@code ArrowResults}, for analysis results only. */
+    boolean arrow() {
+      return this == ARROW || this == ARROW_STREAM;
+    }
 
     @Override
     public String toString() {
-      return name().toLowerCase(Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
   }
 
@@ -118,6 +123,7 @@ final class Output {
       case JSON -> json(out, result.response());
       case CSV -> resultCsv(out, result, view);
       case TEXT -> resultText(out, title, result, view);
+      case ARROW, ARROW_STREAM -> throw new IllegalStateException(format + " is bytes, written by ArrowResults");
     }
     out.flush();
   }
