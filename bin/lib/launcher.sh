@@ -106,6 +106,8 @@ fedstats_launch() {
     # messages (e.g. the JDK's complaint that the archive does not record --enable-native-access) are not for the
     # user's eyes.
     opts+=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1)
+    # Apache Arrow (--format arrow) reaches direct buffers' memory through java.nio's internals.
+    opts+=(--add-opens=java.base/java.nio=ALL-UNNAMED)
     local cache archive
     cache="${XDG_CACHE_HOME:-${HOME:-/nonexistent}/.cache}/fedstats"
     if [[ "${FEDSTATS_CDS:-on}" != off ]] && mkdir -p "$cache" 2>/dev/null && [[ -w "$cache" ]]; then

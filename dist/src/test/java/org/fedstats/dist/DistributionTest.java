@@ -181,6 +181,17 @@ class DistributionTest {
     assertThat(plaintext.exit()).isEqualTo(1);
     assertThat(plaintext.err()).startsWith("fedstats: ").contains("--tls-dir").hasLineCount(1);
 
+    // Arrow output through the launcher: the JVM options it passes let Arrow reach its memory without a word.
+    Path arrow = tmp.resolve("count.arrow");
+    Launch arrowCount = Launch.run(elsewhere, env(), home.resolve("bin/fedstats").toString(), "count", "colon",
+        "--coordinator", "127.0.0.1:" + coordinatorPort, "--format", "arrow", "--output", arrow.toString());
+    assertThat(arrowCount.err()).isEmpty();
+    assertThat(arrowCount.out()).isEmpty();
+    assertThat(arrowCount.exit()).isZero();
+    byte[] bytes = Files.readAllBytes(arrow);
+    assertThat(new String(bytes, 0, 6, StandardCharsets.US_ASCII)).isEqualTo("ARROW1");
+    assertThat(new String(bytes, bytes.length - 6, 6, StandardCharsets.US_ASCII)).isEqualTo("ARROW1");
+
     Launch nodePortAsCoordinator = Launch.run(elsewhere, env(), home.resolve("bin/fedstats").toString(),
         "--coordinator", "127.0.0.1:" + nodeLinkPort, alice[0], alice[1], alice[2], alice[3], "nodes");
     assertThat(nodePortAsCoordinator.exit()).isEqualTo(1);

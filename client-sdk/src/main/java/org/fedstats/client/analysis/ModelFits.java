@@ -3,6 +3,7 @@ package org.fedstats.client.analysis;
 import static org.fedstats.client.analysis.Render.number;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.fedstats.proto.v1.AnalysisResult;
@@ -134,18 +135,22 @@ public final class ModelFits implements View<ModelFitView> {
   }
 
   @Override
-  public List<String> csvColumns() {
-    List<String> columns = new ArrayList<>(List.of("term", "estimate", "std_error", "statistic", "p_value", "n",
-        "df_residual"));
-    columns.addAll(linear ? List.of("sigma", "r_squared", "adj_r_squared", "f_statistic", "f_p_value")
-        : List.of("deviance", "null_deviance", "df_null", "aic", "iterations", "converged"));
+  public List<Column> columns() {
+    List<Column> columns = new ArrayList<>(List.of(Column.string("term"), Column.float64("estimate"),
+        Column.float64("std_error"), Column.float64("statistic"), Column.float64("p_value"), Column.int64("n"),
+        Column.int64("df_residual")));
+    columns.addAll(linear
+        ? List.of(Column.float64("sigma"), Column.float64("r_squared"), Column.float64("adj_r_squared"),
+            Column.float64("f_statistic"), Column.float64("f_p_value"))
+        : List.of(Column.float64("deviance"), Column.float64("null_deviance"), Column.int64("df_null"),
+            Column.float64("aic"), Column.int64("iterations"), Column.bool("converged")));
     return columns;
   }
 
-  /** One row per coefficient (a site's statistics: one row without a term). */
+  /** One row per coefficient (a site's statistics: one row without a term); NaN, a value not sent, is no value. */
   @Override
-  public List<List<String>> csvRows(ModelFitView m) {
-    List<List<String>> rows = new ArrayList<>();
+  public List<List<Object>> rows(ModelFitView m) {
+    List<List<Object>> rows = new ArrayList<>();
     if (m.coefficients().isEmpty()) {
       rows.add(row(m, new ModelFitView.Coefficient("", Double.NaN, Double.NaN, Double.NaN, Double.NaN)));
     }
@@ -153,22 +158,21 @@ public final class ModelFits implements View<ModelFitView> {
     return rows;
   }
 
-  private List<String> row(ModelFitView m, ModelFitView.Coefficient c) {
-    List<String> row = new ArrayList<>(List.of(c.term(), csv(c.estimate()), csv(c.stdError()), csv(c.statistic()),
-        csv(c.pValue()), Long.toString(m.n()), m.pooled() ? Long.toString(m.dfResidual()) : ""));
+  private List<Object> row(ModelFitView m, ModelFitView.Coefficient c) {
+    List<Object> row = new ArrayList<>(Arrays.asList(c.term().isEmpty() ? null : c.term(), value(c.estimate()),
+        value(c.stdError()), value(c.statistic()), value(c.pValue()), m.n(), m.pooled() ? m.dfResidual() : null));
     if (linear) {
-      row.addAll(List.of(csv(m.sigma()), csv(m.rSquared()), csv(m.adjRSquared()), csv(m.fStatistic()),
-          csv(m.fPValue())));
+      row.addAll(Arrays.asList(value(m.sigma()), value(m.rSquared()), value(m.adjRSquared()), value(m.fStatistic()),
+          value(m.fPValue())));
     } else {
-      row.addAll(List.of(csv(m.deviance()), csv(m.nullDeviance()), m.pooled() ? Long.toString(m.dfNull()) : "",
-          csv(m.aic()), m.pooled() ? Integer.toString(m.iterations()) : "",
-          m.pooled() ? Boolean.toString(m.converged()) : ""));
+      row.addAll(Arrays.asList(value(m.deviance()), value(m.nullDeviance()), m.pooled() ? m.dfNull() : null,
+          value(m.aic()), m.pooled() ? (long) m.iterations() : null, m.pooled() ? m.converged() : null));
     }
     return row;
   }
 
-  /** A CSV number: Java's shortest exact form, empty for NaN. */
-  static String csv(double v) {
-    return Double.isNaN(v) ? "" : Double.toString(v);
+  /** A number, or no value for NaN. */
+  private static Double value(double v) {
+    return Double.isNaN(v) ? null : v;
   }
 }

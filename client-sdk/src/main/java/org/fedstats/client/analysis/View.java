@@ -19,11 +19,32 @@ public interface View<T> {
     return List.of();
   }
 
-  /** The CSV columns between {@code site,status} and {@code note}. */
-  List<String> csvColumns();
+  /**
+   * The typed columns of this analysis's tabular output (CSV and Arrow), between {@code site, status} and
+   * {@code note}.
+   */
+  List<Column> columns();
 
-  /** A value's CSV rows, each with one field per {@link #csvColumns()} column (the caller quotes them). */
-  List<List<String>> csvRows(T value);
+  /**
+   * A value's rows, each with one value per {@link #columns()} column, of that column's type or null (no value). The
+   * CSV and the Arrow output both come from these rows.
+   */
+  List<List<Object>> rows(T value);
+
+  /** The CSV columns between {@code site,status} and {@code note}: the names of {@link #columns()}. */
+  default List<String> csvColumns() {
+    return columns().stream().map(Column::name).toList();
+  }
+
+  /** A value's CSV rows: its {@link #rows} with each value as {@link #csvField} writes it (the caller quotes them). */
+  default List<List<String>> csvRows(T value) {
+    return rows(value).stream().map(row -> row.stream().map(this::csvField).toList()).toList();
+  }
+
+  /** A value as a CSV field: empty for no value, else Java's shortest exact form ("59.7546", "929", "true"). */
+  default String csvField(Object value) {
+    return value == null ? "" : value.toString();
+  }
 
   /** The exception for a result of another analysis. */
   static IllegalArgumentException unexpected(AnalysisResult result, String expected) {

@@ -1,6 +1,14 @@
 package org.fedstats.client.cli;
 
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.nio.file.Path;
 import java.nio.file.Files;
@@ -19,6 +27,7 @@ import org.fedstats.client.FedstatsException;
 import org.fedstats.client.Query;
 import org.fedstats.client.Results.Result;
 import org.fedstats.client.analysis.AnalysisCommand;
+import org.fedstats.client.arrow.ArrowResults;
 import org.fedstats.client.analysis.AnalysisOptions;
 import org.fedstats.client.analysis.AnalysisSpec;
 import org.fedstats.client.analysis.Render;
@@ -68,6 +77,11 @@ public final class FedstatsCli implements Callable<Integer> {
       description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   Output.Format format;
 
+  @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "<file>",
+      description = "Write an analysis's result to this file instead of stdout (replaced whole, never half-written);"
+      + " --format arrow needs it.")
+  Path output;
+
   @Option(names = {"-u", "--user"}, scope = ScopeType.INHERIT,
       defaultValue = "${env:FEDSTATS_USER:-${sys:user.name}}",
       description = "Name recorded in the nodes' audit logs over plaintext (default: $FEDSTATS_USER or your login).")
@@ -100,6 +114,9 @@ public final class FedstatsCli implements Callable<Integer> {
 
   @Spec
   CommandLine.Model.CommandSpec spec;
+
+  /** Where bytes (--format arrow-stream without --output) go: the process's stdout, or a test's buffer. */
+  private OutputStream stdout = System.out;
 
   FederationClient connect() {
     FederationClient client = transport();
@@ -145,6 +162,15 @@ public final class FedstatsCli implements Callable<Integer> {
     return spec.commandLine().getOut();
   }
 
+  /** stdout for a listing (nodes, datasets, variables), which has only text, json and csv, and no --output. */
+  PrintWriter listingOut() {
+    if (format.arrow() || output != null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), (output != null ? "--output" : "--format "
+          + format) + " is for analysis results; the listings print text, json or csv to stdout");
+    }
+    return out();
+  }
+
   /** Without a command: the usage, on stderr, as a usage error. */
   @Override
   public Integer call() {
@@ -162,6 +188,13 @@ public final class FedstatsCli implements Callable<Integer> {
     return commandLine(Analyses.all());
   }
 
+  /** The command line, with bytes (an Arrow stream) written to {@code stdout} rather than the process's. */
+  static CommandLine commandLine(OutputStream stdout) {
+    CommandLine cl = commandLine(Analyses.all());
+    ((FedstatsCli) cl.getCommand()).stdout = stdout;
+    return cl;
+  }
+
   /** The command line with a subcommand for each of these analyses. */
   static CommandLine commandLine(List<Unit<?>> units) {
     FedstatsCli cli = new FedstatsCli();
@@ -169,8 +202,8 @@ public final class FedstatsCli implements Callable<Integer> {
     units.forEach(unit -> cl.addSubcommand(unit.command()));
     cl.addSubcommand(PkiCommand.class);
     PkiCommand.dropInheritedOptions(cl.getSubcommands().get("pki"),
-        Set.of("--coordinator", "--format", "--user", "--timeout", "--tls-dir", "--tls-name", "--token-file",
-            "--project"));
+        Set.of("--coordinator", "--format", "--output", "--user", "--timeout", "--tls-dir", "--tls-name",
+            "--token-file", "--project"));
     cl.addSubcommand(CommandLine.HelpCommand.class);
     cl.setExecutionStrategy(parsed -> {
       Integer help = CommandLine.executeHelpRequest(parsed);
@@ -185,6 +218,8 @@ public final class FedstatsCli implements Callable<Integer> {
         Unit<?> unit = units.stream().filter(u -> u.command().isInstance(command)).findFirst().orElseThrow();
         try {
           return cli.analyse(command, command.spec(), unit.multiRound());
+        } catch (CommandLine.ParameterException e) {
+          throw e;
         } catch (RuntimeException e) {
           throw new CommandLine.ExecutionException(last.commandSpec().commandLine(), e.toString(), e);
         }
@@ -193,7 +228,7 @@ public final class FedstatsCli implements Callable<Integer> {
     });
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       String message = e instanceof FedstatsException || e instanceof IllegalArgumentException
-          || e instanceof PkiException ? e.getMessage() : e.toString();
+          || e instanceof PkiException || e instanceof UncheckedIOException ? e.getMessage() : e.toString();
       cmd.getErr().println("fedstats: " + message);
       cmd.getErr().flush();
       return 1;
@@ -221,6 +256,9 @@ public final class FedstatsCli implements Callable<Integer> {
    */
   private <T> int analyse(AnalysisCommand command, AnalysisSpec<T> asked, boolean multiRound) {
     AnalysisOptions options = command.options();
+    if (format == Output.Format.ARROW && output == null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--format arrow writes an Arrow IPC file: give --output FILE (or --format arrow-stream for stdout)");
+    }
     try (FederationClient client = connect()) {
       Query query = client.dataset(options.dataset());
       if (options.where() != null) {
@@ -240,8 +278,27 @@ public final class FedstatsCli implements Callable<Integer> {
         });
       }
       Result<T> result = query.run(asked);
-      Output.result(out(), format, command.title() + (options.where() == null ? "" : " where " + options.where()),
-          result, asked.view());
+      String title = command.title() + (options.where() == null ? "" : " where " + options.where());
+      Bytes body = switch (format) {
+        case ARROW -> stream -> ArrowResults.writeFile(result, asked, options.dataset(), stream);
+        case ARROW_STREAM -> stream -> ArrowResults.writeStream(result, asked, options.dataset(), stream);
+        case TEXT, JSON, CSV -> stream -> {
+          PrintWriter text = new PrintWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
+          Output.result(text, format, title, result, asked.view());
+          text.flush();
+        };
+      };
+      if (output != null) {
+        writeFile(output, body);
+      } else if (format.arrow()) {
+        try {
+          body.write(stdout);
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot write to stdout: " + e, e);
+        }
+      } else {
+        Output.result(out(), format, title, result, asked.view());
+      }
       return status(result);
     }
   }
@@ -275,6 +332,42 @@ public final class FedstatsCli implements Callable<Integer> {
         Unit<T> unit) {
       Output.result(cli.out(), cli.format, title, org.fedstats.client.Results.of(response, unit.view()), unit.view());
       cli.out().flush();
+    }
+  }
+
+  /** What writes a result's bytes. */
+  @FunctionalInterface
+  private interface Bytes {
+    void write(OutputStream stream) throws IOException;
+  }
+
+  /**
+   * Writes {@code file} whole: the bytes go to a file beside it that is then moved over it, so that a reader (or a
+   * failure half-way) never leaves a part of a result under its name.
+   */
+  private static void writeFile(Path file, Bytes body) {
+    Path target = file.toAbsolutePath();
+    Path temp = null;
+    try {
+      temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".part");
+      try (OutputStream stream = new BufferedOutputStream(Files.newOutputStream(temp))) {
+        body.write(stream);
+      }
+      try {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file + ": " + e, e);
+    } finally {
+      if (temp != null) {
+        try {
+          Files.deleteIfExists(temp);
+        } catch (IOException ignored) {
+          // The move took it, or it cannot be removed either; the message above says what failed.
+        }
+      }
     }
   }
 
@@ -320,9 +413,9 @@ public final class FedstatsCli implements Callable<Integer> {
 
     @Override
     public Integer call() {
+      PrintWriter out = cli.listingOut();
       try (FederationClient client = cli.connect()) {
         List<NodeStatus> nodes = client.nodes();
-        PrintWriter out = cli.out();
         switch (cli.format) {
           case JSON -> Output.json(out, ListNodesResponse.newBuilder().addAllNodes(nodes));
           case CSV -> {
@@ -367,9 +460,9 @@ public final class FedstatsCli implements Callable<Integer> {
 
     @Override
     public Integer call() {
+      PrintWriter out = cli.listingOut();
       try (FederationClient client = cli.connect()) {
         List<FederatedDataset> datasets = client.datasets();
-        PrintWriter out = cli.out();
         switch (cli.format) {
           case JSON -> Output.json(out, ListDatasetsResponse.newBuilder().addAllDatasets(datasets));
           case CSV -> {
@@ -403,11 +496,11 @@ public final class FedstatsCli implements Callable<Integer> {
 
     @Override
     public Integer call() {
+      PrintWriter out = cli.listingOut();
       try (FederationClient client = cli.connect()) {
         DatasetInfo info = client.datasets().stream().map(FederatedDataset::getInfo)
             .filter(d -> d.getName().equals(dataset)).findFirst()
             .orElseThrow(() -> new IllegalArgumentException("no dataset " + dataset + " in the federation"));
-        PrintWriter out = cli.out();
         Function<VariableInfo, String> type = v -> v.getType().name().toLowerCase(java.util.Locale.ROOT);
         switch (cli.format) {
           case JSON -> Output.json(out, info);

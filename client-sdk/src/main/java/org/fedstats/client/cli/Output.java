@@ -23,8 +23,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.stream.Collectors;
+import org.fedstats.client.ResultTable;
 import org.fedstats.client.Results.Result;
 import org.fedstats.client.Results.Site;
 import org.fedstats.client.analysis.Render;
@@ -34,11 +34,16 @@ import org.fedstats.proto.v1.RoundProgress;
 /** Renders results as human-readable text, JSON or CSV. */
 final class Output {
   enum Format {
-    TEXT, JSON, CSV;
+    TEXT, JSON, CSV, ARROW, ARROW_STREAM;
+
+    /** Arrow IPC (file or stream): bytes, written by {@code ArrowResults}, for analysis results only. */
+    boolean arrow() {
+      return this == ARROW || this == ARROW_STREAM;
+    }
 
     @Override
     public String toString() {
-      return name().toLowerCase(Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
   }
 
@@ -118,6 +123,7 @@ final class Output {
       case JSON -> json(out, result.response());
       case CSV -> resultCsv(out, result, view);
       case TEXT -> resultText(out, title, result, view);
+      case ARROW, ARROW_STREAM -> throw new IllegalStateException(format + " is bytes, written by ArrowResults");
     }
     out.flush();
   }
@@ -174,28 +180,17 @@ final class Output {
    * value has one row with empty columns; when no site and no pool has a value, the columns are one "value".
    */
   private static <T> void resultCsv(PrintWriter out, Result<T> result, View<T> view) {
-    boolean anyValue = result.pooled().isPresent() || result.sites().stream().anyMatch(s -> s.result().isPresent());
-    List<String> columns = anyValue ? view.csvColumns() : List.of("value");
+    ResultTable table = ResultTable.of(result, view);
+    List<String> columns = table.anyValue() ? view.csvColumns() : List.of("value");
     List<String> header = new ArrayList<>(List.of("site", "status"));
     header.addAll(columns);
     header.add("note");
     out.println(csvLine(header));
-    for (Site<T> s : result.sites()) {
-      csvRows(out, s.nodeId(), s.status().name(), s.result(), columns.size(),
-          s.refusal().map(r -> r.rule() + ": " + r.reason()).or(s::withheldNote)
-              .orElse(s.reviewTicket().isEmpty() ? s.error() : "review ticket " + s.reviewTicket()), view);
-    }
-    csvRows(out, "pooled", result.pooled().isPresent() ? "POOLED" : "UNAVAILABLE", result.pooled(), columns.size(),
-        result.note(), view);
-  }
-
-  private static <T> void csvRows(PrintWriter out, String site, String status, Optional<T> value, int columns,
-      String note, View<T> view) {
-    List<List<String>> rows = value.map(view::csvRows).orElse(List.of(Collections.nCopies(columns, "")));
-    for (List<String> fields : rows) {
-      List<String> line = new ArrayList<>(List.of(site, status));
-      line.addAll(fields);
-      line.add(note);
+    for (ResultTable.Row row : table.rows()) {
+      List<String> line = new ArrayList<>(List.of(row.site(), row.status()));
+      line.addAll(row.values().isEmpty() ? Collections.nCopies(columns.size(), "")
+          : row.values().stream().map(view::csvField).toList());
+      line.add(row.note());
       out.println(csvLine(line));
     }
   }

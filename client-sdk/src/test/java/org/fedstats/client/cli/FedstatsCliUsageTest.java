@@ -28,7 +28,7 @@ class FedstatsCliUsageTest {
     assertThat(format.exit()).isEqualTo(2);
     assertThat(format.out()).isEmpty();
     assertThat(format.err()).isEqualTo("fedstats: Invalid value for option '--format': expected one of text, json, "
-        + "csv, not 'xml' (see 'fedstats count --help')" + System.lineSeparator());
+        + "csv, arrow, arrow-stream, not 'xml' (see 'fedstats count --help')" + System.lineSeparator());
     Run typo = run("cuont", "colon");
     assertThat(typo.exit()).isEqualTo(2);
     assertThat(typo.err()).contains("did you mean count").hasLineCount(1);
@@ -41,7 +41,9 @@ class FedstatsCliUsageTest {
 
   @Test
   void helpListsTheFormats() {
-    assertThat(run("--help").out()).contains("Output format: text, json, csv (default: text)");
-    assertThat(run("summary", "--help").out()).contains("Output format: text, json, csv (default: text)");
+    assertThat(run("--help").out()).contains("Output format: text, json, csv, arrow, arrow-stream")
+        .contains("-o, --output=<file>");
+    assertThat(run("summary", "--help").out()).contains("Output format: text, json, csv, arrow, arrow-stream");
+    assertThat(run("pki", "--help").out()).doesNotContain("--format").doesNotContain("--output");
   }
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.fedstats.client.Analyses;
 import org.fedstats.client.analysis.AnalysisCommand;
+import org.fedstats.client.analysis.Column;
 import org.fedstats.client.analysis.AnalysisSpec;
 import org.fedstats.client.analysis.Render;
 import org.fedstats.client.analysis.Unit;
@@ -56,13 +57,13 @@ class MultiRoundCliTest {
     }
 
     @Override
-    public List<String> csvColumns() {
-      return List.of("deviance", "iterations");
+    public List<Column> columns() {
+      return List.of(Column.float64("deviance"), Column.int64("iterations"));
     }
 
     @Override
-    public List<List<String>> csvRows(Fit fit) {
-      return List.of(List.of(Double.toString(fit.deviance()), Integer.toString(fit.iterations())));
+    public List<List<Object>> rows(Fit fit) {
+      return List.of(List.of(fit.deviance(), (long) fit.iterations()));
     }
   }
 

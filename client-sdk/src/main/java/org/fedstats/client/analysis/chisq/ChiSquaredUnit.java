@@ -3,8 +3,10 @@ package org.fedstats.client.analysis.chisq;
 import static org.fedstats.client.analysis.Render.number;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.fedstats.client.analysis.AnalysisSpec;
+import org.fedstats.client.analysis.Column;
 import org.fedstats.client.analysis.Render;
 import org.fedstats.client.analysis.Unit;
 import org.fedstats.client.analysis.View;
@@ -67,19 +69,20 @@ public final class ChiSquaredUnit implements View<ChiSquared> {
   }
 
   @Override
-  public List<String> csvColumns() {
-    return List.of("row", "column", "count", "statistic", "df", "p_value", "small_expected");
+  public List<Column> columns() {
+    return List.of(Column.string("row"), Column.string("column"), Column.int64("count"), Column.float64("statistic"),
+        Column.int64("df"), Column.float64("p_value"), Column.bool("small_expected"));
   }
 
-  /** One row per cell, the test's columns repeated on each (empty for a site's table). */
+  /** One row per cell, the test's columns repeated on each (none for a site's table). */
   @Override
-  public List<List<String>> csvRows(ChiSquared x) {
-    List<List<String>> rows = new ArrayList<>();
+  public List<List<Object>> rows(ChiSquared x) {
+    List<List<Object>> rows = new ArrayList<>();
     for (int r = 0; r < x.rowLevels().size(); r++) {
       for (int c = 0; c < x.columnLevels().size(); c++) {
-        rows.add(List.of(x.rowLevels().get(r), x.columnLevels().get(c), Long.toString(x.counts()[r][c]),
-            x.pooled() ? Double.toString(x.statistic()) : "", x.pooled() ? Long.toString(x.df()) : "",
-            x.pooled() ? Double.toString(x.pValue()) : "", x.pooled() ? Boolean.toString(x.smallExpected()) : ""));
+        rows.add(Arrays.asList(x.rowLevels().get(r), x.columnLevels().get(c), x.counts()[r][c],
+            x.pooled() ? x.statistic() : null, x.pooled() ? x.df() : null, x.pooled() ? x.pValue() : null,
+            x.pooled() ? x.smallExpected() : null));
       }
     }
     return rows;

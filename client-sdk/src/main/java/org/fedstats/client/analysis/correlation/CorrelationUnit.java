@@ -3,8 +3,10 @@ package org.fedstats.client.analysis.correlation;
 import static org.fedstats.client.analysis.Render.number;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.fedstats.client.analysis.AnalysisSpec;
+import org.fedstats.client.analysis.Column;
 import org.fedstats.client.analysis.Unit;
 import org.fedstats.client.analysis.View;
 import org.fedstats.proto.v1.Analysis;
@@ -104,23 +106,23 @@ public final class CorrelationUnit implements View<Correlation> {
   }
 
   @Override
-  public List<String> csvColumns() {
-    return List.of("variable1", "variable2", "n", "correlation", "covariance", "p_value");
+  public List<Column> columns() {
+    return List.of(Column.string("variable1"), Column.string("variable2"), Column.int64("n"),
+        Column.float64("correlation"), Column.float64("covariance"), Column.float64("p_value"));
   }
 
-  /** One row per pair i < j; a site's answer: one row with its n. */
+  /** Long form, one row per pair i < j (as R's and pandas' tidy tools expect); a site's answer: one row, its n. */
   @Override
-  public List<List<String>> csvRows(Correlation c) {
-    List<List<String>> rows = new ArrayList<>();
+  public List<List<Object>> rows(Correlation c) {
+    List<List<Object>> rows = new ArrayList<>();
     if (!c.pooled()) {
-      rows.add(List.of("", "", Long.toString(c.n()), "", "", ""));
+      rows.add(Arrays.asList(null, null, c.n(), null, null, null));
       return rows;
     }
     for (int i = 0; i < c.variables().size(); i++) {
       for (int j = i + 1; j < c.variables().size(); j++) {
-        rows.add(List.of(c.variables().get(i), c.variables().get(j), Long.toString(c.n()),
-            Double.toString(c.correlation()[i][j]), Double.toString(c.covariance()[i][j]),
-            Double.toString(c.pValue()[i][j])));
+        rows.add(List.of(c.variables().get(i), c.variables().get(j), c.n(), c.correlation()[i][j],
+            c.covariance()[i][j], c.pValue()[i][j]));
       }
     }
     return rows;

@@ -2,6 +2,7 @@ package org.fedstats.client.analysis.count;
 
 import java.util.List;
 import org.fedstats.client.analysis.AnalysisSpec;
+import org.fedstats.client.analysis.Column;
 import org.fedstats.client.analysis.Unit;
 import org.fedstats.client.analysis.View;
 import org.fedstats.proto.v1.Analysis;
@@ -33,12 +34,12 @@ public final class CountUnit implements View<Count> {
   }
 
   @Override
-  public List<String> csvColumns() {
-    return List.of("count");
+  public List<Column> columns() {
+    return List.of(Column.int64("count"));
   }
 
   @Override
-  public List<List<String>> csvRows(Count value) {
-    return List.of(List.of(Long.toString(value.count())));
+  public List<List<Object>> rows(Count value) {
+    return List.of(List.of(value.count()));
   }
 }

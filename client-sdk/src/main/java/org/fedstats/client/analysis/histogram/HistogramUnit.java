@@ -3,8 +3,10 @@ package org.fedstats.client.analysis.histogram;
 import static org.fedstats.client.analysis.Render.number;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.fedstats.client.analysis.AnalysisSpec;
+import org.fedstats.client.analysis.Column;
 import org.fedstats.client.analysis.Unit;
 import org.fedstats.client.analysis.View;
 import org.fedstats.proto.v1.Analysis;
@@ -55,20 +57,34 @@ public final class HistogramUnit implements View<Histogram> {
   }
 
   @Override
-  public List<String> csvColumns() {
-    return List.of("bin_low", "bin_high", "count");
+  public List<Column> columns() {
+    return List.of(Column.float64("bin_low"), Column.float64("bin_high"), Column.int64("count"));
   }
 
-  /** The values below the first break, each bin, those above the last break, and the missing ones (NA, NA). */
+  /**
+   * The values below the first break (from -Infinity), each bin, those above the last break (to Infinity), and the
+   * missing ones (no bounds).
+   */
   @Override
-  public List<List<String>> csvRows(Histogram h) {
-    List<List<String>> rows = new ArrayList<>();
-    rows.add(List.of("-Inf", number(h.breaks().getFirst()), Long.toString(h.below())));
+  public List<List<Object>> rows(Histogram h) {
+    List<List<Object>> rows = new ArrayList<>();
+    rows.add(List.of(Double.NEGATIVE_INFINITY, h.breaks().getFirst(), h.below()));
     for (int i = 0; i < h.counts().size(); i++) {
-      rows.add(List.of(number(h.breaks().get(i)), number(h.breaks().get(i + 1)), Long.toString(h.counts().get(i))));
+      rows.add(List.of(h.breaks().get(i), h.breaks().get(i + 1), h.counts().get(i)));
     }
-    rows.add(List.of(number(h.breaks().getLast()), "Inf", Long.toString(h.above())));
-    rows.add(List.of("NA", "NA", Long.toString(h.missing())));
+    rows.add(List.of(h.breaks().getLast(), Double.POSITIVE_INFINITY, h.above()));
+    rows.add(Arrays.asList(null, null, h.missing()));
     return rows;
+  }
+
+  /** Bounds as R writes them: six significant digits, "-Inf", "Inf", and "NA" for the missing values' bin. */
+  @Override
+  public String csvField(Object value) {
+    return switch (value) {
+      case null -> "NA";
+      case Double d when d.isInfinite() -> d > 0 ? "Inf" : "-Inf";
+      case Double d -> number(d);
+      default -> value.toString();
+    };
   }
 }

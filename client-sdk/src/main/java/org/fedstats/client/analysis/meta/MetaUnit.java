@@ -3,9 +3,11 @@ package org.fedstats.client.analysis.meta;
 import static org.fedstats.client.analysis.Render.number;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.fedstats.client.analysis.AnalysisSpec;
+import org.fedstats.client.analysis.Column;
 import org.fedstats.client.analysis.Unit;
 import org.fedstats.client.analysis.View;
 import org.fedstats.proto.v1.Analysis;
@@ -105,20 +107,22 @@ public final class MetaUnit implements View<Meta> {
   }
 
   @Override
-  public List<String> csvColumns() {
-    return List.of("term", "method", "node", "estimate", "std_error", "z", "p_value", "ci_low", "ci_high", "tau2",
-        "q", "q_p_value", "i2");
+  public List<Column> columns() {
+    return List.of(Column.string("term"), Column.string("method"), Column.string("node"), Column.float64("estimate"),
+        Column.float64("std_error"), Column.float64("z"), Column.float64("p_value"), Column.float64("ci_low"),
+        Column.float64("ci_high"), Column.float64("tau2"), Column.float64("q"), Column.float64("q_p_value"),
+        Column.float64("i2"));
   }
 
   /** Per term: a row per site estimate (method "site"), then one per pooling method. */
   @Override
-  public List<List<String>> csvRows(Meta m) {
-    List<List<String>> rows = new ArrayList<>();
+  public List<List<Object>> rows(Meta m) {
+    List<List<Object>> rows = new ArrayList<>();
     for (Meta.Term t : m.terms()) {
       for (int i = 0; i < t.siteEstimates().size(); i++) {
-        rows.add(List.of(t.term(), "site", i < t.nodeIds().size() ? t.nodeIds().get(i) : "",
-            Double.toString(t.siteEstimates().get(i)), Double.toString(Math.sqrt(t.siteVariances().get(i))),
-            "", "", "", "", "", "", "", ""));
+        rows.add(Arrays.asList(t.term(), "site", i < t.nodeIds().size() ? t.nodeIds().get(i) : null,
+            t.siteEstimates().get(i), Math.sqrt(t.siteVariances().get(i)), null, null, null, null, null, null, null,
+            null));
       }
       if (m.pooled()) {
         rows.add(row(t, "fixed", t.fixed()));
@@ -129,10 +133,8 @@ public final class MetaUnit implements View<Meta> {
     return rows;
   }
 
-  private static List<String> row(Meta.Term t, String method, Meta.Pooled p) {
-    return List.of(t.term(), method, "", Double.toString(p.estimate()), Double.toString(p.stdError()),
-        Double.toString(p.z()), Double.toString(p.pValue()), Double.toString(p.ciLow()),
-        Double.toString(p.ciHigh()), method.equals("fixed") ? "" : Double.toString(p.tau2()),
-        Double.toString(t.q()), Double.toString(t.qPValue()), Double.toString(t.i2()));
+  private static List<Object> row(Meta.Term t, String method, Meta.Pooled p) {
+    return Arrays.asList(t.term(), method, null, p.estimate(), p.stdError(), p.z(), p.pValue(), p.ciLow(),
+        p.ciHigh(), method.equals("fixed") ? null : p.tau2(), t.q(), t.qPValue(), t.i2());
   }
 }

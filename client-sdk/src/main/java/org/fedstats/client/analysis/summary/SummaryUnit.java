@@ -4,6 +4,7 @@ import static org.fedstats.client.analysis.Render.number;
 
 import java.util.List;
 import org.fedstats.client.analysis.AnalysisSpec;
+import org.fedstats.client.analysis.Column;
 import org.fedstats.client.analysis.Unit;
 import org.fedstats.client.analysis.View;
 import org.fedstats.proto.v1.Analysis;
@@ -38,13 +39,12 @@ public final class SummaryUnit implements View<Summary> {
   }
 
   @Override
-  public List<String> csvColumns() {
-    return List.of("n", "missing", "mean", "variance");
+  public List<Column> columns() {
+    return List.of(Column.int64("n"), Column.int64("missing"), Column.float64("mean"), Column.float64("variance"));
   }
 
   @Override
-  public List<List<String>> csvRows(Summary s) {
-    return List.of(List.of(Long.toString(s.n()), Long.toString(s.missing()), Double.toString(s.mean()),
-        Double.toString(s.variance())));
+  public List<List<Object>> rows(Summary s) {
+    return List.of(List.of(s.n(), s.missing(), s.mean(), s.variance()));
   }
 }

@@ -3,6 +3,7 @@ package org.fedstats.client.analysis.table;
 import java.util.ArrayList;
 import java.util.List;
 import org.fedstats.client.analysis.AnalysisSpec;
+import org.fedstats.client.analysis.Column;
 import org.fedstats.client.analysis.Render;
 import org.fedstats.client.analysis.Unit;
 import org.fedstats.client.analysis.View;
@@ -55,16 +56,17 @@ public final class TableUnit implements View<Table> {
   }
 
   @Override
-  public List<String> csvColumns() {
-    return List.of("row", "column", "count");
+  public List<Column> columns() {
+    return List.of(Column.string("row"), Column.string("column"), Column.int64("count"));
   }
 
+  /** One row per cell; a one-way table's column level is "". */
   @Override
-  public List<List<String>> csvRows(Table t) {
-    List<List<String>> rows = new ArrayList<>();
+  public List<List<Object>> rows(Table t) {
+    List<List<Object>> rows = new ArrayList<>();
     for (int r = 0; r < t.rowLevels().size(); r++) {
       for (int c = 0; c < t.columnLevels().size(); c++) {
-        rows.add(List.of(t.rowLevels().get(r), t.columnLevels().get(c), Long.toString(t.counts()[r][c])));
+        rows.add(List.of(t.rowLevels().get(r), t.columnLevels().get(c), t.counts()[r][c]));
       }
     }
     return rows;
