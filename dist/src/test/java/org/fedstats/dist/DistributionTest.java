@@ -184,7 +184,8 @@ class DistributionTest {
     // Arrow output through the launcher: the JVM options it passes let Arrow reach its memory without a word.
     Path arrow = tmp.resolve("count.arrow");
     Launch arrowCount = Launch.run(elsewhere, env(), home.resolve("bin/fedstats").toString(), "count", "colon",
-        "--coordinator", "127.0.0.1:" + coordinatorPort, "--format", "arrow", "--output", arrow.toString());
+        "--coordinator", "127.0.0.1:" + coordinatorPort, "--format", "arrow", "--output", arrow.toString(), alice[0],
+        alice[1], alice[2], alice[3], "--project", "demo-study");
     assertThat(arrowCount.err()).isEmpty();
     assertThat(arrowCount.out()).isEmpty();
     assertThat(arrowCount.exit()).isZero();

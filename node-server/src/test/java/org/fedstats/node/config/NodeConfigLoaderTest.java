@@ -140,8 +140,10 @@ class NodeConfigLoaderTest {
 
   @Test
   void metricsAndShutdownGraceAreOptIn() throws Exception {
-    assertThat(load("node-id: site1\ninsecure: true\n").operations()).isEqualTo(org.fedstats.common.ops.Operations.DEFAULT);
-    NodeSettings settings = load("node-id: site1\ninsecure: true\nmetrics-listen: 127.0.0.1:9464\nshutdown-grace-ms: 20000\n");
+    assertThat(load("node-id: site1\ninsecure: true\n").operations())
+        .isEqualTo(org.fedstats.common.ops.Operations.DEFAULT);
+    NodeSettings settings = load("node-id: site1\ninsecure: true\nmetrics-listen: 127.0.0.1:9464\n"
+        + "shutdown-grace-ms: 20000\n");
     assertThat(settings.operations().metricsListen()).contains(new org.fedstats.common.HostPort("127.0.0.1", 9464));
     assertThat(settings.operations().shutdownGrace()).isEqualTo(java.time.Duration.ofSeconds(20));
     assertThatThrownBy(() -> load("node-id: site1\ninsecure: true\nmetrics-listen: 9464\n"))
