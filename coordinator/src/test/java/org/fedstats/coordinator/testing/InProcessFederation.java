@@ -85,9 +85,12 @@ public final class InProcessFederation implements AfterEachCallback, AutoCloseab
     return client(configuredId, serve(settings));
   }
 
-  /** A client of node {@code id} at in-process name {@code name}. */
+  /**
+   * A client of node {@code id} at in-process name {@code name}, with meters of its own: a test may make several
+   * clients of one node id, which a coordinator never does, and one registry would keep only the first one's gauge.
+   */
   public NodeClient client(String id, String name) {
-    return new NodeClient(id, name, channel(name), meters);
+    return new NodeClient(id, name, channel(name), new SimpleMeterRegistry());
   }
 
   /** A client of a node that is configured but not running. */
@@ -121,7 +124,8 @@ public final class InProcessFederation implements AfterEachCallback, AutoCloseab
 
   /** A federation of fake nodes running {@code analyses}, at most {@code maxConcurrent} requests at once. */
   public Federation federation(Duration deadline, int maxConcurrent, Analyses analyses, FakeNode... nodes) {
-    return federation(deadline, maxConcurrent, analyses, Arrays.stream(nodes).map(n -> n.client(meters)).toList());
+    return federation(deadline, maxConcurrent, analyses,
+        Arrays.stream(nodes).map(n -> n.client(new SimpleMeterRegistry())).toList());
   }
 
   /**
