@@ -1,0 +1,245 @@
+package org.fedstats.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.fedstats.common.HostPort;
+import org.fedstats.common.config.Yaml;
+import org.fedstats.coordinator.config.CoordinatorConfig;
+import org.fedstats.node.config.NodeConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What deploy/ ships for operators and cannot run here (no container engine, no cluster, no systemd as init): the
+ * compose file, the Helm charts and the systemd units, checked for what an operator relies on. Their YAML is read
+ * with SnakeYAML (Jackson's YAML parser underneath), which resolves the compose file's anchors and merge keys; the
+ * configurations they ship are read with the node's and coordinator's own configuration classes.
+ */
+class DeploymentFilesTest {
+  private static final String VERSION = System.getProperty("fedstats.version");
+  private static final Path TREE = Path.of(System.getProperty("fedstats.source.tree"));
+  private static final Path DEPLOY = TREE.resolve("deploy");
+  private static final String NODE_IMAGE = "fedstats/fedstats-node";
+  private static final String COORDINATOR_IMAGE = "fedstats/fedstats-coordinator";
+
+  @Test
+  void theImageNamesAreTheOnesTheBuildGives() throws IOException {
+    String images = Files.readString(TREE.resolve("images/pom.xml"));
+    assertThat(images).contains("<to><image>fedstats/${images.name}:${project.version}</image></to>");
+    assertThat(Files.readString(TREE.resolve("images/node/pom.xml")))
+        .contains("<images.name>" + NODE_IMAGE.substring("fedstats/".length()) + "</images.name>");
+    assertThat(Files.readString(TREE.resolve("images/coordinator/pom.xml")))
+        .contains("<images.name>" + COORDINATOR_IMAGE.substring("fedstats/".length()) + "</images.name>");
+  }
+
+  @Test
+  void composeRunsACoordinatorAndThreeNodesFromTheImagesWithDataReadOnlyAndStateOnVolumes() throws IOException {
+    Path dir = DEPLOY.resolve("compose");
+    Map<String, Object> compose = yaml(dir.resolve("compose.yaml"));
+    Map<String, Object> services = map(compose, "services");
+    assertThat(services.keySet()).containsExactlyInAnyOrder("coordinator", "site1", "site2", "site3");
+    Set<String> namedVolumes = map(compose, "volumes").keySet();
+
+    Map<String, Object> coordinator = map(services, "coordinator");
+    assertThat(coordinator.get("image")).isEqualTo(COORDINATOR_IMAGE + ":" + VERSION);
+    CoordinatorConfig coordinatorConfig = Yaml.read(mountedFile(dir, coordinator, "/etc/fedstats/coordinator.yaml"),
+        CoordinatorConfig.class, "coordinator configuration");
+    int researcherPort = HostPort.parse(coordinatorConfig.listen(), "listen").port();
+    int nodePort = HostPort.parse(coordinatorConfig.nodeListen(), "node-listen").port();
+    assertThat(list(coordinator, "ports")).as("the researcher port is published")
+        .anyMatch(p -> String.valueOf(p).endsWith(":" + researcherPort));
+    assertThat(coordinatorConfig.tls()).isNotNull();
+    assertThat(coordinatorConfig.tls().dir()).isEqualTo("/etc/fedstats/tls");
+    assertThat(mount(coordinator, "/etc/fedstats/tls")).endsWith(":ro");
+    assertThat(coordinatorConfig.auditLog()).startsWith("/var/lib/fedstats/");
+    assertThat(namedVolumes).contains(source(mount(coordinator, "/var/lib/fedstats")));
+    assertThat(coordinatorConfig.nodes()).extracting(CoordinatorConfig.NodeEntry::id)
+        .containsExactlyInAnyOrder("site1", "site2", "site3");
+
+    for (String site : List.of("site1", "site2", "site3")) {
+      Map<String, Object> node = map(services, site);
+      assertThat(node.get("image")).as(site).isEqualTo(NODE_IMAGE + ":" + VERSION);
+      NodeConfig config = Yaml.read(mountedFile(dir, node, "/etc/fedstats/node.yaml"), NodeConfig.class,
+          "node configuration");
+      assertThat(config.nodeId()).isEqualTo(site);
+      HostPort coordinatorAddress = HostPort.parse(config.coordinator().address(), "coordinator.address");
+      assertThat(coordinatorAddress).as("%s dials the coordinator service's node port", site)
+          .isEqualTo(new HostPort("coordinator", nodePort));
+      assertThat(config.tls().dir()).isEqualTo("/etc/fedstats/tls");
+      assertThat(config.tls().name()).isEqualTo(site);
+      assertThat(mount(node, "/etc/fedstats/tls")).isEqualTo("./pki/" + site + ":/etc/fedstats/tls:ro");
+      String data = mount(node, "/data");
+      assertThat(data).as("%s's data is mounted read-only", site).endsWith(":ro");
+      Path dataOnHost = dir.resolve(source(data)).normalize();
+      for (NodeConfig.DatasetConfig dataset : config.datasets()) {
+        for (String file : dataset.files()) {
+          assertThat(file).startsWith("/data/");
+          assertThat(dataOnHost.resolve(file.substring("/data/".length()))).as("%s: %s", site, file).isRegularFile();
+        }
+      }
+      if (config.approvals() != null) {
+        mountedFile(dir, node, "/etc/fedstats/" + config.approvals());
+      }
+      assertThat(config.auditLog()).startsWith("/var/lib/fedstats/");
+      assertThat(config.stateDir()).startsWith("/var/lib/fedstats/");
+      assertThat(namedVolumes).as("%s's state volume", site).contains(source(mount(node, "/var/lib/fedstats")));
+    }
+
+    for (Map.Entry<String, Object> service : services.entrySet()) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> s = (Map<String, Object>) service.getValue();
+      assertThat(s.get("read_only")).as("%s's root file system is read-only", service.getKey()).isEqualTo(true);
+      assertThat(list(s, "tmpfs")).as("%s's /tmp, where native libraries are unpacked", service.getKey())
+          .anyMatch(t -> String.valueOf(t).startsWith("/tmp:exec"));
+    }
+  }
+
+  @Test
+  void helmChartsParseAndTheirTemplatesUseOnlyValuesThatExist(@TempDir Path tmp) throws IOException {
+    for (String chart : List.of("fedstats-node", "fedstats-coordinator")) {
+      Path dir = DEPLOY.resolve("helm").resolve(chart);
+      Map<String, Object> meta = yaml(dir.resolve("Chart.yaml"));
+      assertThat(meta).containsEntry("apiVersion", "v2").containsEntry("name", chart)
+          .containsEntry("appVersion", VERSION);
+      Map<String, Object> values = yaml(dir.resolve("values.yaml"));
+      assertThat(map(values, "image")).containsEntry("repository", "fedstats/" + chart).containsEntry("tag", VERSION);
+
+      List<String> missing = new ArrayList<>();
+      String templates;
+      try (Stream<Path> files = Files.list(dir.resolve("templates"))) {
+        StringBuilder all = new StringBuilder();
+        for (Path template : files.sorted().toList()) {
+          String text = Files.readString(template);
+          all.append(text);
+          Matcher m = Pattern.compile("\\.Values((?:\\.[A-Za-z0-9_]+)+)").matcher(text);
+          while (m.find()) {
+            if (!has(values, m.group(1).substring(1).split("\\."))) {
+              missing.add(template.getFileName() + ": .Values" + m.group(1));
+            }
+          }
+        }
+        templates = all.toString();
+      }
+      assertThat(missing).as("%s: values the templates use that values.yaml lacks", chart).isEmpty();
+      assertThat(templates).contains("kind: StatefulSet", "readOnlyRootFilesystem: true", "runAsNonRoot: true",
+          "allowPrivilegeEscalation: false", "kind: ConfigMap", "secretName:", "volumeClaimTemplates:",
+          "readinessProbe:", "livenessProbe:", "mountPath: /var/lib/fedstats", "mountPath: /tmp");
+      assertThat(map(values, "podSecurityContext")).containsEntry("runAsNonRoot", true)
+          .containsEntry("runAsUser", 65532);
+
+      // The configuration the chart writes by default is one its server reads.
+      Path config = tmp.resolve(chart + ".yaml");
+      Files.writeString(config, new org.yaml.snakeyaml.Yaml().dump(values.get("config")));
+      if (chart.equals("fedstats-node")) {
+        assertThat(templates).contains("mountPath: /data, readOnly: true");
+        NodeConfig node = Yaml.read(config, NodeConfig.class, "node configuration");
+        assertThat(node.tls().dir()).isEqualTo("/etc/fedstats/tls");
+        assertThat(node.auditLog()).startsWith("/var/lib/fedstats/");
+      } else {
+        CoordinatorConfig coordinator = Yaml.read(config, CoordinatorConfig.class, "coordinator configuration");
+        Map<String, Object> ports = map(values, "ports");
+        assertThat(HostPort.parse(coordinator.listen(), "listen").port()).isEqualTo(ports.get("researcher"));
+        assertThat(HostPort.parse(coordinator.nodeListen(), "node-listen").port()).isEqualTo(ports.get("node"));
+        assertThat(HostPort.parse(coordinator.metricsListen(), "metrics-listen").port())
+            .isEqualTo(ports.get("metrics"));
+        assertThat(coordinator.auditLog()).startsWith("/var/lib/fedstats/");
+        assertThat(templates).contains("kind: Service", "name: researcher", "name: node-link", "name: metrics");
+      }
+    }
+  }
+
+  @Test
+  void systemdUnitsRunTheLaunchersHardenedAndStopGracefully() throws IOException {
+    for (String component : List.of("node", "coordinator")) {
+      String unit = Files.readString(DEPLOY.resolve("systemd/fedstats-" + component + ".service"));
+      assertThat(unit).contains("ExecStart=/opt/fedstats/bin/fedstats-" + component + " --config /etc/fedstats/",
+          "User=fedstats", "NoNewPrivileges=yes", "ProtectSystem=strict", "ReadWritePaths=/var/lib/fedstats",
+          "PrivateTmp=yes", "Restart=on-failure", "KillSignal=SIGTERM", "SuccessExitStatus=143");
+      Matcher stop = Pattern.compile("(?m)^TimeoutStopSec=(\\d+)$").matcher(unit);
+      assertThat(stop.find()).isTrue();
+      assertThat(Long.parseLong(stop.group(1)) * 1000).as("TimeoutStopSec above the default shutdown-grace-ms")
+          .isGreaterThan(org.fedstats.common.ops.Operations.DEFAULT_SHUTDOWN_GRACE.toMillis());
+      assertThat(TREE.resolve("bin/fedstats-" + component)).isExecutable();
+    }
+  }
+
+  /** systemd's own check of the units, where systemd-analyze is installed (Debian's systemd package). */
+  @Test
+  void systemdAnalyzeFindsNothingToSayAboutTheUnits(@TempDir Path tmp) throws Exception {
+    assumeTrue(Stream.of("/usr/bin/systemd-analyze", "/bin/systemd-analyze").anyMatch(p -> Files.isExecutable(
+        Path.of(p))), "systemd-analyze is not installed");
+    List<String> command = new ArrayList<>(List.of("systemd-analyze", "verify"));
+    for (String component : List.of("node", "coordinator")) {
+      // The unit as installed, but with the launcher of this tree (verify checks that ExecStart is executable).
+      Path unit = tmp.resolve("fedstats-" + component + ".service");
+      Files.writeString(unit, Files.readString(DEPLOY.resolve("systemd").resolve(unit.getFileName()))
+          .replace("/opt/fedstats/", TREE.toAbsolutePath() + "/"), StandardCharsets.UTF_8);
+      command.add(unit.toString());
+    }
+    Launch verify = Launch.run(tmp, Map.of(), command.toArray(String[]::new));
+    assertThat(verify.exit()).as(verify.err()).isZero();
+    assertThat(verify.err()).as("systemd-analyze verify's complaints").isBlank();
+  }
+
+  private static Map<String, Object> yaml(Path file) throws IOException {
+    assertThat(file).isRegularFile();
+    return new org.yaml.snakeyaml.Yaml().load(Files.readString(file));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(Map<String, Object> parent, String key) {
+    assertThat(parent).containsKey(key);
+    return (Map<String, Object>) parent.get(key);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Object> list(Map<String, Object> parent, String key) {
+    assertThat(parent).containsKey(key);
+    return (List<Object>) parent.get(key);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static boolean has(Map<String, Object> values, String... path) {
+    Object at = values;
+    for (String key : path) {
+      if (!(at instanceof Map<?, ?> m) || !m.containsKey(key)) {
+        return false;
+      }
+      at = ((Map<String, Object>) m).get(key);
+    }
+    return true;
+  }
+
+  /** The service's volume entry (short syntax, "source:target[:mode]") whose target is {@code target}. */
+  private static String mount(Map<String, Object> service, String target) {
+    List<String> found = list(service, "volumes").stream().map(String::valueOf)
+        .filter(v -> v.split(":")[1].equals(target)).toList();
+    assertThat(found).as("a volume at %s", target).hasSize(1);
+    return found.get(0);
+  }
+
+  private static String source(String volume) {
+    return volume.split(":")[0];
+  }
+
+  /** The host file mounted at {@code target}, which must exist and be mounted read-only. */
+  private static Path mountedFile(Path composeDir, Map<String, Object> service, String target) {
+    String volume = mount(service, target);
+    assertThat(volume).as("%s is mounted read-only", target).endsWith(":ro");
+    Path file = composeDir.resolve(source(volume)).normalize();
+    assertThat(file).as("the file mounted at %s", target).isRegularFile();
+    return file;
+  }
+}
