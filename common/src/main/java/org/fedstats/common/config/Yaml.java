@@ -5,15 +5,20 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.fedstats.common.Text;
 
 /**
@@ -55,6 +60,40 @@ public final class Yaml {
       throw new IOException(what + " " + file + " is empty");
     }
     return value;
+  }
+
+  /**
+   * Every key a file read as {@code type} may hold, as {@link #read} takes them: dotted paths of kebab-case keys,
+   * {@code []} after a list of sections ({@code datasets[].name}) and {@code *} for a key of the writer's choosing
+   * ({@code noise.bounds.*.lo}). A section of a type met before under another key is listed once, by its own key
+   * ({@code datasets[].disclosure}: the same keys as {@code disclosure}); sections are the records of this project.
+   */
+  public static List<String> keys(Class<?> type) {
+    List<String> keys = new ArrayList<>();
+    keys(MAPPER.constructType(type), "", new HashSet<>(Set.of(type)), keys);
+    return keys;
+  }
+
+  private static void keys(JavaType type, String prefix, Set<Class<?>> seen, List<String> keys) {
+    for (BeanPropertyDefinition p : MAPPER.getDeserializationConfig().introspect(type).findProperties()) {
+      String key = prefix + p.getName();
+      JavaType value = p.getPrimaryType();
+      String suffix = "";
+      while (value.isContainerType()) {
+        suffix += value.isMapLikeType() ? ".*" : "[]";
+        value = value.getContentType();
+      }
+      if (isSection(value.getRawClass()) && seen.add(value.getRawClass())) {
+        keys(value, key + suffix + ".", seen, keys);
+      } else {
+        keys.add(isSection(value.getRawClass()) || suffix.isEmpty() || suffix.endsWith("[]") ? key
+            : key + suffix);
+      }
+    }
+  }
+
+  private static boolean isSection(Class<?> type) {
+    return type.isRecord() && type.getPackageName().startsWith("org.fedstats.");
   }
 
   /** " line N" of the key an exception's path leads to, or "" if it cannot be found. */
