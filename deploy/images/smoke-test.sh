@@ -5,9 +5,10 @@
 #   - the images hold no shell, run as a numeric non-root user and start java from the image's own runtime;
 #   - `--version` of each prints the build's version;
 #   - a node whose configuration names a missing data file stops with status 2 and says which file;
-#   - a coordinator and a node from the images, the node's data mounted read-only at /data, its configuration at
-#     /etc/fedstats and its audit log on a volume at /var/lib/fedstats, link up, answer a count from the CLI, write
-#     the audit log, and stop on SIGTERM.
+#   - the compose federation (deploy/compose: its configurations, mounted as compose.yaml mounts them, with
+#     certificates from 'fedstats pki demo'), a coordinator and three nodes from the images, link up over mutual
+#     TLS, answer researcher alice's count from the CLI, write their audit logs on their volumes, show the nodes up
+#     on /metrics, and stop on SIGTERM.
 # Prints each image's tarball and unpacked size.
 # Usage: deploy/images/smoke-test.sh [NODE-TARBALL COORDINATOR-TARBALL]
 #   (default: the tarballs ./mvnw -Pimages -DskipTests package writes under images/*/target/jib/)
@@ -19,7 +20,7 @@ root="$(cd "$here/../.." && pwd)"
 node_tar=${1:-$root/images/node/target/jib/fedstats-node.tar}
 coordinator_tar=${2:-$root/images/coordinator/target/jib/fedstats-coordinator.tar}
 # The demo's ports are 7050-7053; these lie below Linux's ephemeral range too.
-researcher_port=7160 node_port=7161
+researcher_port=7160 node_port=7161 metrics_port=7162
 
 fail() { echo "images smoke test: $*" >&2; exit 1; }
 for tool in unshare chroot tar; do
@@ -79,22 +80,26 @@ check_image() {
     || fail "$name: its entrypoint starts with '$entrypoint', not the image's /opt/java/bin/java"
 }
 
-# run_image NAME [--bind HOST:IMAGE[:ro]]... -- ARGS...: runs the image's entrypoint with ARGS (instead of its
-# default arguments) in the image's root, with its environment and, when run as root, its user. Becomes unshare,
+# run_image NAME [--bind HOST:IMAGE[:ro]]... [-- ARGS...]: runs the image's entrypoint with ARGS (without ARGS: with
+# its default arguments) in the image's root, with its environment and, when run as root, its user. Becomes unshare,
 # whose one child is java: call it in a subshell ($(...) or &).
 run_image() {
   local name=$1 dir=$work/$1 mounts="" env=() cmd=() line host inside mode user
   shift
-  while [[ "$1" == --bind ]]; do
+  while [[ "${1:-}" == --bind ]]; do
     IFS=: read -r host inside mode <<<"$2"
-    mkdir -p "$dir/root$inside"
+    if [[ -d "$host" ]]; then mkdir -p "$dir/root$inside"
+    else mkdir -p "$(dirname "$dir/root$inside")" && touch "$dir/root$inside"; fi
     mounts+="mount --bind '$host' '$dir/root$inside' && "
     [[ "$mode" == ro ]] && mounts+="mount -o remount,bind,ro '$dir/root$inside' && "
     shift 2
   done
-  [[ "$1" == -- ]] && shift
+  [[ "${1:-}" == -- ]] && shift
   while IFS= read -r line; do env+=("$line"); done < <(json_strings "$dir/config.json" Env)
   while IFS= read -r line; do cmd+=("$line"); done < <(json_strings "$dir/config.json" Entrypoint)
+  if (( $# == 0 )); then   # the image's default arguments, as a container engine gives them
+    while IFS= read -r line; do set -- "$@" "$line"; done < <(json_strings "$dir/config.json" Cmd)
+  fi
   user=$(json_strings "$dir/config.json" User)
   mkdir -p "$dir/root/proc" "$dir/root/dev"
   local -a ns=(unshare --mount --pid --fork --kill-child)
@@ -142,10 +147,9 @@ out=$(run_image fedstats-coordinator -- --version)
   || fail "fedstats-coordinator --version printed '$out', not 'fedstats-coordinator $version'"
 echo "$out"
 
-# The deployment's folders: configuration (read-only), site data (read-only), state volume (writable).
-mkdir -p "$work/etc-node" "$work/etc-coordinator" "$work/state-node" "$work/state-coordinator"
-chmod 777 "$work/state-node" "$work/state-coordinator"
 site_data="$root/deploy/demo/data"
+mkdir -p "$work/etc-node" "$work/state-node"
+chmod 777 "$work/state-node"
 
 echo "== a node whose data file is missing stops and says so"
 cat >"$work/etc-node/missing.yaml" <<'EOF'
@@ -166,59 +170,68 @@ set -e
   || fail "the node with a missing data file ended with status $status (not 2) saying: $out"
 echo "status 2: $out"
 
-echo "== a coordinator and a node from the images, the node dialling the coordinator"
-cat >"$work/etc-coordinator/coordinator.yaml" <<EOF
-listen: 127.0.0.1:$researcher_port
-node-listen: 127.0.0.1:$node_port
-insecure: true              # the smoke test only: a real federation runs mutual TLS
-audit-log: /var/lib/fedstats/coordinator-audit.jsonl
-pending-dir: /var/lib/fedstats/pending
-nodes: [{id: site1}]
-EOF
-cat >"$work/etc-node/node.yaml" <<EOF
-node-id: site1
-coordinator: {address: "127.0.0.1:$node_port"}
-insecure: true
-audit-log: /var/lib/fedstats/audit.jsonl
-datasets:
-  - name: colon
-    files: [/data/colon_site1.csv]
-    analyses: [count]
-    variables:
-      - {name: id, type: identifier}
-      - {name: rx, type: categorical, levels: [Obs, Lev, Lev+5FU]}
-      - {name: age, type: integer}
-EOF
-run_image fedstats-coordinator --bind "$work/etc-coordinator:/etc/fedstats:ro" \
-  --bind "$work/state-coordinator:/var/lib/fedstats" -- --config /etc/fedstats/coordinator.yaml \
+echo "== the compose federation (deploy/compose) from the images: a coordinator and three nodes over mutual TLS"
+# As compose.yaml mounts them: each configuration file and TLS folder read-only, the site data read-only at /data,
+# a volume at /var/lib/fedstats; the compose network's name "coordinator" is 127.0.0.1 here, and the ports are moved
+# off the demo's.
+compose="$root/deploy/compose"
+for image in fedstats-node fedstats-coordinator; do
+  printf '127.0.0.1 localhost coordinator\n' >"$work/$image/root/etc/hosts"
+done
+"$root/bin/fedstats" pki demo --dir "$work/pki" --nodes site1,site2,site3 --researchers alice \
+  --dns coordinator,localhost --ip 127.0.0.1 >"$work/pki.log" || { cat "$work/pki.log" >&2; fail "pki demo failed"; }
+user=$(json_strings "$work/fedstats-node/config.json" User)
+for member in coordinator site1 site2 site3; do
+  mkdir -p "$work/state-$member"
+  if (( EUID == 0 )); then   # the images' user reads its key, as "chown -R 65532:65532 pki/..." in compose.yaml
+    chown -R "$user" "$work/pki/$member" "$work/state-$member"
+  fi
+done
+sed -e "s/:7050/:$researcher_port/; s/:7051/:$node_port/; s/:9464/:$metrics_port/" \
+  "$compose/coordinator.yaml" >"$work/coordinator.yaml"
+run_image fedstats-coordinator --bind "$work/coordinator.yaml:/etc/fedstats/coordinator.yaml:ro" \
+  --bind "$work/pki/coordinator:/etc/fedstats/tls:ro" --bind "$work/state-coordinator:/var/lib/fedstats" \
   >"$work/coordinator.log" 2>&1 &
 pids+=($!)
 wait_for "$work/coordinator.log" "^coordinator .* listening on" 60 "${pids[0]}"
-# the image's default arguments: --config /etc/fedstats/node.yaml
-mapfile -t node_args < <(json_strings "$work/fedstats-node/config.json" Cmd)
-run_image fedstats-node --bind "$work/etc-node:/etc/fedstats:ro" --bind "$site_data:/data:ro" \
-  --bind "$work/state-node:/var/lib/fedstats" -- "${node_args[@]}" >"$work/node.log" 2>&1 &
-pids+=($!)
-wait_for "$work/node.log" "dialling its coordinator" 60 "${pids[1]}"
-wait_for "$work/coordinator.log" "node site1 linked from" 60 "${pids[0]}"
+for site in site1 site2 site3; do
+  sed -e "s/coordinator:7051/coordinator:$node_port/" "$compose/node-$site.yaml" >"$work/node-$site.yaml"
+  # the image's default arguments: --config /etc/fedstats/node.yaml
+  run_image fedstats-node --bind "$work/node-$site.yaml:/etc/fedstats/node.yaml:ro" \
+    --bind "$root/deploy/demo/approvals.yaml:/etc/fedstats/approvals.yaml:ro" \
+    --bind "$work/pki/$site:/etc/fedstats/tls:ro" --bind "$site_data:/data:ro" \
+    --bind "$work/state-$site:/var/lib/fedstats" >"$work/$site.log" 2>&1 &
+  pids+=($!)
+done
+for i in 1 2 3; do
+  wait_for "$work/site$i.log" "dialling its coordinator" 90 "${pids[$i]}"
+  wait_for "$work/coordinator.log" "node site$i linked from" 90 "${pids[0]}"
+done
 echo "linked: $(grep -o 'node site1 linked from.*' "$work/coordinator.log" | head -1)"
 
-out=$("$root/bin/fedstats" --coordinator "127.0.0.1:$researcher_port" --user smoke count colon 2>&1) \
-  || fail "the count through the images failed: $out"
-grep -q "pooled   count = " <<<"$out" || fail "the count gave no pooled count: $out"
+out=$("$root/bin/fedstats" --coordinator "localhost:$researcher_port" --tls-dir "$work/pki/alice" --tls-name alice \
+  --project demo-study count colon 2>&1) || fail "the count through the images failed: $out"
+grep -q "pooled   count = 929" <<<"$out" || fail "the count gave not the demo's pooled count of 929: $out"
 grep "pooled   count = " <<<"$out"
-grep -q '"outcome":"ANSWERED"' "$work/state-node/audit.jsonl" 2>/dev/null \
-  || fail "the node's audit log on its volume records no answer: $(cat "$work/state-node/audit.jsonl" 2>&1)"
+for site in site1 site2 site3; do
+  grep -q '"outcome":"ANSWERED"' "$work/state-$site/audit.jsonl" 2>/dev/null \
+    || fail "$site's audit log on its volume records no answer: $(cat "$work/state-$site/audit.jsonl" 2>&1)"
+  grep -q '"researcher":"alice"' "$work/state-$site/audit.jsonl" \
+    || fail "$site's audit log does not name alice, as her certificate says"
+done
 [[ -s "$work/state-coordinator/coordinator-audit.jsonl" ]] || fail "the coordinator wrote no audit log on its volume"
 if (( EUID == 0 )); then
-  owner=$(stat -c %u:%g "$work/state-node/audit.jsonl")
-  [[ "$owner" == "$(json_strings "$work/fedstats-node/config.json" User)" ]] \
-    || fail "the node's audit log belongs to $owner, not to the image's user"
+  owner=$(stat -c %u:%g "$work/state-site1/audit.jsonl")
+  [[ "$owner" == "$user" ]] || fail "the node's audit log belongs to $owner, not to the image's user $user"
 fi
-echo "audit logs written on the volumes"
+echo "audit logs written on the volumes, naming alice"
+if command -v curl >/dev/null; then
+  curl -fsS "http://127.0.0.1:$metrics_port/metrics" | grep -q '^fedstats_coordinator_node_up{node="site3"} 1' \
+    || fail "the coordinator's /metrics does not show site3 up"
+  echo "metrics: site1-3 up"
+fi
 
 echo "== SIGTERM"
-
-stop "${pids[1]}" "$work/node.log"
+for i in 3 2 1; do stop "${pids[$i]}" "$work/site$i.log"; done
 stop "${pids[0]}" "$work/coordinator.log"
-echo "images smoke test: OK"
+echo "images smoke test: OK ($SECONDS s)"
