@@ -96,6 +96,7 @@ run_image() {
   done
   [[ "${1:-}" == -- ]] && shift
   while IFS= read -r line; do env+=("$line"); done < <(json_strings "$dir/config.json" Env)
+  env+=("${extra_env[@]}")
   while IFS= read -r line; do cmd+=("$line"); done < <(json_strings "$dir/config.json" Entrypoint)
   if (( $# == 0 )); then   # the image's default arguments, as a container engine gives them
     while IFS= read -r line; do set -- "$@" "$line"; done < <(json_strings "$dir/config.json" Cmd)
@@ -130,6 +131,9 @@ stop() {
     sleep 0.2
   done
 }
+
+# Four JVMs on a small machine: the serial collector and the quick compiler keep them light (as in the demo).
+extra_env=("JAVA_TOOL_OPTIONS=-XX:+UseSerialGC -XX:TieredStopAtLevel=1")
 
 echo "== unpacking the images"
 unpack "$node_tar" fedstats-node

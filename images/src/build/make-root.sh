@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Lays out the file tree a fedstats image holds besides the application's jars, for Jib's extra directories:
-#   /opt/java                 a Java runtime made by jlink from the build's JDK, with the given modules only
+#   /opt/java                 a Java runtime made by jlink from the build's JDK, with the given modules only, and
+#                             no program but java
 #   /lib64, /lib/<arch>       the C libraries (glibc, libstdc++ for DuckDB's native library, ...) that runtime and
 #                             the native libraries in the given jars load, copied from the build host (found by ldd)
 #   /etc/passwd, /etc/group   the image's user (no shell: /usr/sbin/nologin does not exist in the image)
@@ -16,6 +17,7 @@ fail() { echo "make-root.sh: $*" >&2; exit 1; }
 [[ "$(uname -s)" == Linux ]] || fail "images are built on Linux (the C libraries come from the build host), not $(uname -s)"
 [[ -x "$java_home/bin/jlink" ]] || fail "no jlink in $java_home: build the images with a full JDK (JAVA_HOME)"
 command -v ldd >/dev/null || fail "no ldd on the build host (Debian package libc-bin)"
+[[ -z "$native_jars" ]] || command -v unzip >/dev/null || fail "no unzip on the build host (Debian package unzip)"
 
 rm -rf "$root"
 mkdir -p "$root"
@@ -25,6 +27,8 @@ mkdir -p "$root"
 # The runtime's own libraries that a server never loads (windowing, sound, splash screen) need X11 and ALSA,
 # which the image does not hold.
 rm -f "$root"/opt/java/lib/lib{awt_xawt,jawt,splashscreen,jsound}.so
+# and no program but java (jlink adds the modules' tools: keytool, jfr, jwebserver)
+find "$root/opt/java/bin" -type f ! -name java -delete
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
