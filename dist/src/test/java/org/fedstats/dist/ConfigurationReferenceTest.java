@@ -16,7 +16,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.fedstats.common.config.Yaml;
 import org.fedstats.coordinator.config.CoordinatorConfig;
+import org.fedstats.coordinator.config.CoordinatorSettings;
 import org.fedstats.node.config.NodeConfig;
+import org.fedstats.node.config.NodeConfigLoader;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -24,11 +26,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * deploy/README.md's configuration references against the keys the node and the coordinator read: every key their
  * configuration classes accept (as {@link Yaml#keys} lists them, the keys {@link Yaml#read} takes and no other) has
- * a row with its default, no row names a key they would refuse, and the reference's YAML examples load.
+ * a row with its default, no row names a key they would refuse, and the reference's YAML examples load; the
+ * example files of deploy/reference load with the node's and coordinator's loaders and name every key between them.
  */
 class ConfigurationReferenceTest {
   private static final Path GUIDE = Path.of(System.getProperty("fedstats.source.tree"), "deploy", "README.md");
   private static final Pattern CODE = Pattern.compile("`([^`]+)`");
+  private static final Path REFERENCE = GUIDE.resolveSibling("reference");
 
   @ParameterizedTest
   @CsvSource({"Node configuration reference, org.fedstats.node.config.NodeConfig",
@@ -70,6 +74,48 @@ class ConfigurationReferenceTest {
           block.group(1)).doesNotThrowAnyException();
     }
     assertThat(examples).as("YAML examples in \"%s\"", heading).isPositive();
+  }
+
+  @ParameterizedTest
+  @CsvSource({"org.fedstats.node.config.NodeConfig, node",
+      "org.fedstats.coordinator.config.CoordinatorConfig, coordinator"})
+  void theReferenceFilesLoadAndNameEveryKey(String type, String component) throws Exception {
+    List<String> written = new ArrayList<>();
+    List<Path> files;
+    try (var listing = Files.newDirectoryStream(REFERENCE, component + "*.yaml")) {
+      files = new ArrayList<>();
+      listing.forEach(files::add);
+    }
+    assertThat(files).as("%s*.yaml in %s", component, REFERENCE).isNotEmpty();
+    for (Path file : files) {
+      assertThatCode(() -> {
+        if (type.endsWith("NodeConfig")) {
+          NodeConfigLoader.load(file);
+        } else {
+          CoordinatorSettings.load(file);
+        }
+      }).as("loading %s", file).doesNotThrowAnyException();
+      paths(new org.yaml.snakeyaml.Yaml().load(Files.readString(file)), "", written);
+    }
+    List<String> unwritten = Yaml.keys(Class.forName(type)).stream().filter(key -> !writes(written, key)).toList();
+    assertThat(unwritten).as("keys of %s that no %s*.yaml in %s writes", type, component, REFERENCE).isEmpty();
+  }
+
+  /** Whether a path written is {@code key} or lies below it ({@code *} in a key: any name). */
+  private static boolean writes(List<String> written, String key) {
+    Pattern path = Pattern.compile(Pattern.quote(key).replace("*", "\\E[^.\\[]+\\Q") + "([.\\[].*)?");
+    return written.stream().anyMatch(w -> path.matcher(w).matches());
+  }
+
+  /** Every path in a YAML tree, in {@link Yaml#keys}'s notation ({@code datasets[].files[]}). */
+  private static void paths(Object node, String prefix, List<String> out) {
+    if (node instanceof Map<?, ?> map) {
+      map.forEach((k, v) -> paths(v, prefix.isEmpty() ? String.valueOf(k) : prefix + "." + k, out));
+    } else if (node instanceof List<?> list && !list.isEmpty()) {
+      list.forEach(v -> paths(v, prefix + "[]", out));
+    } else {
+      out.add(prefix);
+    }
   }
 
   /** The text under a "### heading", up to the next heading of that level or above. */
