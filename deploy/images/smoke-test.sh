@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the node and coordinator container images without a container engine: unpacks each image tarball's layers
 # into a root folder and runs the image's own entrypoint in it under chroot (with a private /proc, the host's /dev,
-# and the image's user when run as root; in a user namespace otherwise), then checks that
+# the root read-only and a tmpfs at /tmp, and the image's user when run as root; in a user namespace otherwise),
+# then checks that
 #   - the images hold no shell, run as a numeric non-root user and start java from the image's own runtime;
 #   - `--version` of each prints the build's version;
 #   - a node whose configuration names a missing data file stops with status 2 and says which file;
@@ -106,7 +107,11 @@ run_image() {
   local -a ns=(unshare --mount --pid --fork --kill-child)
   local -a as=()
   if (( EUID == 0 )); then as=(--userspec="$user"); else ns+=(--map-root-user); fi
-  exec "${ns[@]}" bash -c "mount -t proc proc '$dir/root/proc' && mount --rbind /dev '$dir/root/dev' && ${mounts} \
+  # The root read-only and a tmpfs at /tmp that allows executables, as compose.yaml and the Helm charts run them.
+  mkdir -p "$dir/root/tmp"
+  exec "${ns[@]}" bash -c "mount --bind '$dir/root' '$dir/root' && mount -o remount,bind,ro '$dir/root' && \
+    mount -t proc proc '$dir/root/proc' && mount --rbind /dev '$dir/root/dev' && \
+    mount -t tmpfs -o exec,mode=1777,size=256m tmpfs '$dir/root/tmp' && ${mounts} \
     exec env -i \"\$@\"" run-image "${env[@]}" "$chroot" "${as[@]}" "$dir/root" "${cmd[@]}" "$@"
 }
 
