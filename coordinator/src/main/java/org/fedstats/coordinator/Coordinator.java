@@ -36,6 +36,9 @@ import org.fedstats.coordinator.link.NodeLinkService;
 import org.fedstats.coordinator.link.NodeLinks;
 import org.fedstats.coordinator.service.FederationGrpcService;
 import org.fedstats.coordinator.service.RequesterInterceptor;
+import org.fedstats.coordinator.service.ResearcherHttpApi;
+import org.fedstats.coordinator.web.Route;
+import org.fedstats.coordinator.web.WebServer;
 import org.fedstats.pki.PkiException;
 import org.fedstats.pki.Role;
 import org.fedstats.pki.tls.FederationTls;
@@ -59,9 +62,12 @@ public final class Coordinator implements AutoCloseable {
   private final Server nodeServer;
   private final Probes probes;
   private final Duration grace;
+  private final WebServer web;
 
   private Coordinator(Federation federation, Server server, ScheduledExecutorService health,
-      ExecutorService work, RequestAudit audit, NodeLinks links, Server nodeServer, Probes probes, Duration grace) {
+      ExecutorService work, RequestAudit audit, NodeLinks links, Server nodeServer, Probes probes, Duration grace,
+      WebServer web) {
+    this.web = web;
     this.federation = federation;
     this.server = server;
     this.health = health;
@@ -167,6 +173,7 @@ public final class Coordinator implements AutoCloseable {
     Federation federation;
     Server server = null;
     Server nodeServer = null;
+    WebServer web = null;
     boolean serving = false;
     RequestAudit audit = RequestAudit.NONE;
     // One health status for every port: all turn NOT_SERVING when the coordinator stops.
@@ -207,7 +214,13 @@ public final class Coordinator implements AutoCloseable {
       if (settings.nodeListen().isPresent()) {
         nodeServer = nodePort(settings, work, links, tls, probes);
       }
+      if (settings.webListen().isPresent()) {
+        web = WebServer.start(settings.webListen().get(), tls, tokens, authenticator, webRoutes(federation));
+      }
     } catch (IOException | RuntimeException e) {
+      if (web != null) {
+        web.close();
+      }
       if (server != null) {
         server.shutdownNow();
       }
@@ -233,7 +246,13 @@ public final class Coordinator implements AutoCloseable {
     });
     federation.watch(health, settings.healthInterval(), settings.probeInterval(), settings.healthTimeout());
     return new Coordinator(federation, server, health, work, audit, links, nodeServer, probes,
-        settings.operations().shutdownGrace());
+        settings.operations().shutdownGrace(), web);
+  }
+
+  /** What the web port serves: the researcher HTTP/JSON API. */
+  private static List<Route> webRoutes(Federation federation) {
+    List<Route> routes = new ArrayList<>(new ResearcherHttpApi(federation).routes());
+    return routes;
   }
 
   /**
@@ -291,6 +310,11 @@ public final class Coordinator implements AutoCloseable {
     return nodeServer == null ? -1 : nodeServer.getPort();
   }
 
+  /** Where the dashboard and the HTTP API are served, e.g. {@code https://127.0.0.1:8443}; empty without a web port. */
+  public Optional<String> webUrl() {
+    return Optional.ofNullable(web).map(WebServer::url);
+  }
+
   public Federation federation() {
     return federation;
   }
@@ -307,6 +331,9 @@ public final class Coordinator implements AutoCloseable {
   public void close() {
     probes.stopping();
     health.shutdownNow();
+    if (web != null) {
+      web.close();
+    }
     if (nodeServer != null) {
       // No new node links; those open carry the requests in flight.
       nodeServer.shutdown();
