@@ -198,8 +198,8 @@ public final class Coordinator implements AutoCloseable {
       }
       federation = new Federation(clients, settings.nodeDeadline(), settings.maxConcurrentRequests(), analyses,
           settings.pendingFolder().map(PendingResults::in).orElseGet(PendingResults::inMemory), statements);
-      var service = ServerInterceptors.intercept(
-          ParseGuard.guard(new FederationGrpcService(federation, audit, meters).bindService()),
+      FederationGrpcService researchers = new FederationGrpcService(federation, audit, meters);
+      var service = ServerInterceptors.intercept(ParseGuard.guard(researchers.bindService()),
           new RequesterInterceptor(authenticator));
       // Over mutual TLS the verified identity goes first: RequesterInterceptor finds it in the context.
       transport
@@ -215,7 +215,8 @@ public final class Coordinator implements AutoCloseable {
         nodeServer = nodePort(settings, work, links, tls, probes);
       }
       if (settings.webListen().isPresent()) {
-        web = WebServer.start(settings.webListen().get(), tls, tokens, authenticator, webRoutes(federation));
+        web = WebServer.start(settings.webListen().get(), tls, tokens, authenticator,
+            webRoutes(federation, researchers, ResearcherHttpApi.waitFor(settings.nodeDeadline())));
       }
     } catch (IOException | RuntimeException e) {
       if (web != null) {
@@ -249,9 +250,12 @@ public final class Coordinator implements AutoCloseable {
         settings.operations().shutdownGrace(), web);
   }
 
-  /** What the web port serves: the researcher HTTP/JSON API. */
-  private static List<Route> webRoutes(Federation federation) {
-    List<Route> routes = new ArrayList<>(new ResearcherHttpApi(federation).routes());
+  /**
+   * What the web port serves: the researcher HTTP/JSON API, whose analyses go through {@code researchers}, the gRPC
+   * researcher service, and wait at most {@code wait}.
+   */
+  private static List<Route> webRoutes(Federation federation, FederationGrpcService researchers, Duration wait) {
+    List<Route> routes = new ArrayList<>(new ResearcherHttpApi(federation, researchers, wait).routes());
     return routes;
   }
 

@@ -48,6 +48,33 @@ public record WebResponse(int status, String contentType, byte[] body, Map<Strin
     return json(code, body.toString());
   }
 
+  /**
+   * A gRPC status as the HTTP API answers it: the HTTP status Google's API design guide maps its code to, the code's
+   * name, and its description as the gRPC face gives it.
+   */
+  public static WebResponse error(io.grpc.Status status) {
+    String message = status.getDescription() == null ? "" : status.getDescription();
+    return error(httpStatus(status.getCode()), status.getCode().name(), message);
+  }
+
+  /** The HTTP status of gRPC status code {@code code}, as in Google's API design guide (and grpc-gateway). */
+  public static int httpStatus(io.grpc.Status.Code code) {
+    return switch (code) {
+      case OK -> 200;
+      case INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE -> 400;
+      case UNAUTHENTICATED -> 401;
+      case PERMISSION_DENIED -> 403;
+      case NOT_FOUND -> 404;
+      case ALREADY_EXISTS, ABORTED -> 409;
+      case RESOURCE_EXHAUSTED -> 429;
+      case CANCELLED -> 499;
+      case UNIMPLEMENTED -> 501;
+      case UNAVAILABLE -> 503;
+      case DEADLINE_EXCEEDED -> 504;
+      case UNKNOWN, INTERNAL, DATA_LOSS -> 500;
+    };
+  }
+
   /** A body of media type {@code contentType}, status 200. */
   public static WebResponse ok(String contentType, byte[] body) {
     return new WebResponse(200, contentType, body, Map.of());
