@@ -193,8 +193,9 @@ def main(argv=None):
     except ApiError as e:
         print(f"refused: {e}", file=sys.stderr)
         return 1
-    except urllib.error.URLError as e:
-        print(f"cannot reach the coordinator at {args.url}: {e.reason}", file=sys.stderr)
+    except OSError as e:
+        # URLError included: no connection, or a TLS handshake refused (e.g. no certificate where one is needed).
+        print(f"cannot reach the coordinator at {args.url}: {getattr(e, 'reason', e)}", file=sys.stderr)
         return 1
     return 0
 
