@@ -76,6 +76,7 @@ class DistributionTest {
           "fedstats-client-sdk-" + VERSION + ".jar", "picocli-4.7.7.jar").anyMatch(n -> n.startsWith("duckdb_jdbc"));
     }
     assertThat(home.resolve("examples/node-site1.yaml")).exists();
+    assertThat(home.resolve("examples/python/fedstats_api.py")).isExecutable();
   }
 
   /** Only the version on stdout and nothing on stderr, also when the class-data archive is written and used. */

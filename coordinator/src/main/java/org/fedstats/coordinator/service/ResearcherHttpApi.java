@@ -174,7 +174,7 @@ public final class ResearcherHttpApi {
       cause = cause.getCause();
     }
     String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-    return message.replaceFirst("^[a-z]+(\\.[a-zA-Z]+)+(Exception|Error): ", "");
+    return message.replaceFirst("^[a-z]+(\\.[a-zA-Z]+)+(Exception|Error): ", "").trim();
   }
 
   static WebResponse json(MessageOrBuilder message) {
