@@ -157,8 +157,9 @@ public final class ResearcherHttpApi {
       return WebResponse.error(Status.fromThrowable(e.getCause()));
     } catch (TimeoutException e) {
       running.cancel(false);
-      return WebResponse.error(Status.DEADLINE_EXCEEDED.withDescription("no answer within " + wait.toSeconds()
-          + " s; the coordinator stopped waiting for the request"));
+      return WebResponse.error(Status.DEADLINE_EXCEEDED.withDescription("no answer within "
+          + (wait.toMillis() < 1000 ? wait.toMillis() + " ms" : wait.toSeconds() + " s")
+          + "; the coordinator stopped waiting for the request"));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       running.cancel(false);

@@ -284,7 +284,7 @@ class ResearcherHttpApiTest {
         glm.getBytes(StandardCharsets.UTF_8), Researcher.claimed("alice"), "alice@test"));
     assertThat(response.status()).isEqualTo(504);
     assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("DEADLINE_EXCEEDED")
-        .contains("stopped waiting");
+        .contains("no answer within 1 ms").contains("stopped waiting");
     // The rounds stop: the request ends cancelled, before it would have converged.
     long start = System.nanoTime();
     while (meters.find(RequestMeters.REQUESTS).tag("status", "CANCELLED").timer() == null) {
