@@ -59,7 +59,7 @@
   // A sparkline of one or more series (drawn on one scale), as inline SVG.
   function sparkline(series, width, height, label) {
     const s = svg('svg', { width, height, viewBox: '0 0 ' + width + ' ' + height, role: 'img',
-      'aria-label': label, class: 'spark' });
+      'aria-label': label, class: 'spark', preserveAspectRatio: 'none' });
     const max = Math.max(1, ...series.flatMap(x => x.values));
     s.append(svg('line', { x1: 0, y1: height - 0.5, x2: width, y2: height - 0.5, stroke: '#dde3ea' }));
     for (const { values, color } of series) {
@@ -67,7 +67,7 @@
       const step = values.length > 1 ? width / (values.length - 1) : width;
       const pts = values.map((v, i) => (i * step).toFixed(1) + ',' + (height - 2 - (v / max) * (height - 4)).toFixed(1));
       s.append(svg('polyline', { points: pts.join(' '), fill: 'none', stroke: color, 'stroke-width': 1.6,
-        'stroke-linejoin': 'round' }));
+        'stroke-linejoin': 'round', 'vector-effect': 'non-scaling-stroke' }));
     }
     const t = svg('title');
     t.textContent = label;
@@ -78,8 +78,9 @@
   function activityChart(series, width, height, bucketSeconds) {
     const minutes = Math.round(series.requests.length * bucketSeconds / 60);
     return el('div', { class: 'chart' },
-      sparkline([{ values: series.requests, color: COLORS.req }, { values: series.refusals, color: COLORS.ref },
-        { values: series.errors, color: COLORS.err }], width, height,
+      // Requests last, on top: where all three are zero, the base line is theirs.
+      sparkline([{ values: series.errors, color: COLORS.err }, { values: series.refusals, color: COLORS.ref },
+        { values: series.requests, color: COLORS.req }], width, height,
         'requests, refusals and errors per ' + bucketSeconds + ' s over the last ' + minutes + ' min'),
       el('div', { class: 'legend' },
         el('span', { class: 'req' }, el('i'), 'requests ' + sum(series.requests)),
@@ -124,8 +125,8 @@
       + ' (' + n.checks.samples + ')');
     add('research calls', 'p50 ' + millis(n.calls.p50) + ' · p99 ' + millis(n.calls.p99)
       + ' (' + n.calls.samples + ')');
-    add('last minute', n.lastMinute.requests + ' requests · ' + n.lastMinute.refusals + ' refusals · '
-      + n.lastMinute.errors + ' errors');
+    add('last minute', 'requests ' + n.lastMinute.requests + ' · refusals ' + n.lastMinute.refusals + ' · errors '
+      + n.lastMinute.errors);
     add('last seen', n.lastSeen ? clock(n.lastSeen) + ' (' + ago(n.lastSeen, now) + ' ago)' : 'never');
     card.append(kv, activityChart(n.series, 320, 40, bucketSeconds));
     const ds = el('table', { class: 'datasets' },
@@ -154,14 +155,15 @@
       'duration', 'request id'].map(h => el('th', { text: h })));
     const body = el('tbody');
     for (const r of requests) {
-      const sites = el('td');
+      const sites = el('td', { class: 'sites' });
       for (const s of r.sites) {
         const detail = s.status === 'REFUSED' ? ' · ' + s.rule : s.status === 'FAILED' ? ' · ' + s.errorCode
           : s.latencyMs !== null ? ' · ' + millis(s.latencyMs) : '';
         sites.append(el('span', { class: 'chip', 'data-status': s.status, text: s.node + ' ' + s.status + detail }));
       }
       if (!r.sites.length) sites.append(el('span', { class: 'mono', text: r.code }));
-      body.append(el('tr', { 'data-request-id': r.requestId, 'data-researcher': r.researcher },
+      body.append(el('tr', { 'data-request-id': r.requestId, 'data-researcher': r.researcher,
+        'data-outcome': r.outcome, 'data-analysis': r.analysis },
         el('td', { title: ago(r.at, now) + ' ago', text: clock(r.at) }),
         el('td', { text: r.researcher }),
         el('td', { text: r.project || '—' }),
@@ -203,7 +205,7 @@
       stat('nodes up', up + ' / ' + s.nodes.length, s.nodes.filter(n => n.state === 'DOWN').map(n => n.id + ' down')
         .join(', ') || 'all reachable'),
       stat('research requests', String(c.requestsTotal), c.rejectedTotal + ' rejected · since ' + clock(s.startedAt),
-        sparkline([{ values: c.series.requests, color: COLORS.req }, { values: c.series.errors, color: COLORS.err }],
+        sparkline([{ values: c.series.errors, color: COLORS.err }, { values: c.series.requests, color: COLORS.req }],
           150, 28, 'requests and errors, last 10 min')),
       stat('site refusals', String(sum(c.series.refusals)), 'last 10 min',
         sparkline([{ values: c.series.refusals, color: COLORS.ref }], 150, 28, 'refusals, last 10 min')),
@@ -217,7 +219,7 @@
       ...s.nodes.map(n => nodeCard(n, s.now, s.bucketSeconds, true)));
     return [el('h2', { text: 'Federation' }), summary,
       el('h2', { text: 'Nodes' }), nodes,
-      el('div', { class: 'two' },
+      el('div', { class: 'two spaced' },
         el('section', {}, el('h2', { text: 'Recent research requests' }), requestsTable(s.requests, s.now)),
         el('section', {}, el('h2', { text: 'Disclosure refusals by rule' }), refusalsTable(s.refusals)))];
   }
@@ -230,7 +232,7 @@
     }
     const transitions = p.transitions.length
       ? el('div', { class: 'panel' }, el('table', { class: 'list', 'data-testid': 'transitions' },
-        el('thead', {}, el('tr', {}, el('th', { text: 'since' }), el('th', { text: 'state' }),
+        el('thead', {}, el('tr', {}, el('th', { text: 'at' }), el('th', { text: 'state' }),
           el('th', { text: 'reason' }))), t))
       : el('div', { class: 'panel' }, el('div', { class: 'empty', text: 'No transitions yet.' }));
     const n = p.node;
