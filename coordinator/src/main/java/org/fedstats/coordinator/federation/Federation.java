@@ -312,18 +312,17 @@ public final class Federation implements AutoCloseable {
     try {
       response = start.get();
     } catch (RequestRejected e) {
-      tell(new FederationObserver.Ended(operation, researcher, request[0], startedMs,
-          Duration.ofNanos(System.nanoTime() - started), Optional.empty(), e.status()));
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+      tell(() -> observer.requestEnded(new FederationObserver.Ended(operation, researcher, request[0], startedMs,
+          took, Optional.empty(), e.status())));
       throw e;
     }
-    response.whenComplete((r, failure) -> tell(new FederationObserver.Ended(operation, researcher, request[0],
-        startedMs, Duration.ofNanos(System.nanoTime() - started), Optional.ofNullable(r),
-        failure == null ? Status.OK : statusOf(failure))));
+    response.whenComplete((r, failure) -> {
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+      tell(() -> observer.requestEnded(new FederationObserver.Ended(operation, researcher, request[0], startedMs,
+          took, Optional.ofNullable(r), failure == null ? Status.OK : statusOf(failure))));
+    });
     return response;
-  }
-
-  private void tell(FederationObserver.Ended ended) {
-    tell(() -> observer.requestEnded(ended));
   }
 
   /** Tells the observer; its failure is logged, never the federation's. */

@@ -82,7 +82,7 @@ class DashboardBrowserTest {
       missing.add("node on the PATH (apt-get install nodejs npm)");
     }
     if (!Files.isDirectory(SCRIPTS.resolve("node_modules/playwright-core"))) {
-      missing.add(SCRIPTS.resolve("node_modules/playwright-core") + " (cd " + SCRIPTS + " && npm ci)");
+      missing.add(SCRIPTS.toAbsolutePath().resolve("node_modules/playwright-core") + " (npm ci there)");
     }
     if (!missing.isEmpty()) {
       String why = "the dashboard's browser test needs " + String.join(", ", missing);
