@@ -9,6 +9,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,7 @@ import org.fedstats.common.grpc.Probes;
 import org.fedstats.coordinator.analysis.registry.Analyses;
 import org.fedstats.coordinator.audit.RequestAudit;
 import org.fedstats.coordinator.config.CoordinatorSettings;
+import org.fedstats.coordinator.dashboard.DashboardRoutes;
 import org.fedstats.coordinator.federation.Federation;
 import org.fedstats.coordinator.federation.NodeClient;
 import org.fedstats.coordinator.federation.PendingResults;
@@ -34,6 +36,7 @@ import org.fedstats.coordinator.identity.OidcVerifier;
 import org.fedstats.coordinator.identity.StatementIssuer;
 import org.fedstats.coordinator.link.NodeLinkService;
 import org.fedstats.coordinator.link.NodeLinks;
+import org.fedstats.coordinator.monitor.MonitorFeed;
 import org.fedstats.coordinator.service.FederationGrpcService;
 import org.fedstats.coordinator.service.RequesterInterceptor;
 import org.fedstats.coordinator.service.ResearcherHttpApi;
@@ -52,6 +55,8 @@ import org.fedstats.pki.statement.StatementSigner;
 public final class Coordinator implements AutoCloseable {
   /** gRPC's hard limit on a researcher's message; {@link org.fedstats.common.Contract#MAX_REQUEST_BYTES} is the checked one. */
   public static final int MAX_INBOUND_BYTES = 1024 * 1024;
+  /** How often the dashboard records each node's state and the coordinator's load. */
+  private static final Duration DASHBOARD_TICK = Duration.ofSeconds(1);
 
   private final Federation federation;
   private final Server server;
@@ -174,6 +179,7 @@ public final class Coordinator implements AutoCloseable {
     Server server = null;
     Server nodeServer = null;
     WebServer web = null;
+    MonitorFeed dashboard = null;
     boolean serving = false;
     RequestAudit audit = RequestAudit.NONE;
     // One health status for every port: all turn NOT_SERVING when the coordinator stops.
@@ -215,8 +221,9 @@ public final class Coordinator implements AutoCloseable {
         nodeServer = nodePort(settings, work, links, tls, probes);
       }
       if (settings.webListen().isPresent()) {
-        web = WebServer.start(settings.webListen().get(), tls, tokens, authenticator,
-            webRoutes(federation, researchers, ResearcherHttpApi.waitFor(settings.nodeDeadline())));
+        dashboard = MonitorFeed.watch(federation, Clock.systemUTC());
+        web = WebServer.start(settings.webListen().get(), tls, tokens, authenticator, webRoutes(federation,
+            researchers, ResearcherHttpApi.waitFor(settings.nodeDeadline()), dashboard));
       }
     } catch (IOException | RuntimeException e) {
       if (web != null) {
@@ -246,16 +253,22 @@ public final class Coordinator implements AutoCloseable {
       return t;
     });
     federation.watch(health, settings.healthInterval(), settings.probeInterval(), settings.healthTimeout());
+    if (dashboard != null) {
+      health.scheduleWithFixedDelay(dashboard::tick, DASHBOARD_TICK.toMillis(), DASHBOARD_TICK.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
     return new Coordinator(federation, server, health, work, audit, links, nodeServer, probes,
         settings.operations().shutdownGrace(), web);
   }
 
   /**
    * What the web port serves: the researcher HTTP/JSON API, whose analyses go through {@code researchers}, the gRPC
-   * researcher service, and wait at most {@code wait}.
+   * researcher service, and wait at most {@code wait}; and the health dashboard.
    */
-  private static List<Route> webRoutes(Federation federation, FederationGrpcService researchers, Duration wait) {
+  private static List<Route> webRoutes(Federation federation, FederationGrpcService researchers, Duration wait,
+      MonitorFeed dashboard) {
     List<Route> routes = new ArrayList<>(new ResearcherHttpApi(federation, researchers, wait).routes());
+    routes.addAll(DashboardRoutes.of(dashboard));
     return routes;
   }
 
