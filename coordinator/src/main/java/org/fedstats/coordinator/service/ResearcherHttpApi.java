@@ -19,6 +19,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.fedstats.coordinator.federation.Federation;
 import org.fedstats.coordinator.web.Route;
+import org.fedstats.coordinator.web.WebHandler;
 import org.fedstats.coordinator.web.WebRequest;
 import org.fedstats.coordinator.web.WebResponse;
 import org.fedstats.proto.v1.AnalysisRequest;
@@ -104,8 +105,7 @@ public final class ResearcherHttpApi {
   }
 
   /** {@code handler} for {@code path} itself; a path under it is not found. */
-  private static org.fedstats.coordinator.web.WebHandler exact(String path,
-      org.fedstats.coordinator.web.WebHandler handler) {
+  private static WebHandler exact(String path, WebHandler handler) {
     return request -> request.path().equals(path) ? handler.handle(request)
         : WebResponse.error(404, "NOT_FOUND", "nothing at " + request.path());
   }
