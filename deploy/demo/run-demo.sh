@@ -133,6 +133,17 @@ echo
 echo "# A project the sites have not approved: each site refuses it, naming the missing approval."
 fedstats count colon --project other-study 2>&1
 echo
+echo "# The same federation over HTTP/JSON (web-listen; from R, Python or curl: README), from Python with alice's files:"
+py_args=(https://127.0.0.1:7052 --dataset colon --variable age --project "$project")
+echo "\$ $(shell_words python3 "$([[ "$PWD" == "$root" ]] && echo examples || echo "$root/examples")/python/fedstats_api.py" \
+  "${py_args[@]}" --cert "$tls_dir/alice.crt" --key "$tls_dir/alice.key" --ca "$tls_dir/ca.crt")"
+if command -v python3 >/dev/null 2>&1; then
+  python3 "$root/examples/python/fedstats_api.py" "${py_args[@]}" --cert "$run/pki/alice/alice.crt" \
+    --key "$run/pki/alice/alice.key" --ca "$run/pki/alice/ca.crt" 2>&1 || true
+else
+  echo "(python3 is not installed here: skipped)"
+fi
+echo
 echo "# Every site wrote each request to its audit log, e.g. the last entry of site1:"
 tail -n 1 "$run/audit-site1.jsonl"
 
@@ -140,6 +151,7 @@ elapsed_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
 echo
 echo "== demo finished in ${elapsed_ms} ms; logs and audit logs in $run"
 if [[ "${FEDSTATS_KEEP_RUNNING:-}" == "1" ]]; then
-  echo "== the federation stays up (coordinator 127.0.0.1:7050, mutual TLS: run the export above first); press Ctrl-C to stop it"
+  echo "== the federation stays up (coordinator 127.0.0.1:7050, mutual TLS: run the export above first; dashboard"
+  echo "   https://127.0.0.1:7052/ for a browser holding alice's certificate: deploy/README.md, Dashboard); press Ctrl-C to stop it"
   wait
 fi

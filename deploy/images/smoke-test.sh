@@ -9,7 +9,7 @@
 #   - the compose federation (deploy/compose: its configurations, mounted as compose.yaml mounts them, with
 #     certificates from 'fedstats pki demo'), a coordinator and three nodes from the images, link up over mutual
 #     TLS, answer researcher alice's count from the CLI, write their audit logs on their volumes, show the nodes up
-#     on /metrics, and stop on SIGTERM.
+#     on /metrics, serve the dashboard and the HTTP API over HTTPS, and stop on SIGTERM.
 # Prints each image's tarball and unpacked size.
 # Usage: deploy/images/smoke-test.sh [NODE-TARBALL COORDINATOR-TARBALL]
 #   (default: the tarballs ./mvnw -Pimages -DskipTests package writes under images/*/target/jib/)
@@ -21,7 +21,7 @@ root="$(cd "$here/../.." && pwd)"
 node_tar=${1:-$root/images/node/target/jib/fedstats-node.tar}
 coordinator_tar=${2:-$root/images/coordinator/target/jib/fedstats-coordinator.tar}
 # The demo's ports are 7050-7053; these lie below Linux's ephemeral range too.
-researcher_port=7160 node_port=7161 metrics_port=7162
+researcher_port=7160 node_port=7161 metrics_port=7162 web_port=7163
 
 fail() { echo "images smoke test: $*" >&2; exit 1; }
 for tool in unshare chroot tar; do
@@ -196,7 +196,7 @@ for member in coordinator site1 site2 site3; do
     chown -R "$user" "$work/pki/$member" "$work/state-$member"
   fi
 done
-sed -e "s/:7050/:$researcher_port/; s/:7051/:$node_port/; s/:9464/:$metrics_port/" \
+sed -e "s/:7050/:$researcher_port/; s/:7051/:$node_port/; s/:9464/:$metrics_port/; s/:8443/:$web_port/" \
   "$compose/coordinator.yaml" >"$work/coordinator.yaml"
 run_image fedstats-coordinator --bind "$work/coordinator.yaml:/etc/fedstats/coordinator.yaml:ro" \
   --bind "$work/pki/coordinator:/etc/fedstats/tls:ro" --bind "$work/state-coordinator:/var/lib/fedstats" \
@@ -238,6 +238,13 @@ if command -v curl >/dev/null; then
   curl -fsS "http://127.0.0.1:$metrics_port/metrics" | grep -q '^fedstats_coordinator_node_up{node="site3"} 1' \
     || fail "the coordinator's /metrics does not show site3 up"
   echo "metrics: site1-3 up"
+  # The web port over HTTPS with the coordinator's certificate: the dashboard, and the HTTP API to alice.
+  alice=(--cacert "$work/pki/alice/ca.crt" --cert "$work/pki/alice/alice.crt" --key "$work/pki/alice/alice.key")
+  curl -fsS "${alice[@]}" "https://localhost:$web_port/" | grep -qi '<html' \
+    || fail "the coordinator's web port serves no dashboard page"
+  curl -fsS "${alice[@]}" "https://localhost:$web_port/api/v1/nodes" | grep -q 'site3' \
+    || fail "the coordinator's HTTP API does not list site3"
+  echo "web port: the dashboard, and the HTTP API listing site1-3"
 fi
 
 echo "== SIGTERM"

@@ -18,8 +18,8 @@ import org.fedstats.node.config.NodeConfigLoader;
 /**
  * Latency of a pooled count and a pooled summary over three sites through the coordinator, with the nodes reading
  * the same site data two ways, in one process, over real Netty on loopback: baseline, each node's CSV file loaded
- * into its embedded DuckDB; then each node reading its site's table in PostgreSQL (a new read-only connection per
- * request). The federations are asked in turn, in blocks, so that load from elsewhere falls on both alike.
+ * into its embedded DuckDB; then each node reading its site's table in PostgreSQL (read-only connections from the
+ * node's pool, {@code jdbc.pool-size}). The federations are asked in turn, in blocks, so that load from elsewhere falls on both alike.
  *
  * <p>Needs the server and tables of {@code deploy/postgres/start-test-server.sh} (FEDSTATS_PG_URL, FEDSTATS_PG_USER,
  * FEDSTATS_PG_PASSWORD). Run with: {@code java -cp bench/target/fedstats-bench-0.1.0-SNAPSHOT.jar
@@ -77,7 +77,7 @@ public final class SourceBench {
     try {
       federations.add(federation("baseline: CSV loaded into DuckDB", work.resolve("duckdb"),
           site -> "files: [\"" + data.resolve("colon_site" + site + ".csv") + "\"]"));
-      federations.add(federation("PostgreSQL table (jdbc, connection per request)", work.resolve("postgres"),
+      federations.add(federation("PostgreSQL table (jdbc, pooled connections)", work.resolve("postgres"),
           site -> "jdbc: {url: '" + url + "', table: colon_site" + site + ", user: " + user
               + ", password-env: FEDSTATS_PG_PASSWORD, row-id: row_id}"));
       List<List<Long>> counts = new ArrayList<>();

@@ -9,6 +9,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,7 @@ import org.fedstats.common.grpc.Probes;
 import org.fedstats.coordinator.analysis.registry.Analyses;
 import org.fedstats.coordinator.audit.RequestAudit;
 import org.fedstats.coordinator.config.CoordinatorSettings;
+import org.fedstats.coordinator.dashboard.DashboardRoutes;
 import org.fedstats.coordinator.federation.Federation;
 import org.fedstats.coordinator.federation.NodeClient;
 import org.fedstats.coordinator.federation.PendingResults;
@@ -34,8 +36,12 @@ import org.fedstats.coordinator.identity.OidcVerifier;
 import org.fedstats.coordinator.identity.StatementIssuer;
 import org.fedstats.coordinator.link.NodeLinkService;
 import org.fedstats.coordinator.link.NodeLinks;
+import org.fedstats.coordinator.monitor.MonitorFeed;
 import org.fedstats.coordinator.service.FederationGrpcService;
 import org.fedstats.coordinator.service.RequesterInterceptor;
+import org.fedstats.coordinator.service.ResearcherHttpApi;
+import org.fedstats.coordinator.web.Route;
+import org.fedstats.coordinator.web.WebServer;
 import org.fedstats.pki.PkiException;
 import org.fedstats.pki.Role;
 import org.fedstats.pki.tls.FederationTls;
@@ -49,6 +55,8 @@ import org.fedstats.pki.statement.StatementSigner;
 public final class Coordinator implements AutoCloseable {
   /** gRPC's hard limit on a researcher's message; {@link org.fedstats.common.Contract#MAX_REQUEST_BYTES} is the checked one. */
   public static final int MAX_INBOUND_BYTES = 1024 * 1024;
+  /** How often the dashboard records each node's state and the coordinator's load. */
+  private static final Duration DASHBOARD_TICK = Duration.ofSeconds(1);
 
   private final Federation federation;
   private final Server server;
@@ -59,9 +67,12 @@ public final class Coordinator implements AutoCloseable {
   private final Server nodeServer;
   private final Probes probes;
   private final Duration grace;
+  private final WebServer web;
 
   private Coordinator(Federation federation, Server server, ScheduledExecutorService health,
-      ExecutorService work, RequestAudit audit, NodeLinks links, Server nodeServer, Probes probes, Duration grace) {
+      ExecutorService work, RequestAudit audit, NodeLinks links, Server nodeServer, Probes probes, Duration grace,
+      WebServer web) {
+    this.web = web;
     this.federation = federation;
     this.server = server;
     this.health = health;
@@ -167,6 +178,8 @@ public final class Coordinator implements AutoCloseable {
     Federation federation;
     Server server = null;
     Server nodeServer = null;
+    WebServer web = null;
+    MonitorFeed dashboard = null;
     boolean serving = false;
     RequestAudit audit = RequestAudit.NONE;
     // One health status for every port: all turn NOT_SERVING when the coordinator stops.
@@ -191,8 +204,8 @@ public final class Coordinator implements AutoCloseable {
       }
       federation = new Federation(clients, settings.nodeDeadline(), settings.maxConcurrentRequests(), analyses,
           settings.pendingFolder().map(PendingResults::in).orElseGet(PendingResults::inMemory), statements);
-      var service = ServerInterceptors.intercept(
-          ParseGuard.guard(new FederationGrpcService(federation, audit, meters).bindService()),
+      FederationGrpcService researchers = new FederationGrpcService(federation, audit, meters);
+      var service = ServerInterceptors.intercept(ParseGuard.guard(researchers.bindService()),
           new RequesterInterceptor(authenticator));
       // Over mutual TLS the verified identity goes first: RequesterInterceptor finds it in the context.
       transport
@@ -207,7 +220,15 @@ public final class Coordinator implements AutoCloseable {
       if (settings.nodeListen().isPresent()) {
         nodeServer = nodePort(settings, work, links, tls, probes);
       }
+      if (settings.webListen().isPresent()) {
+        dashboard = MonitorFeed.watch(federation, Clock.systemUTC());
+        web = WebServer.start(settings.webListen().get(), tls, tokens, authenticator, webRoutes(federation,
+            researchers, ResearcherHttpApi.waitFor(settings.nodeDeadline()), dashboard));
+      }
     } catch (IOException | RuntimeException e) {
+      if (web != null) {
+        web.close();
+      }
       if (server != null) {
         server.shutdownNow();
       }
@@ -232,8 +253,23 @@ public final class Coordinator implements AutoCloseable {
       return t;
     });
     federation.watch(health, settings.healthInterval(), settings.probeInterval(), settings.healthTimeout());
+    if (dashboard != null) {
+      health.scheduleWithFixedDelay(dashboard::tick, DASHBOARD_TICK.toMillis(), DASHBOARD_TICK.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
     return new Coordinator(federation, server, health, work, audit, links, nodeServer, probes,
-        settings.operations().shutdownGrace());
+        settings.operations().shutdownGrace(), web);
+  }
+
+  /**
+   * What the web port serves: the researcher HTTP/JSON API, whose analyses go through {@code researchers}, the gRPC
+   * researcher service, and wait at most {@code wait}; and the health dashboard.
+   */
+  private static List<Route> webRoutes(Federation federation, FederationGrpcService researchers, Duration wait,
+      MonitorFeed dashboard) {
+    List<Route> routes = new ArrayList<>(new ResearcherHttpApi(federation, researchers, wait).routes());
+    routes.addAll(DashboardRoutes.of(dashboard));
+    return routes;
   }
 
   /**
@@ -291,6 +327,11 @@ public final class Coordinator implements AutoCloseable {
     return nodeServer == null ? -1 : nodeServer.getPort();
   }
 
+  /** Where the dashboard and the HTTP API are served, e.g. {@code https://127.0.0.1:8443}; empty without a web port. */
+  public Optional<String> webUrl() {
+    return Optional.ofNullable(web).map(WebServer::url);
+  }
+
   public Federation federation() {
     return federation;
   }
@@ -307,6 +348,9 @@ public final class Coordinator implements AutoCloseable {
   public void close() {
     probes.stopping();
     health.shutdownNow();
+    if (web != null) {
+      web.close();
+    }
     if (nodeServer != null) {
       // No new node links; those open carry the requests in flight.
       nodeServer.shutdown();

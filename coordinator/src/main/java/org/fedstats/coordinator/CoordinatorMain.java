@@ -65,7 +65,7 @@ public final class CoordinatorMain implements Callable<Integer> {
     System.out.printf("coordinator %s listening on %s:%d for %d node(s)%s; audit log %s%s%n", version(),
         settings.host(), coordinator.port(), settings.nodes().size(), settings.nodeListen()
             .map(l -> "; outbound nodes dial " + l.host() + ":" + coordinator.nodePort()).orElse(""),
-        settings.auditLog(), telemetry.note());
+        settings.auditLog(), telemetry.note() + coordinator.webUrl().map(u -> "; web on " + u + "/").orElse(""));
     for (NodeStatus n : coordinator.federation().listNodes().getNodesList()) {
       System.out.printf("  node %-10s %-22s %s%n", n.getNodeId(), n.getLink().equals("outbound") ? "(dials in)"
           : n.getAddress(),

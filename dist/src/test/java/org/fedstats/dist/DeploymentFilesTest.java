@@ -60,6 +60,9 @@ class DeploymentFilesTest {
     int nodePort = HostPort.parse(coordinatorConfig.nodeListen(), "node-listen").port();
     assertThat(list(coordinator, "ports")).as("the researcher port is published")
         .anyMatch(p -> String.valueOf(p).endsWith(":" + researcherPort));
+    int webPort = HostPort.parse(coordinatorConfig.webListen(), "web-listen").port();
+    assertThat(list(coordinator, "ports")).as("the web port (dashboard, HTTP API) is published")
+        .anyMatch(p -> String.valueOf(p).endsWith(":" + webPort));
     assertThat(coordinatorConfig.tls()).isNotNull();
     assertThat(coordinatorConfig.tls().dir()).isEqualTo("/etc/fedstats/tls");
     assertThat(mount(coordinator, "/etc/fedstats/tls")).endsWith(":ro");
@@ -154,8 +157,10 @@ class DeploymentFilesTest {
         assertThat(HostPort.parse(coordinator.nodeListen(), "node-listen").port()).isEqualTo(ports.get("node"));
         assertThat(HostPort.parse(coordinator.metricsListen(), "metrics-listen").port())
             .isEqualTo(ports.get("metrics"));
+        assertThat(HostPort.parse(coordinator.webListen(), "web-listen").port()).isEqualTo(ports.get("web"));
         assertThat(coordinator.auditLog()).startsWith("/var/lib/fedstats/");
-        assertThat(templates).contains("kind: Service", "name: researcher", "name: node-link", "name: metrics");
+        assertThat(templates).contains("kind: Service", "name: researcher", "name: node-link", "name: metrics",
+            "name: web");
       }
     }
   }

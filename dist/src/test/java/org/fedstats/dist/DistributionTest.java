@@ -78,6 +78,7 @@ class DistributionTest {
     assertThat(home.resolve("examples/node-site1.yaml")).exists();
     assertThat(home.resolve("systemd/fedstats-node.service")).exists();
     assertThat(home.resolve("reference/node.yaml")).exists();
+    assertThat(home.resolve("examples/python/fedstats_api.py")).isExecutable();
   }
 
   /** Only the version on stdout and nothing on stderr, also when the class-data archive is written and used. */

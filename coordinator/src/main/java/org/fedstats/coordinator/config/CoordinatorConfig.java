@@ -26,7 +26,19 @@ public record CoordinatorConfig(
     TlsConfig identitySigning,
     Long identityStatementTtlMs,
     String metricsListen,
-    Long shutdownGraceMs) {
+    Long shutdownGraceMs,
+    String webListen) {
+
+  /** Without the web port. */
+  public CoordinatorConfig(String listen, Long nodeDeadlineMs, Long healthIntervalMs, Long probeIntervalMs,
+      Long healthTimeoutMs, Integer maxConcurrentRequests, Long nodeKeepaliveMs, ServerLimits.Config server,
+      String auditLog, List<NodeEntry> nodes, TlsConfig tls, Boolean insecure, String nodeListen,
+      Long nodeLinkKeepaliveMs, String pendingDir, OidcSettings.Config oidc, TlsConfig identitySigning,
+      Long identityStatementTtlMs, String metricsListen, Long shutdownGraceMs) {
+    this(listen, nodeDeadlineMs, healthIntervalMs, probeIntervalMs, healthTimeoutMs, maxConcurrentRequests,
+        nodeKeepaliveMs, server, auditLog, nodes, tls, insecure, nodeListen, nodeLinkKeepaliveMs, pendingDir, oidc,
+        identitySigning, identityStatementTtlMs, metricsListen, shutdownGraceMs, null);
+  }
 
   /** Without the operations keys (metrics port, shutdown grace). */
   public CoordinatorConfig(String listen, Long nodeDeadlineMs, Long healthIntervalMs, Long probeIntervalMs,

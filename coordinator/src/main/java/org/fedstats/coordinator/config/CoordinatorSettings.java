@@ -39,12 +39,14 @@ import org.fedstats.pki.tls.TlsFiles;
  * @param identity how researchers are authenticated besides certificates (OpenID Connect), and how the
  *     coordinator signs its identity statements to the nodes
  * @param operations the metrics port and the shutdown grace
+ * @param webListen where the dashboard and the researcher HTTP/JSON API are served ({@code web-listen}); empty (the
+ *     default): no web port
  */
 public record CoordinatorSettings(String host, int port, Duration nodeDeadline, Duration healthInterval,
     Duration probeInterval, Duration healthTimeout, int maxConcurrentRequests, Duration nodeKeepalive,
     ServerLimits server, List<NodeAddress> nodes, Path auditLog, Optional<TlsFiles> tls,
     Optional<HostPort> nodeListen, Duration nodeLinkKeepalive, Path pendingDir, IdentitySettings identity,
-    Operations operations) {
+    Operations operations, Optional<HostPort> webListen) {
   public static final String DEFAULT_AUDIT_LOG = "coordinator-audit.jsonl";
   public static final String DEFAULT_PENDING_DIR = "coordinator-pending";
   public static final Duration DEFAULT_NODE_DEADLINE = Duration.ofSeconds(30);
@@ -66,6 +68,7 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
     positive(nodeLinkKeepalive, "node-link-keepalive-ms");
     Objects.requireNonNull(nodeListen, "nodeListen");
     Objects.requireNonNull(operations, "operations");
+    Objects.requireNonNull(webListen, "webListen");
     if (maxConcurrentRequests < 1) {
       throw new IllegalArgumentException("max-concurrent-requests must be at least 1, not " + maxConcurrentRequests);
     }
@@ -91,6 +94,17 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
         throw new IllegalArgumentException("address " + n.address() + " is listed for two nodes");
       }
     }
+  }
+
+  /** Without a web port. */
+  public CoordinatorSettings(String host, int port, Duration nodeDeadline, Duration healthInterval,
+      Duration probeInterval, Duration healthTimeout, int maxConcurrentRequests, Duration nodeKeepalive,
+      ServerLimits server, List<NodeAddress> nodes, Path auditLog, Optional<TlsFiles> tls,
+      Optional<HostPort> nodeListen, Duration nodeLinkKeepalive, Path pendingDir, IdentitySettings identity,
+      Operations operations) {
+    this(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout, maxConcurrentRequests, nodeKeepalive,
+        server, nodes, auditLog, tls, nodeListen, nodeLinkKeepalive, pendingDir, identity, operations,
+        Optional.empty());
   }
 
   /** With the default operations (no metrics port). */
@@ -185,7 +199,8 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
         ServerLimits.DEFAULT.with(c.server()), nodes, c.auditLog() == null ? null : Path.of(c.auditLog()),
         Optional.empty(), Optional.ofNullable(c.nodeListen()).map(l -> HostPort.parse(l, "node-listen")),
         millis(c.nodeLinkKeepaliveMs(), DEFAULT_NODE_LINK_KEEPALIVE), c.pendingDir() == null ? null
-            : Path.of(c.pendingDir()), IdentitySettings.DEFAULT, Operations.of(c.metricsListen(), c.shutdownGraceMs()));
+            : Path.of(c.pendingDir()), IdentitySettings.DEFAULT, Operations.of(c.metricsListen(), c.shutdownGraceMs()),
+        Optional.ofNullable(c.webListen()).map(l -> HostPort.parse(l, "web-listen")));
   }
 
   /** The {@code oidc}, {@code identity-signing} and {@code identity-statement-ttl-ms} keys. */
@@ -202,39 +217,46 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
   public CoordinatorSettings withListen(String newHost, int newPort) {
     return new CoordinatorSettings(newHost, newPort, nodeDeadline, healthInterval, probeInterval, healthTimeout,
         maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, tls, nodeListen, nodeLinkKeepalive,
-        pendingDir, identity, operations);
+        pendingDir, identity, operations, webListen);
   }
 
   public CoordinatorSettings withAuditLog(Path path) {
     return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
         maxConcurrentRequests, nodeKeepalive, server, nodes, path, tls, nodeListen, nodeLinkKeepalive, pendingDir,
-        identity, operations);
+        identity, operations, webListen);
   }
 
   public CoordinatorSettings withPendingDir(Path path) {
     return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
         maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, tls, nodeListen, nodeLinkKeepalive, path,
-        identity, operations);
+        identity, operations, webListen);
   }
 
   /** The same settings with other operations (metrics port, shutdown grace). */
   public CoordinatorSettings withOperations(Operations newOperations) {
     return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
         maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, tls, nodeListen, nodeLinkKeepalive,
-        pendingDir, identity, newOperations);
+        pendingDir, identity, newOperations, webListen);
   }
 
   /** The same settings over mutual TLS with {@code files}, or plaintext if empty. */
   public CoordinatorSettings withTls(Optional<TlsFiles> files) {
     return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
         maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, files, nodeListen, nodeLinkKeepalive,
-        pendingDir, identity, operations);
+        pendingDir, identity, operations, webListen);
   }
 
   /** The same settings authenticating researchers and signing statements as {@code newIdentity} says. */
   public CoordinatorSettings withIdentity(IdentitySettings newIdentity) {
     return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
         maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, tls, nodeListen, nodeLinkKeepalive,
-        pendingDir, newIdentity, operations);
+        pendingDir, newIdentity, operations, webListen);
+  }
+
+  /** The same settings serving the dashboard and the HTTP API at {@code listen}, or on no web port if empty. */
+  public CoordinatorSettings withWebListen(Optional<HostPort> listen) {
+    return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
+        maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, tls, nodeListen, nodeLinkKeepalive,
+        pendingDir, identity, operations, listen);
   }
 }

@@ -9,13 +9,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.fedstats.common.Contract;
 import org.fedstats.common.Text;
 import org.fedstats.coordinator.analysis.CoordinatorAnalysis;
@@ -47,6 +54,8 @@ public final class Federation implements AutoCloseable {
    */
   public static final int MAX_ROUNDS_PER_SESSION = 30;
 
+  private static final Logger LOG = Logger.getLogger(Federation.class.getName());
+
   private final Map<String, NodeClient> nodes = new LinkedHashMap<>();
   private final Duration deadline;
   private final int maxConcurrentRequests;
@@ -54,6 +63,7 @@ public final class Federation implements AutoCloseable {
   private final Analyses analyses;
   private final PendingResults pending;
   private final StatementIssuer statements;
+  private volatile FederationObserver observer = FederationObserver.NONE;
 
   public Federation(List<NodeClient> clients, Duration deadline) {
     this(clients, deadline, CoordinatorSettings.DEFAULT_MAX_CONCURRENT_REQUESTS);
@@ -116,11 +126,25 @@ public final class Federation implements AutoCloseable {
         boolean due = node.health() != NodeClient.Health.UP
             || System.nanoTime() - lastCheck.get(node) >= healthInterval.toNanos();
         if (due && checking.add(node)) {
-          lastCheck.put(node, System.nanoTime());
-          node.refresh(healthTimeout).whenComplete((ok, failure) -> checking.remove(node));
+          long start = System.nanoTime();
+          lastCheck.put(node, start);
+          node.refresh(healthTimeout).whenComplete((ok, failure) -> {
+            checking.remove(node);
+            boolean up = node.health() == NodeClient.Health.UP;
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            tell(() -> observer.healthChecked(node.id(), up, took));
+          });
         }
       }
     }, probeInterval.toMillis(), probeInterval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Lets {@code listener} hear of every research request as it ends and of every health check {@link #watch} makes
+   * (replacing any listener before).
+   */
+  public void observe(FederationObserver listener) {
+    this.observer = Objects.requireNonNull(listener, "listener");
   }
 
   public ListNodesResponse listNodes() {
@@ -163,7 +187,7 @@ public final class Federation implements AutoCloseable {
 
   /** The node client of {@code id}, if it is part of the federation. */
   public java.util.Optional<NodeClient> node(String id) {
-    return java.util.Optional.ofNullable(nodes.get(id));
+    return Optional.ofNullable(nodes.get(id));
   }
 
   /** Research requests being fanned out or pooled right now. */
@@ -175,7 +199,7 @@ public final class Federation implements AutoCloseable {
   public AnalysisResponse run(AnalysisRequest request, String requester) {
     try {
       return runAsync(request, requester).join();
-    } catch (java.util.concurrent.CompletionException e) {
+    } catch (CompletionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
       }
@@ -207,6 +231,12 @@ public final class Federation implements AutoCloseable {
    */
   public CompletableFuture<AnalysisResponse> runAsync(AnalysisRequest request, String requester,
       Researcher researcher, Consumer<RoundProgress> listener) {
+    return observed("run", researcher.name(), request,
+        () -> start(request, requester, researcher, listener));
+  }
+
+  private CompletableFuture<AnalysisResponse> start(AnalysisRequest request, String requester,
+      Researcher researcher, Consumer<RoundProgress> listener) {
     CoordinatorAnalysis unit = validate(request);
     List<NodeClient> targets = targets(request);
     admit();
@@ -230,6 +260,11 @@ public final class Federation implements AutoCloseable {
    * request that never waited.
    */
   public CompletableFuture<AnalysisResponse> fetchAsync(String requestId, String requester) {
+    AnalysisRequest[] asked = {AnalysisRequest.getDefaultInstance()};
+    return observed("fetch", Contract.researcher(requester), asked, () -> fetch(requestId, requester, asked));
+  }
+
+  private CompletableFuture<AnalysisResponse> fetch(String requestId, String requester, AnalysisRequest[] asked) {
     if (!PendingResults.isRequestId(requestId)) {
       throw new RequestRejected(Status.INVALID_ARGUMENT.withDescription("a request id is a UUID, as `fedstats` "
           + "prints it with a response that waits for review"));
@@ -247,6 +282,7 @@ public final class Federation implements AutoCloseable {
       throw new RequestRejected(Status.PERMISSION_DENIED.withDescription("request " + requestId + " was asked by "
           + "another researcher; only they may fetch its result"));
     }
+    asked[0] = stored.getRequest();
     CoordinatorAnalysis unit = validate(stored.getRequest());
     admit();
     Session session;
@@ -257,6 +293,58 @@ public final class Federation implements AutoCloseable {
       throw e;
     }
     return admitted(session.fetch(stored.getSitesList()), new CompletableFuture<>());
+  }
+
+  private CompletableFuture<AnalysisResponse> observed(String operation, String researcher, AnalysisRequest request,
+      Supplier<CompletableFuture<AnalysisResponse>> start) {
+    return observed(operation, researcher, new AnalysisRequest[] {request}, start);
+  }
+
+  /**
+   * Starts a request with {@code start} and tells the observer how it ended: rejected at once (the rejection is
+   * thrown on), failed, or answered. {@code request} holds what was asked, once known.
+   */
+  private CompletableFuture<AnalysisResponse> observed(String operation, String researcher,
+      AnalysisRequest[] request, Supplier<CompletableFuture<AnalysisResponse>> start) {
+    long startedMs = System.currentTimeMillis();
+    long started = System.nanoTime();
+    CompletableFuture<AnalysisResponse> response;
+    try {
+      response = start.get();
+    } catch (RequestRejected e) {
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+      tell(() -> observer.requestEnded(new FederationObserver.Ended(operation, researcher, request[0], startedMs,
+          took, Optional.empty(), e.status())));
+      throw e;
+    }
+    response.whenComplete((r, failure) -> {
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+      tell(() -> observer.requestEnded(new FederationObserver.Ended(operation, researcher, request[0], startedMs,
+          took, Optional.ofNullable(r), failure == null ? Status.OK : statusOf(failure))));
+    });
+    return response;
+  }
+
+  /** Tells the observer; its failure is logged, never the federation's. */
+  private static void tell(Runnable telling) {
+    try {
+      telling.run();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "a federation observer failed", e);
+    }
+  }
+
+  /** The status a request failed with. */
+  private static Status statusOf(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+    if (cause instanceof RequestRejected r) {
+      return r.status();
+    }
+    if (cause instanceof CancellationException) {
+      return Status.CANCELLED.withDescription("cancelled");
+    }
+    return Status.fromThrowable(cause);
   }
 
   /** Takes a place among the requests in flight, or refuses with RESOURCE_EXHAUSTED when none is free. */

@@ -78,6 +78,12 @@ public final class NodeClient implements AutoCloseable {
     return health;
   }
 
+  /** Since when the node is down; empty while it is up or not heard from yet. */
+  public Optional<Instant> downSince() {
+    Instant since = downSince;
+    return health == Health.DOWN ? Optional.ofNullable(since) : Optional.empty();
+  }
+
   /**
    * Asks the node who it is and what it holds; records reachability, latency and version. A node that is down
    * is reconnected at once rather than after the channel's back-off, so it rejoins as soon as it listens again.

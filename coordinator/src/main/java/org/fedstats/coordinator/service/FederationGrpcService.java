@@ -72,7 +72,16 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
 
   @Override
   public void runAnalysis(AnalysisRequest request, StreamObserver<AnalysisResponse> responses) {
-    run(request, responses, progress -> {}, response -> response);
+    runAnalysisAsync(request, responses);
+  }
+
+  /**
+   * {@link #runAnalysis} for the HTTP face, on the same path (audit, meters, limits): the caller is the gRPC
+   * context's; cancelling the returned future stops a multi-round request before its next round.
+   */
+  CompletableFuture<AnalysisResponse> runAnalysisAsync(AnalysisRequest request,
+      StreamObserver<AnalysisResponse> responses) {
+    return run(request, responses, progress -> {}, response -> response);
   }
 
   /** Each round's progress as it completes, then the response; a researcher who leaves stops the rounds. */
@@ -99,10 +108,16 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
    */
   @Override
   public void fetchResult(FetchResultRequest request, StreamObserver<AnalysisResponse> responses) {
+    fetchResultAsync(request, responses);
+  }
+
+  /** {@link #fetchResult} for the HTTP face, on the same path; the caller is the gRPC context's. */
+  CompletableFuture<AnalysisResponse> fetchResultAsync(FetchResultRequest request,
+      StreamObserver<AnalysisResponse> responses) {
     String requester = requester();
     String method = researcher(requester).method().label();
     String what = "fetch of request " + Text.echo(request.getRequestId());
-    serve(what, "fetch", requester, () -> federation.fetchAsync(request.getRequestId(), requester),
+    return serve(what, "fetch", requester, () -> federation.fetchAsync(request.getRequestId(), requester),
         (response, micros) -> audit.fetched(request.getRequestId(), requester, method, response, micros),
         (status, micros) -> audit.fetchRejected(request.getRequestId(), requester, method, status, micros),
         responses, response -> response);

@@ -12,16 +12,20 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * A table or view of a PostgreSQL database, read where it is (nothing is copied): the node connects per request as
- * {@code user}, read-only, with a statement timeout. The password comes from a file or an environment variable, never
+ * A table or view of a PostgreSQL database, read where it is (nothing is copied): the node keeps a small pool of
+ * connections as {@code user} ({@code poolSize} at most), read-only, with a statement timeout. The password comes from a file or an environment variable, never
  * from the configuration; this record holds only where it is. {@code rowId} names the column holding each record's
  * stable row id (unique whole numbers from 0 to 2^31 - 1), which the overlap audit and record keys rest on.
  *
  * @param table the schema-qualified name's parts ({@code [schema, name]} or {@code [name]}), as stored (quoted)
  */
 public record JdbcSource(String url, List<String> table, String user, Password password, Duration statementTimeout,
-    String rowId) implements DatasetDefinition.Source {
+    String rowId, int poolSize) implements DatasetDefinition.Source {
   public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(30);
+  /** Open connections kept per dataset by default: as many as requests a small node runs on it at once. */
+  public static final int DEFAULT_POOL_SIZE = 4;
+  /** The most connections a dataset may keep open. */
+  public static final int MAX_POOL_SIZE = 64;
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
 
   public JdbcSource {
@@ -44,6 +48,15 @@ public record JdbcSource(String url, List<String> table, String user, Password p
       throw new IllegalArgumentException("jdbc.statement-timeout-ms must be from 1 to 86400000");
     }
     Objects.requireNonNull(rowId, "jdbc.row-id");
+    if (poolSize < 1 || poolSize > MAX_POOL_SIZE) {
+      throw new IllegalArgumentException("jdbc.pool-size must be from 1 to " + MAX_POOL_SIZE + ", not " + poolSize);
+    }
+  }
+
+  /** With the default pool size. */
+  public JdbcSource(String url, List<String> table, String user, Password password, Duration statementTimeout,
+      String rowId) {
+    this(url, table, user, password, statementTimeout, rowId, DEFAULT_POOL_SIZE);
   }
 
   /** The table as written in the configuration. */
@@ -87,7 +100,7 @@ public record JdbcSource(String url, List<String> table, String user, Password p
 
   /** The {@code jdbc} section as written (kebab-case keys). */
   public record Config(String url, String table, String view, String user, String passwordFile,
-      String passwordEnv, Long statementTimeoutMs, String rowId) {}
+      String passwordEnv, Long statementTimeoutMs, String rowId, Integer poolSize) {}
 
   /** Checks a dataset's {@code jdbc} section; a relative password file is taken from {@code base}. */
   static JdbcSource of(String dataset, Config c, Path base) {
@@ -112,7 +125,7 @@ public record JdbcSource(String url, List<String> table, String user, Password p
     try {
       return new JdbcSource(c.url(), Arrays.asList(table.split("\\.", -1)), c.user(), password,
           c.statementTimeoutMs() == null ? DEFAULT_STATEMENT_TIMEOUT : Duration.ofMillis(c.statementTimeoutMs()),
-          c.rowId());
+          c.rowId(), c.poolSize() == null ? DEFAULT_POOL_SIZE : c.poolSize());
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(where + e.getMessage(), e);
     }

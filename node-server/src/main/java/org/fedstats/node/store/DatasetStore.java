@@ -103,6 +103,7 @@ public final class DatasetStore implements AutoCloseable {
 
   @Override
   public void close() throws SQLException {
+    external.values().forEach(JdbcDataset::close);
     root.close();
   }
 }

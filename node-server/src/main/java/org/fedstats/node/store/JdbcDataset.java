@@ -1,5 +1,7 @@
 package org.fedstats.node.store;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -24,16 +26,16 @@ import org.fedstats.node.dataset.Variable;
 import org.fedstats.node.dataset.VariableType;
 
 /**
- * A dataset read where it lives, in a table or view of a PostgreSQL database. Each request gets its own connection
- * (closed after it; the node's fixed worker pools bound how many are open), which is read-only (every transaction
- * {@code READ ONLY}) and has a statement timeout. Queries read {@link #relation()}: the declared variables, each
+ * A dataset read where it lives, in a table or view of a PostgreSQL database. Requests take a connection from a
+ * pool of at most {@code jdbc.pool-size} (HikariCP's; a request finding none free waits up to the statement timeout),
+ * each read-only (every transaction {@code READ ONLY}) with a statement timeout, both set when it is opened. Queries read {@link #relation()}: the declared variables, each
  * cast to its declared type, and the row-id column as {@link SqlDialect#rowId()}; nothing else of the table.
  *
  * <p>At start the table's columns are checked against the declaration (each declared column present with a fitting
  * type; the row ids unique whole numbers from 0 to 2^31 - 1; categorical values among the declared levels; numbers
  * finite) and the data version is computed; any problem stops the node with one line each.
  */
-final class JdbcDataset {
+final class JdbcDataset implements AutoCloseable {
   private static final SqlDialect DIALECT = SqlDialect.POSTGRESQL;
   /** JDBC type codes of the columns each declared type may read. */
   private static final Set<Integer> INTEGERS = Set.of(Types.SMALLINT, Types.INTEGER, Types.BIGINT);
@@ -47,6 +49,7 @@ final class JdbcDataset {
   private final Properties properties;
   private final String relation;
   private DataVersion version;
+  private HikariDataSource pool;
 
   private JdbcDataset(DatasetDefinition dataset, JdbcSource source, String password) {
     this.dataset = dataset;
@@ -89,7 +92,7 @@ final class JdbcDataset {
     }
     JdbcDataset d = new JdbcDataset(dataset, source, password);
     int before = problems.size();
-    try (Connection c = d.connection()) {
+    try (Connection c = d.direct()) {
       d.checkColumns(c, where, problems);
       if (problems.size() == before) {
         d.checkRowIds(c, where, problems);
@@ -101,11 +104,37 @@ final class JdbcDataset {
     } catch (SQLException e) {
       problems.add(where + ": " + DatasetLoader.oneLine(e));
     }
-    return problems.size() == before ? d : null;
+    if (problems.size() != before) {
+      return null;
+    }
+    d.pool = d.pool();
+    return d;
   }
 
-  /** A new read-only connection with the statement timeout, for one request. */
+  /**
+   * The pool requests draw from, opened once the checks passed (so that a wrong password or a missing table is
+   * reported in PostgreSQL's words, from {@link #direct()}); it opens its connections as it needs them.
+   */
+  private HikariDataSource pool() {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("fedstats-" + dataset.name());
+    config.setJdbcUrl(source.url());
+    config.setDataSourceProperties(properties);
+    config.setReadOnly(true);
+    config.setMaximumPoolSize(source.poolSize());
+    config.setMinimumIdle(Math.min(1, source.poolSize()));
+    config.setConnectionTimeout(Math.max(250, source.statementTimeout().toMillis()));
+    config.setInitializationFailTimeout(-1);
+    return new HikariDataSource(config);
+  }
+
+  /** A read-only connection with the statement timeout, from the pool, for one request; closing it gives it back. */
   Connection connection() throws SQLException {
+    return pool.getConnection();
+  }
+
+  /** A connection of its own, outside the pool, read-only with the statement timeout: for the start-up checks. */
+  private Connection direct() throws SQLException {
     Connection c = DriverManager.getConnection(source.url(), properties);
     try {
       c.setReadOnly(true);
@@ -114,6 +143,14 @@ final class JdbcDataset {
       throw e;
     }
     return c;
+  }
+
+  /** Closes the pool's connections. */
+  @Override
+  public void close() {
+    if (pool != null) {
+      pool.close();
+    }
   }
 
   String relation() {

@@ -234,6 +234,10 @@ class NodeConfigLoaderTest {
             JdbcSource.DEFAULT_STATEMENT_TIMEOUT, "record_no"));
     assertThatThrownBy(() -> load(dataset.formatted(ok.replace(", row-id: record_no", ""))))
         .hasMessageContaining("needs row-id");
+    assertThat(((JdbcSource) load(dataset.formatted(ok + ", pool-size: 8")).datasets().getFirst().source())
+        .poolSize()).isEqualTo(8);
+    assertThatThrownBy(() -> load(dataset.formatted(ok + ", pool-size: 0")))
+        .hasMessageContaining("jdbc.pool-size must be from 1 to 64, not 0");
     assertThatThrownBy(() -> load(dataset.formatted(ok.replace("research', ", "research?password=x', "))))
         .hasMessageContaining("jdbc.url must not hold a password");
     assertThatThrownBy(() -> load(dataset.formatted(ok.replace("password-file: secrets/pg, ", ""))))

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A PostgreSQL dataset at start (its declaration checked against the table, each problem named; the password kept
- * out of every message) and per request (a read-only connection with the statement timeout). Skipped without a
+ * out of every message) and per request (a read-only connection with the statement timeout, from a pool). Skipped without a
  * PostgreSQL server (FEDSTATS_PG_URL).
  */
 class JdbcDatasetTest {
@@ -63,6 +63,38 @@ class JdbcDatasetTest {
         assertThatThrownBy(() -> s.execute("SELECT pg_sleep(5)")).isInstanceOf(SQLException.class)
             .hasMessageContaining("statement timeout");
       }
+    }
+  }
+
+  @Test
+  void requestsShareAPoolOfAtMostPoolSizeConnections() throws Exception {
+    try (DatasetStore store = open(colon("row-id: row_id}", "row-id: row_id, statement-timeout-ms: 300, "
+        + "pool-size: 2}"))) {
+      java.util.Set<Integer> backends = new java.util.HashSet<>();
+      for (int i = 0; i < 10; i++) {
+        try (Connection c = store.connection("colon")) {
+          backends.add(backend(c));
+        }
+      }
+      // One request after another: the same server process answers them, no new connection each time.
+      assertThat(backends).hasSize(1);
+      try (Connection first = store.connection("colon"); Connection second = store.connection("colon")) {
+        assertThat(backend(first)).isNotEqualTo(backend(second));
+        // Both taken: a third request waits (up to the statement timeout) and fails, rather than open a third.
+        assertThatThrownBy(() -> store.connection("colon")).isInstanceOf(SQLException.class);
+      }
+      try (Connection again = store.connection("colon"); Statement s = again.createStatement();
+          ResultSet rs = s.executeQuery("SHOW default_transaction_read_only")) {
+        rs.next();
+        assertThat(rs.getString(1)).isEqualTo("on");
+      }
+    }
+  }
+
+  private static int backend(Connection c) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+      rs.next();
+      return rs.getInt(1);
     }
   }
 

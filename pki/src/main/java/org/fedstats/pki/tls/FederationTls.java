@@ -84,6 +84,26 @@ public final class FederationTls {
     }
   }
 
+  /**
+   * The JDK's TLS context (for the JDK's HTTPS server): it presents this member's certificate as it is on disk and
+   * checks a client certificate, when one is presented, against the federation CA and the revocation list in force.
+   * Whether a client must present one is the server's {@link javax.net.ssl.SSLParameters} choice.
+   */
+  public javax.net.ssl.SSLContext jdkContext() {
+    try {
+      javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
+      context.init(new javax.net.ssl.KeyManager[] {own}, new javax.net.ssl.TrustManager[] {trustManager}, null);
+      return context;
+    } catch (java.security.GeneralSecurityException e) {
+      throw new PkiException("cannot make the JDK's TLS context: " + e.getMessage(), e);
+    }
+  }
+
+  /** The TLS protocol versions every context takes. */
+  public static List<String> protocols() {
+    return PROTOCOLS;
+  }
+
   /** A client context that presents this member's certificate and trusts only servers the federation CA vouches for. */
   public SslContext clientContext() {
     try {
