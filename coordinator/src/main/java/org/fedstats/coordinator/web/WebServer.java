@@ -151,9 +151,26 @@ public final class WebServer implements AutoCloseable {
       return WebResponse.error(413, "INVALID_ARGUMENT", "the request body is larger than " + MAX_BODY_BYTES
           + " bytes");
     }
+    if (body.length > 0 && !json(exchange.getRequestHeaders().getFirst("Content-Type"))) {
+      // A browser sends a cross-site form (urlencoded, multipart, text/plain) with the user's client certificate
+      // and without asking first; a JSON body it sends cross-site only after a CORS preflight, which this port
+      // never grants. So a page elsewhere cannot run an analysis with a researcher's certificate.
+      return WebResponse.error(415, "INVALID_ARGUMENT", "a request body must be JSON, sent with 'Content-Type: "
+          + "application/json'");
+    }
     String requester = researcher.name() + "@" + exchange.getRemoteAddress();
     return route.get().handler().handle(new WebRequest(method, path,
         WebRequest.parseQuery(exchange.getRequestURI().getRawQuery()), body, researcher, requester));
+  }
+
+  /** Whether a Content-Type header names JSON ({@code application/json}, any parameters). */
+  static boolean json(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    int semicolon = contentType.indexOf(';');
+    return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip()
+        .equalsIgnoreCase("application/json");
   }
 
   private static void send(HttpExchange exchange, WebResponse response) throws IOException {

@@ -70,6 +70,19 @@ class WebServerTest {
           .timeout(TIMEOUT).method("GET", HttpRequest.BodyPublishers.ofByteArray(
               new byte[WebServer.MAX_BODY_BYTES + 1])).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(large.statusCode()).isEqualTo(413);
+      // A body that is not declared JSON is refused before any handler sees it: a cross-site form cannot post one.
+      for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data"}) {
+        HttpResponse<String> form = client.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/analyses"))
+            .timeout(TIMEOUT).header("Content-Type", type).POST(HttpRequest.BodyPublishers.ofString(
+                "{\"dataset\": \"colon\", \"analysis\": {\"count\": {}}}")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(form.statusCode()).as(type).isEqualTo(415);
+        assertThat(form.body()).contains("Content-Type: application/json");
+      }
+      assertThat(WebServer.json("application/json; charset=utf-8")).isTrue();
+      assertThat(WebServer.json("Application/JSON")).isTrue();
+      assertThat(WebServer.json("application/jsonp")).isFalse();
+      assertThat(WebServer.json(null)).isFalse();
       // The port keeps serving after each mistake.
       assertThat(get(client, base + "/api/v1/datasets").statusCode()).isEqualTo(200);
     }
