@@ -180,9 +180,9 @@ set -e
 echo "status 2: $out"
 
 echo "== the compose federation (deploy/compose) from the images: a coordinator and three nodes over mutual TLS"
-# As compose.yaml mounts them: each configuration file and TLS folder read-only, the site data read-only at /data,
-# a volume at /var/lib/fedstats; the compose network's name "coordinator" is 127.0.0.1 here, and the ports are moved
-# off the demo's.
+# As compose.yaml mounts them: each configuration file and TLS folder read-only, the site's own data files (only)
+# read-only in /data, a volume at /var/lib/fedstats; the compose network's name "coordinator" is 127.0.0.1 here, and
+# the ports are moved off the demo's.
 compose="$root/deploy/compose"
 for image in fedstats-node fedstats-coordinator; do
   printf '127.0.0.1 localhost coordinator\n' >"$work/$image/root/etc/hosts"
@@ -208,7 +208,8 @@ for site in site1 site2 site3; do
   # the image's default arguments: --config /etc/fedstats/node.yaml
   run_image fedstats-node --bind "$work/node-$site.yaml:/etc/fedstats/node.yaml:ro" \
     --bind "$root/deploy/demo/approvals.yaml:/etc/fedstats/approvals.yaml:ro" \
-    --bind "$work/pki/$site:/etc/fedstats/tls:ro" --bind "$site_data:/data:ro" \
+    --bind "$work/pki/$site:/etc/fedstats/tls:ro" --bind "$site_data/colon_$site.csv:/data/colon_$site.csv:ro" \
+    --bind "$site_data/infert_$site.csv:/data/infert_$site.csv:ro" \
     --bind "$work/state-$site:/var/lib/fedstats" >"$work/$site.log" 2>&1 &
   pids+=($!)
 done

@@ -83,14 +83,21 @@ class DeploymentFilesTest {
       assertThat(config.tls().dir()).isEqualTo("/etc/fedstats/tls");
       assertThat(config.tls().name()).isEqualTo(site);
       assertThat(mount(node, "/etc/fedstats/tls")).isEqualTo("./pki/" + site + ":/etc/fedstats/tls:ro");
-      String data = mount(node, "/data");
-      assertThat(data).as("%s's data is mounted read-only", site).endsWith(":ro");
-      Path dataOnHost = dir.resolve(source(data)).normalize();
-      for (NodeConfig.DatasetConfig dataset : config.datasets()) {
-        for (String file : dataset.files()) {
-          assertThat(file).startsWith("/data/");
-          assertThat(dataOnHost.resolve(file.substring("/data/".length()))).as("%s: %s", site, file).isRegularFile();
-        }
+      // The site's own data files, each mounted read-only, and nothing else of the demo's data (not the folder).
+      List<String> dataMounts = list(node, "volumes").stream().map(String::valueOf)
+          .filter(v -> v.split(":")[1].startsWith("/data")).toList();
+      List<String> files = config.datasets().stream().flatMap(d -> d.files().stream()).toList();
+      assertThat(dataMounts).extracting(v -> v.split(":")[1]).as("%s's mounts in /data", site)
+          .containsExactlyInAnyOrderElementsOf(files);
+      List<String> demoFiles = yamlDatasetFiles(DEPLOY.resolve("demo/node-" + site + ".yaml"));
+      for (String file : files) {
+        String volume = mount(node, file);
+        assertThat(volume).as("%s: %s is mounted read-only", site, file).endsWith(":ro");
+        Path onHost = dir.resolve(source(volume)).normalize();
+        assertThat(onHost).as("%s: %s", site, file).isRegularFile()
+            .hasFileName(Path.of(file).getFileName().toString());
+        assertThat(DEPLOY.resolve("demo").relativize(onHost).toString()).as("%s: %s is a file of its demo site", site,
+            file).isIn(demoFiles);
       }
       if (config.approvals() != null) {
         mountedFile(dir, node, "/etc/fedstats/" + config.approvals());
@@ -105,7 +112,7 @@ class DeploymentFilesTest {
       Map<String, Object> s = (Map<String, Object>) service.getValue();
       assertThat(s.get("read_only")).as("%s's root file system is read-only", service.getKey()).isEqualTo(true);
       assertThat(list(s, "tmpfs")).as("%s's /tmp, where native libraries are unpacked", service.getKey())
-          .anyMatch(t -> String.valueOf(t).startsWith("/tmp:exec"));
+          .anyMatch(t -> String.valueOf(t).startsWith("/tmp:exec") && String.valueOf(t).contains("mode=1777"));
     }
   }
 
@@ -147,6 +154,16 @@ class DeploymentFilesTest {
       Files.writeString(config, new org.yaml.snakeyaml.Yaml().dump(values.get("config")));
       if (chart.equals("fedstats-node")) {
         assertThat(templates).contains("mountPath: /data, readOnly: true");
+        // Secrets beyond TLS (a jdbc password): mounted read-only under /etc/fedstats/secrets, or as variables.
+        assertThat(values.get("secretVolumes")).isEqualTo(List.of());
+        assertThat(values.get("secretEnv")).isEqualTo(List.of());
+        assertThat(templates).contains("range .Values.secretVolumes", "with .Values.secretEnv",
+            "mountPath: /etc/fedstats/secrets/{{ .name }}, readOnly: true", "secretKeyRef:",
+            "name: {{ required \"secretEnv[].secretName: the Secret\" .secretName }}",
+            "key: {{ required \"secretEnv[].key: the key in the Secret\" .key }}",
+            "secret: {secretName: {{ required \"secretVolumes[].secretName: the Secret\" .secretName }}");
+        assertThat(Files.readString(dir.resolve("values.yaml"))).contains("password-file: /etc/fedstats/secrets/",
+            "password-env:");
         NodeConfig node = Yaml.read(config, NodeConfig.class, "node configuration");
         assertThat(node.tls().dir()).isEqualTo("/etc/fedstats/tls");
         assertThat(node.auditLog()).startsWith("/var/lib/fedstats/");
@@ -163,6 +180,43 @@ class DeploymentFilesTest {
             "name: web");
       }
     }
+  }
+
+  /** deploy/README.md's example of a node chart's values with a PostgreSQL password from a Secret. */
+  @Test
+  void theReadmesHelmExampleReadsTheJdbcPasswordFromAMountedSecret() throws IOException {
+    String readme = Files.readString(DEPLOY.resolve("README.md"));
+    Matcher block = Pattern.compile("```yaml\n(# site1-values\\.yaml\n.*?)```", Pattern.DOTALL).matcher(readme);
+    assertThat(block.find()).as("the site1-values.yaml example").isTrue();
+    Map<String, Object> values = new org.yaml.snakeyaml.Yaml().load(block.group(1));
+    Map<String, Object> chartValues = yaml(DEPLOY.resolve("helm/fedstats-node/values.yaml"));
+    assertThat(chartValues.keySet()).as("the example's keys are the chart's").containsAll(values.keySet());
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> secrets = (List<Map<String, Object>>) values.get("secretVolumes");
+    assertThat(secrets).isNotEmpty().allSatisfy(v -> assertThat(v).containsKeys("name", "secretName"));
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> datasets = (List<Map<String, Object>>) map(values, "config").get("datasets");
+    @SuppressWarnings("unchecked")
+    String passwordFile = String.valueOf(((Map<String, Object>) datasets.get(0).get("jdbc")).get("password-file"));
+    assertThat(secrets).as("a mounted Secret holds %s", passwordFile)
+        .anyMatch(v -> passwordFile.startsWith("/etc/fedstats/secrets/" + v.get("name") + "/"));
+  }
+
+  /** The images' file modes and the C library folders make-root.sh fills (images/pom.xml, make-root.sh). */
+  @Test
+  void theImagesGiveTheLibraryFoldersOfTheirArchitectureAndStopOnAnother() throws IOException {
+    String pom = Files.readString(TREE.resolve("images/pom.xml"));
+    String script = Files.readString(TREE.resolve("images/src/build/make-root.sh"));
+    assertThat(pom).contains("<images.lib.dir>/lib/x86_64-linux-gnu</images.lib.dir>",
+        "<permission><file>${images.lib.dir}/*</file><mode>755</mode></permission>",
+        "<permission><file>/lib64/*</file><mode>755</mode></permission>", "<arg value=\"${images.lib.dir}\"/>",
+        "<permission><file>/tmp</file><mode>777</mode></permission>");
+    assertThat(pom).as("no library folder written out beside images.lib.dir").doesNotContain("<file>/lib/x86_64");
+    assertThat(script).contains("lib_dir=$7", "[[ \"$(uname -m)\" == x86_64 ]]",
+        "[[ \"$dir\" == /lib64 || \"$dir\" == \"$lib_dir\" ]]");
+    // What cannot be in the image (Jib sets no owner and no sticky bit) is said where operators read.
+    String readme = Files.readString(DEPLOY.resolve("README.md"));
+    assertThat(readme).contains("mode 777, not\n  1777", "no package database", "rebuilt on a host");
   }
 
   @Test
@@ -196,6 +250,16 @@ class DeploymentFilesTest {
     Launch verify = Launch.run(tmp, Map.of(), command.toArray(String[]::new));
     assertThat(verify.exit()).as(verify.err()).isZero();
     assertThat(verify.err()).as("systemd-analyze verify's complaints").isBlank();
+  }
+
+  /** The data files a node configuration's datasets list, as written. */
+  @SuppressWarnings("unchecked")
+  private static List<String> yamlDatasetFiles(Path nodeConfig) throws IOException {
+    List<String> files = new ArrayList<>();
+    for (Object dataset : (List<Object>) yaml(nodeConfig).get("datasets")) {
+      files.addAll((List<String>) ((Map<String, Object>) dataset).get("files"));
+    }
+    return files;
   }
 
   private static Map<String, Object> yaml(Path file) throws IOException {
