@@ -57,6 +57,8 @@ public final class Coordinator implements AutoCloseable {
   public static final int MAX_INBOUND_BYTES = 1024 * 1024;
   /** How often the dashboard records each node's state and the coordinator's load. */
   private static final Duration DASHBOARD_TICK = Duration.ofSeconds(1);
+  /** Requests the web port handles at once beyond twice {@code max-concurrent-requests}: pages and their data. */
+  private static final int WEB_PAGE_HANDLERS = 16;
 
   private final Federation federation;
   private final Server server;
@@ -223,7 +225,9 @@ public final class Coordinator implements AutoCloseable {
       if (settings.webListen().isPresent()) {
         dashboard = MonitorFeed.watch(federation, Clock.systemUTC());
         web = WebServer.start(settings.webListen().get(), tls, tokens, authenticator, webRoutes(federation,
-            researchers, ResearcherHttpApi.waitFor(settings.nodeDeadline()), dashboard));
+            researchers, ResearcherHttpApi.waitFor(settings.nodeDeadline()), dashboard),
+            // The analyses the federation takes at once, as many waiting to be refused, and the dashboard's own.
+            2 * settings.maxConcurrentRequests() + WEB_PAGE_HANDLERS);
       }
     } catch (IOException | RuntimeException e) {
       if (web != null) {
@@ -342,20 +346,22 @@ public final class Coordinator implements AutoCloseable {
 
   /**
    * Stops taking requests (health turns NOT_SERVING; new calls are refused UNAVAILABLE), lets those in flight finish
-   * (up to {@code shutdown-grace-ms}; their nodes' links stay open meanwhile), then closes the node links.
+   * on the gRPC and the web port alike (up to {@code shutdown-grace-ms}; their nodes' links stay open meanwhile),
+   * then closes the node links.
    */
   @Override
   public void close() {
     probes.stopping();
     health.shutdownNow();
-    if (web != null) {
-      web.close();
-    }
+    // The web port drains its requests in flight alongside the gRPC port, within the same grace.
+    java.util.concurrent.CompletableFuture<Void> webStopped = web == null
+        ? java.util.concurrent.CompletableFuture.completedFuture(null) : web.stop(grace);
     if (nodeServer != null) {
       // No new node links; those open carry the requests in flight.
       nodeServer.shutdown();
     }
     Probes.drain(server, grace);
+    webStopped.join();
     federation.close();
     links.close();
     if (nodeServer != null) {

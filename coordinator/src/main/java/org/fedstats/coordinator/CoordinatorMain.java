@@ -41,6 +41,8 @@ public final class CoordinatorMain implements Callable<Integer> {
     Telemetry telemetry = null;
     try {
       settings = CoordinatorSettings.load(config);
+      // Before the metrics port's server: the JDK reads its HTTP servers' connection limits once.
+      org.fedstats.coordinator.web.WebServer.connectionLimits();
       // Meters are exported only at a configured metrics-listen address.
       telemetry = Telemetry.start(settings.operations().metricsListen(), "coordinator");
       coordinator = Coordinator.start(settings, telemetry.registry());

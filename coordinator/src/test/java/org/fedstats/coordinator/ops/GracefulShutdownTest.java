@@ -9,11 +9,16 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.fedstats.common.HostPort;
 import org.fedstats.common.ops.Operations;
 import org.fedstats.common.testing.Probing;
 import org.fedstats.coordinator.Coordinator;
@@ -21,6 +26,7 @@ import org.fedstats.coordinator.config.CoordinatorConfig;
 import org.fedstats.coordinator.config.CoordinatorSettings;
 import org.fedstats.coordinator.testing.FakeNode;
 import org.fedstats.coordinator.testing.InProcessFederation;
+import org.fedstats.coordinator.web.WebServer;
 import org.fedstats.proto.v1.Analysis;
 import org.fedstats.proto.v1.AnalysisRequest;
 import org.fedstats.proto.v1.AnalysisResponse;
@@ -87,6 +93,64 @@ class GracefulShutdownTest {
       assertThat(inFlight.get(60, TimeUnit.SECONDS).getPooled().getCount().getCount()).isEqualTo(300);
       stopped.get(60, TimeUnit.SECONDS);
       assertThat(node.analyses.get()).as("the refused request never reached the node").isEqualTo(1);
+    } finally {
+      release.countDown();
+      if (stopped == null) {
+        coordinator.close();
+      }
+    }
+  }
+
+  @Test
+  void anHttpAnalysisInFlightIsAnsweredWhileTheWebPortStopsTakingConnections() throws Exception {
+    FakeNode node = sites.fake("site1");
+    CountDownLatch release = new CountDownLatch(1);
+    sites.add(release::countDown);
+    node.answers.set(r -> {
+      try {
+        release.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return AnalysisResult.newBuilder().setCount(CountResult.newBuilder().setCount(300)).build();
+    });
+    InProcessFederation.Addresses nodes = InProcessFederation.Addresses.of(node);
+    CoordinatorSettings settings = CoordinatorSettings.of(new CoordinatorConfig("127.0.0.1:0", 60_000L, 60_000L,
+        nodes.entries())).withOperations(new Operations(Optional.empty(), Duration.ofSeconds(60)))
+        .withWebListen(Optional.of(new HostPort("127.0.0.1", 0)));
+    Coordinator coordinator = Coordinator.start(settings, new SimpleMeterRegistry(), nodes.channels());
+    HttpClient client = sites.add(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
+    String base = coordinator.webUrl().orElseThrow();
+    CompletableFuture<Void> stopped = null;
+    try {
+      CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(HttpRequest.newBuilder(
+          URI.create(base + "/api/v1/analyses")).timeout(Duration.ofSeconds(60))
+          .header("Content-Type", "application/json").header(WebServer.USER_HEADER, "alice")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"dataset\": \"colon\", \"analysis\": {\"count\": {}}}"))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      await(() -> node.analyses.get() == 1, "the request reaches the node");
+
+      stopped = CompletableFuture.runAsync(coordinator::close);
+      // The web port stops taking connections at once.
+      await(() -> {
+        try (HttpClient fresh = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+          fresh.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/nodes")).timeout(Duration.ofSeconds(5))
+              .build(), HttpResponse.BodyHandlers.discarding());
+          return false;
+        } catch (java.io.IOException e) {
+          return true;
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      }, "the web port refuses new connections");
+      assertThat(inFlight).isNotDone();
+      assertThat(stopped).isNotDone();
+
+      release.countDown();
+      HttpResponse<String> answer = inFlight.get(60, TimeUnit.SECONDS);
+      assertThat(answer.statusCode()).isEqualTo(200);
+      assertThat(answer.body()).contains("300");
+      stopped.get(60, TimeUnit.SECONDS);
     } finally {
       release.countDown();
       if (stopped == null) {

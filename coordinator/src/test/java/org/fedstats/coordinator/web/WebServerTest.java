@@ -4,23 +4,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import com.nimbusds.jose.JWSAlgorithm;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import javax.net.ssl.SSLContext;
 import org.fedstats.common.HostPort;
 import org.fedstats.coordinator.Coordinator;
 import org.fedstats.coordinator.config.CoordinatorConfig;
 import org.fedstats.coordinator.config.CoordinatorSettings;
+import org.fedstats.coordinator.identity.IdentitySettings;
+import org.fedstats.coordinator.identity.OidcSettings;
 import org.fedstats.pki.Role;
 import org.fedstats.pki.ca.FederationCa;
 import org.fedstats.pki.testing.Issuing;
+import org.fedstats.pki.testing.Tokens;
 import org.fedstats.pki.tls.FederationTls;
 import org.fedstats.pki.tls.TlsFiles;
 import org.junit.jupiter.api.Test;
@@ -116,6 +124,143 @@ class WebServerTest {
         assertThatThrownBy(() -> get(stranger, base + "/api/v1/nodes")).isInstanceOf(IOException.class);
       }
     }
+  }
+
+  @Test
+  void aRevokedCertificateIsRefusedOnAConnectionKeptOpen(@TempDir Path tmp) throws Exception {
+    FederationCa ca = Issuing.newCa(tmp.resolve("ca"), "Test Federation CA");
+    // The coordinator looks at the revocation list at every request: no waiting in the test.
+    TlsFiles coordinatorFiles = Issuing.issue(ca, tmp.resolve("coordinator"), "coordinator",
+        Issuing.server("coordinator", Role.COORDINATOR)).withRefresh(Duration.ZERO);
+    TlsFiles alice = Issuing.issue(ca, tmp.resolve("alice"), "alice", Issuing.researcher("alice"));
+    String serial = ca.list().getLast().serial();
+    try (Coordinator coordinator = Coordinator.start(settings().withTls(Optional.of(coordinatorFiles)),
+        new SimpleMeterRegistry());
+        HttpClient asAlice = client(FederationTls.load(alice.withoutCrl()).jdkContext())) {
+      String base = coordinator.webUrl().orElseThrow();
+      assertThat(get(asAlice, base + "/api/v1/nodes").statusCode()).isEqualTo(200);
+
+      ca.revoke(serial, "keyCompromise");
+
+      // The same client, on the connection it keeps open: refused as gRPC refuses, word for word.
+      HttpResponse<String> refused = get(asAlice, base + "/api/v1/nodes");
+      assertThat(refused.statusCode()).isEqualTo(401);
+      assertThat(refused.body()).contains("\"status\":\"UNAUTHENTICATED\"")
+          .contains("certificate-revoked: the caller's certificate was revoked by the federation CA");
+    }
+  }
+
+  @Test
+  void withBearerTokensAPlaintextWebPortServesOnLoopbackOnly(@TempDir Path tmp) throws Exception {
+    Tokens idp = new Tokens("https://idp.example/realms/research");
+    Path jwks = Files.writeString(tmp.resolve("jwks.json"), idp.jwks());
+    IdentitySettings oidc = IdentitySettings.DEFAULT.withOidc(new OidcSettings(idp.issuer(), "fedstats",
+        Optional.of(jwks), Optional.empty(), Set.of(JWSAlgorithm.RS256), Duration.ofSeconds(30), Optional.empty()));
+    assertThatThrownBy(() -> Coordinator.start(settings().withIdentity(oidc)
+        .withWebListen(Optional.of(new HostPort("0.0.0.0", 0))), new SimpleMeterRegistry()).close())
+        .isInstanceOf(IOException.class).hasMessageContaining("web-listen 0.0.0.0:0")
+        .hasMessageContaining("oidc").hasMessageContaining("tls").hasMessageContaining("loopback");
+    try (Coordinator onLoopback = Coordinator.start(settings().withIdentity(oidc), new SimpleMeterRegistry())) {
+      assertThat(onLoopback.webUrl()).isPresent();
+    }
+  }
+
+  @Test
+  void aPlaintextPortAnswersItsOwnNamesOnly() throws Exception {
+    try (Coordinator coordinator = Coordinator.start(settings(), new SimpleMeterRegistry())) {
+      int port = URI.create(coordinator.webUrl().orElseThrow()).getPort();
+      for (String own : new String[] {"127.0.0.1:" + port, "localhost:" + port, "LocalHost:" + port,
+          "[::1]:" + port}) {
+        assertThat(raw(port, "GET /api/v1/nodes HTTP/1.1\r\nHost: " + own + "\r\n")).as(own)
+            .startsWith("HTTP/1.1 200");
+      }
+      // A name of a page elsewhere, rebound by its DNS to 127.0.0.1, is not this port's.
+      for (String other : new String[] {"attacker.example:" + port, "127.0.0.1:" + (port + 1), "attacker.example"}) {
+        String refused = raw(port, "GET /api/v1/nodes HTTP/1.1\r\nHost: " + other + "\r\n");
+        assertThat(refused).as(other).startsWith("HTTP/1.1 421").contains("\"status\":\"PERMISSION_DENIED\"")
+            .contains("not for Host '" + other + "'");
+      }
+    }
+    assertThat(WebServer.hosts("10.1.2.3", false, 8080)).containsExactly("10.1.2.3:8080");
+    assertThat(WebServer.hosts("::1", true, 80)).contains("[::1]:80", "[::1]", "localhost", "127.0.0.1:80");
+  }
+
+  @Test
+  void aRequestWithoutAUseForABodyIsAnsweredWithoutWaitingForIt() throws Exception {
+    try (Coordinator coordinator = Coordinator.start(settings(), new SimpleMeterRegistry())) {
+      int port = URI.create(coordinator.webUrl().orElseThrow()).getPort();
+      // A body announced and never sent: answered at once, not waited for.
+      for (String path : new String[] {"/api/v1/nodes", "/api/v1/openapi.yaml", "/dashboard/dashboard.js"}) {
+        String answer = raw(port, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+            + "\r\nContent-Length: 100\r\n");
+        assertThat(answer).as(path).startsWith("HTTP/1.1 413").contains("takes no request body");
+      }
+    }
+  }
+
+  @Test
+  void handlersBeyondTheLimitAreRefusedUnavailable() throws Exception {
+    java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    Route slow = new Route("/slow", Set.of("GET"), false, request -> {
+      entered.countDown();
+      try {
+        release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return WebResponse.json(200, "{}");
+    });
+    Route quick = new Route("/quick", Set.of("GET"), false, request -> WebResponse.json(200, "{}"));
+    try (WebServer web = WebServer.start(new HostPort("127.0.0.1", 0), Optional.empty(), false,
+        new org.fedstats.coordinator.identity.Authenticator(Optional.empty(), false), List.of(slow, quick), 1);
+        HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build()) {
+      var first = client.sendAsync(HttpRequest.newBuilder(URI.create(web.url() + "/slow")).timeout(TIMEOUT).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(entered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      HttpResponse<String> over = get(client, web.url() + "/quick");
+      assertThat(over.statusCode()).isEqualTo(503);
+      assertThat(over.headers().firstValue("Retry-After")).hasValue("1");
+      assertThat(over.body()).contains("\"status\":\"UNAVAILABLE\"");
+      release.countDown();
+      assertThat(first.get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      assertThat(get(client, web.url() + "/quick").statusCode()).isEqualTo(200);
+    } finally {
+      release.countDown();
+    }
+  }
+
+  /**
+   * {@code head} (request line and headers, without the blank line) sent as is; the answer's status line, headers
+   * and body (as long as its Content-Length says), read as soon as they come.
+   */
+  private static String raw(int port, String head) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout((int) TIMEOUT.toMillis());
+      socket.getOutputStream().write((head + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      java.io.InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+      StringBuilder answer = new StringBuilder();
+      int length = 0;
+      for (String line = line(in); !line.isEmpty(); line = line(in)) {
+        answer.append(line).append("\n");
+        if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+          length = Integer.parseInt(line.substring("content-length:".length()).strip());
+        }
+      }
+      return answer.append("\n").append(new String(in.readNBytes(length), StandardCharsets.UTF_8)).toString();
+    }
+  }
+
+  /** One line of an HTTP head, without its CRLF; empty at the end of the stream. */
+  private static String line(java.io.InputStream in) throws IOException {
+    java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+    for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
+      if (b != '\r') {
+        line.write(b);
+      }
+    }
+    return line.toString(StandardCharsets.US_ASCII);
   }
 
   private static HttpClient client(SSLContext tls) {

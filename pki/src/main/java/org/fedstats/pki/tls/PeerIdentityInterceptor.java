@@ -57,16 +57,11 @@ public final class PeerIdentityInterceptor implements ServerInterceptor {
       return refuse(call, Status.UNAUTHENTICATED.withDescription(
           "mutual-tls: this server takes calls over mutual TLS only, with a certificate from the federation CA"));
     }
-    if (revocations.isRevoked(certificate.get())) {
-      return refuse(call, Status.UNAUTHENTICATED.withDescription(
-          "certificate-revoked: the caller's certificate was revoked by the federation CA"));
+    Optional<Status> refusal = refusal(revocations, certificate.get());
+    if (refusal.isPresent()) {
+      return refuse(call, refusal.get());
     }
     Optional<PeerIdentity> identity = PeerIdentity.of(certificate.get());
-    if (identity.isEmpty()) {
-      return refuse(call, Status.PERMISSION_DENIED.withDescription(
-          "peer-role: the caller's certificate names no holder (CN) or no role (OU=" + Role.labels().replace(", ", "|")
-              + ")"));
-    }
     if (!allowed.contains(identity.get().role())) {
       return refuse(call, Status.PERMISSION_DENIED.withDescription("peer-role: this server takes calls from "
           + allowed.stream().map(Role::label).sorted().collect(Collectors.joining(", ")) + " only, and the caller is a "
@@ -74,6 +69,25 @@ public final class PeerIdentityInterceptor implements ServerInterceptor {
     }
     Context context = Context.current().withValue(PeerIdentity.CONTEXT_KEY, identity.get());
     return Contexts.interceptCall(context, call, headers, next);
+  }
+
+  /**
+   * Why a verified client {@code certificate} is refused whatever the server takes: {@code UNAUTHENTICATED} when
+   * {@code revocations} (the list in force) has it revoked, {@code PERMISSION_DENIED} when it names no holder or no
+   * role; empty when neither. For other servers of the same callers (the coordinator's web port), so that they
+   * refuse as gRPC does, word for word.
+   */
+  public static Optional<Status> refusal(RevocationList revocations, X509Certificate certificate) {
+    if (revocations.isRevoked(certificate)) {
+      return Optional.of(Status.UNAUTHENTICATED.withDescription(
+          "certificate-revoked: the caller's certificate was revoked by the federation CA"));
+    }
+    if (PeerIdentity.of(certificate).isEmpty()) {
+      return Optional.of(Status.PERMISSION_DENIED.withDescription(
+          "peer-role: the caller's certificate names no holder (CN) or no role (OU=" + Role.labels().replace(", ", "|")
+              + ")"));
+    }
+    return Optional.empty();
   }
 
   private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, Status status) {
