@@ -141,7 +141,11 @@ class FederationStreamTest {
     // Round 1 may or may not have been sent when the cancellation arrived; round 2 never is.
     assertThat(site1.requests).as("at most the round under way when the researcher left")
         .hasSizeBetween(1, 2);
-    // The node worked and audited its rounds; the coordinator's hash-chained log keeps the request as well.
+    // The node worked and audited its rounds; the coordinator's hash-chained log keeps the request as well (written
+    // once the request has ended, so waited for).
+    while (Files.readAllLines(auditLog).isEmpty() && System.nanoTime() < until) {
+      Thread.sleep(10);
+    }
     List<String> entries = Files.readAllLines(auditLog);
     assertThat(entries).singleElement().satisfies(line -> {
       JsonObject entry = JsonParser.parseString(line).getAsJsonObject();
