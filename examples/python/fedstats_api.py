@@ -18,11 +18,13 @@ mistake on the command line.
 """
 
 import argparse
+import ipaddress
 import json
 import os
 import ssl
 import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 
 
@@ -129,6 +131,21 @@ def pooled(response):
     return response["pooled"]
 
 
+def private_channel(url):
+    """Whether a token sent to url stays private: https, or plain http to this machine's loopback."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme == "https":
+        return True
+    if parts.scheme != "http" or not parts.hostname:
+        return False
+    if parts.hostname == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(parts.hostname).is_loopback
+    except ValueError:
+        return False
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Run federated statistics through a fedstats coordinator's API.")
     parser.add_argument("url", help="the coordinator's web port, e.g. https://coordinator.example.org:8443")
@@ -151,6 +168,11 @@ def main(argv=None):
     if args.token_file:
         with open(args.token_file, encoding="utf-8") as f:
             token = f.read().strip()
+
+    if token and not private_channel(args.url):
+        print(f"refused: a bearer token is not sent over plain http to {args.url}; use the coordinator's https "
+              "address (or http on this machine's loopback only)", file=sys.stderr)
+        return 2
 
     federation = Federation(args.url, cert=args.cert, key=args.key, ca=args.ca, token=token, user=args.user)
     try:

@@ -223,7 +223,7 @@ public final class Coordinator implements AutoCloseable {
         nodeServer = nodePort(settings, work, links, tls, probes);
       }
       if (settings.webListen().isPresent()) {
-        dashboard = MonitorFeed.watch(federation, Clock.systemUTC());
+        dashboard = MonitorFeed.watch(federation, Clock.systemUTC(), settings.dashboardViewers());
         web = WebServer.start(settings.webListen().get(), tls, tokens, authenticator, webRoutes(federation,
             researchers, ResearcherHttpApi.waitFor(settings.nodeDeadline()), dashboard),
             // The analyses the federation takes at once, as many waiting to be refused, and the dashboard's own.

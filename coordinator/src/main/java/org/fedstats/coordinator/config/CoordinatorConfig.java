@@ -27,7 +27,19 @@ public record CoordinatorConfig(
     Long identityStatementTtlMs,
     String metricsListen,
     Long shutdownGraceMs,
-    String webListen) {
+    String webListen,
+    List<String> dashboardViewers) {
+
+  /** Without {@code dashboard-viewers}: every authenticated researcher sees the dashboard's data. */
+  public CoordinatorConfig(String listen, Long nodeDeadlineMs, Long healthIntervalMs, Long probeIntervalMs,
+      Long healthTimeoutMs, Integer maxConcurrentRequests, Long nodeKeepaliveMs, ServerLimits.Config server,
+      String auditLog, List<NodeEntry> nodes, TlsConfig tls, Boolean insecure, String nodeListen,
+      Long nodeLinkKeepaliveMs, String pendingDir, OidcSettings.Config oidc, TlsConfig identitySigning,
+      Long identityStatementTtlMs, String metricsListen, Long shutdownGraceMs, String webListen) {
+    this(listen, nodeDeadlineMs, healthIntervalMs, probeIntervalMs, healthTimeoutMs, maxConcurrentRequests,
+        nodeKeepaliveMs, server, auditLog, nodes, tls, insecure, nodeListen, nodeLinkKeepaliveMs, pendingDir, oidc,
+        identitySigning, identityStatementTtlMs, metricsListen, shutdownGraceMs, webListen, null);
+  }
 
   /** Without the web port. */
   public CoordinatorConfig(String listen, Long nodeDeadlineMs, Long healthIntervalMs, Long probeIntervalMs,

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.fedstats.common.HostPort;
 import org.fedstats.common.config.Yaml;
 import org.fedstats.common.grpc.ServerLimits;
@@ -41,12 +42,16 @@ import org.fedstats.pki.tls.TlsFiles;
  * @param operations the metrics port and the shutdown grace
  * @param webListen where the dashboard and the researcher HTTP/JSON API are served ({@code web-listen}); empty (the
  *     default): no web port
+ * @param dashboardViewers the researchers ({@link org.fedstats.coordinator.identity.Researcher#name()}: a
+ *     certificate's CN or a token's user name) who may see the dashboard's data ({@code dashboard-viewers}); empty
+ *     (the default): every authenticated researcher. Refused on a coordinator that authenticates no one (plaintext
+ *     without OpenID Connect), where anyone may claim a listed name.
  */
 public record CoordinatorSettings(String host, int port, Duration nodeDeadline, Duration healthInterval,
     Duration probeInterval, Duration healthTimeout, int maxConcurrentRequests, Duration nodeKeepalive,
     ServerLimits server, List<NodeAddress> nodes, Path auditLog, Optional<TlsFiles> tls,
     Optional<HostPort> nodeListen, Duration nodeLinkKeepalive, Path pendingDir, IdentitySettings identity,
-    Operations operations, Optional<HostPort> webListen) {
+    Operations operations, Optional<HostPort> webListen, Optional<Set<String>> dashboardViewers) {
   public static final String DEFAULT_AUDIT_LOG = "coordinator-audit.jsonl";
   public static final String DEFAULT_PENDING_DIR = "coordinator-pending";
   public static final Duration DEFAULT_NODE_DEADLINE = Duration.ofSeconds(30);
@@ -69,6 +74,16 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
     Objects.requireNonNull(nodeListen, "nodeListen");
     Objects.requireNonNull(operations, "operations");
     Objects.requireNonNull(webListen, "webListen");
+    dashboardViewers = Objects.requireNonNull(dashboardViewers, "dashboardViewers").map(Set::copyOf);
+    if (dashboardViewers.isPresent()) {
+      if (dashboardViewers.get().stream().anyMatch(String::isBlank)) {
+        throw new IllegalArgumentException("dashboard-viewers lists researchers by name; a name is blank");
+      }
+      if (tls.isEmpty() && identity.oidc().isEmpty()) {
+        throw new IllegalArgumentException("dashboard-viewers needs researchers the coordinator authenticates (tls "
+            + "or oidc): on plaintext without oidc anyone may claim a listed name");
+      }
+    }
     if (maxConcurrentRequests < 1) {
       throw new IllegalArgumentException("max-concurrent-requests must be at least 1, not " + maxConcurrentRequests);
     }
@@ -94,6 +109,17 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
         throw new IllegalArgumentException("address " + n.address() + " is listed for two nodes");
       }
     }
+  }
+
+  /** Every authenticated researcher seeing the dashboard's data. */
+  public CoordinatorSettings(String host, int port, Duration nodeDeadline, Duration healthInterval,
+      Duration probeInterval, Duration healthTimeout, int maxConcurrentRequests, Duration nodeKeepalive,
+      ServerLimits server, List<NodeAddress> nodes, Path auditLog, Optional<TlsFiles> tls,
+      Optional<HostPort> nodeListen, Duration nodeLinkKeepalive, Path pendingDir, IdentitySettings identity,
+      Operations operations, Optional<HostPort> webListen) {
+    this(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout, maxConcurrentRequests, nodeKeepalive,
+        server, nodes, auditLog, tls, nodeListen, nodeLinkKeepalive, pendingDir, identity, operations, webListen,
+        Optional.empty());
   }
 
   /** Without a web port. */
@@ -179,12 +205,17 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
       return settings.withAuditLog(base.resolve(c.auditLog() == null ? DEFAULT_AUDIT_LOG : c.auditLog()))
           .withTls(TlsConfig.choose(c.tls(), c.insecure(), base))
           .withPendingDir(base.resolve(c.pendingDir() == null ? DEFAULT_PENDING_DIR : c.pendingDir()))
-          .withIdentity(identity(c, base));
+          .withIdentity(identity(c, base))
+          .withDashboardViewers(Optional.ofNullable(c.dashboardViewers()).map(Set::copyOf));
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new IOException("invalid coordinator configuration " + file + ": " + e.getMessage(), e);
     }
   }
 
+  /**
+   * The settings {@code c} gives before its files are read: no TLS, identity or {@code dashboard-viewers} (which
+   * needs them); {@link #load} adds them.
+   */
   public static CoordinatorSettings of(CoordinatorConfig c) {
     HostPort listen = HostPort.parse(c.listen() == null ? "127.0.0.1:50050" : c.listen(), "listen");
     List<NodeAddress> nodes = c.nodes() == null ? List.of()
@@ -217,46 +248,53 @@ public record CoordinatorSettings(String host, int port, Duration nodeDeadline, 
   public CoordinatorSettings withListen(String newHost, int newPort) {
     return new CoordinatorSettings(newHost, newPort, nodeDeadline, healthInterval, probeInterval, healthTimeout,
         maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, tls, nodeListen, nodeLinkKeepalive,
-        pendingDir, identity, operations, webListen);
+        pendingDir, identity, operations, webListen, dashboardViewers);
   }
 
   public CoordinatorSettings withAuditLog(Path path) {
     return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
         maxConcurrentRequests, nodeKeepalive, server, nodes, path, tls, nodeListen, nodeLinkKeepalive, pendingDir,
-        identity, operations, webListen);
+        identity, operations, webListen, dashboardViewers);
   }
 
   public CoordinatorSettings withPendingDir(Path path) {
     return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
         maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, tls, nodeListen, nodeLinkKeepalive, path,
-        identity, operations, webListen);
+        identity, operations, webListen, dashboardViewers);
   }
 
   /** The same settings with other operations (metrics port, shutdown grace). */
   public CoordinatorSettings withOperations(Operations newOperations) {
     return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
         maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, tls, nodeListen, nodeLinkKeepalive,
-        pendingDir, identity, newOperations, webListen);
+        pendingDir, identity, newOperations, webListen, dashboardViewers);
   }
 
   /** The same settings over mutual TLS with {@code files}, or plaintext if empty. */
   public CoordinatorSettings withTls(Optional<TlsFiles> files) {
     return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
         maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, files, nodeListen, nodeLinkKeepalive,
-        pendingDir, identity, operations, webListen);
+        pendingDir, identity, operations, webListen, dashboardViewers);
   }
 
   /** The same settings authenticating researchers and signing statements as {@code newIdentity} says. */
   public CoordinatorSettings withIdentity(IdentitySettings newIdentity) {
     return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
         maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, tls, nodeListen, nodeLinkKeepalive,
-        pendingDir, newIdentity, operations, webListen);
+        pendingDir, newIdentity, operations, webListen, dashboardViewers);
   }
 
   /** The same settings serving the dashboard and the HTTP API at {@code listen}, or on no web port if empty. */
   public CoordinatorSettings withWebListen(Optional<HostPort> listen) {
     return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
         maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, tls, nodeListen, nodeLinkKeepalive,
-        pendingDir, identity, operations, listen);
+        pendingDir, identity, operations, listen, dashboardViewers);
+  }
+
+  /** The same settings showing the dashboard's data to {@code viewers} only, or to every researcher if empty. */
+  public CoordinatorSettings withDashboardViewers(Optional<Set<String>> viewers) {
+    return new CoordinatorSettings(host, port, nodeDeadline, healthInterval, probeInterval, healthTimeout,
+        maxConcurrentRequests, nodeKeepalive, server, nodes, auditLog, tls, nodeListen, nodeLinkKeepalive,
+        pendingDir, identity, operations, webListen, viewers);
   }
 }

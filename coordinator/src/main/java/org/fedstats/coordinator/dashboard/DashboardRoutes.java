@@ -15,7 +15,8 @@ import org.fedstats.coordinator.web.WebResponse;
 /**
  * The health dashboard on the coordinator's web port: the page at {@code /} and its script and style sheet under
  * {@code /dashboard/} (static, carrying no data, so served to anyone), and the data it polls under
- * {@code /dashboard/api/} (for authenticated researchers only, as the researcher API): {@code state}, every node with
+ * {@code /dashboard/api/} (for authenticated researchers only, as the researcher API, and of them only those the
+ * coordinator's {@code dashboard-viewers} names, when it names any): {@code state}, every node with
  * its history, the recent requests, refusals by rule and the coordinator's load; {@code nodes/{id}}, one node's page.
  * The page fetches nothing from anywhere else; its policy says so to the browser.
  */
@@ -61,6 +62,10 @@ public final class DashboardRoutes {
 
   private WebResponse api(WebRequest request) {
     String path = request.path();
+    if (!feed.shownTo(request.researcher().name())) {
+      return WebResponse.error(403, "PERMISSION_DENIED", "researcher '" + Text.echo(request.researcher().name())
+          + "' is not among the coordinator's dashboard-viewers");
+    }
     if (path.equals(API + "/state")) {
       return WebResponse.json(200, feed.monitor().state(feed.nodes()).toString());
     }

@@ -146,6 +146,16 @@ public final class NodeClient implements AutoCloseable {
     return status.getCode() + (status.getDescription() == null ? "" : ": " + status.getDescription());
   }
 
+  /**
+   * {@link #reason} for a failed research call, which the node list, the dashboard and other researchers' errors
+   * show: the node's own description is left out, as it may quote the request (a formula, a filter).
+   */
+  static String callReason(Status status, Duration deadline) {
+    boolean own = status.getCode() == Status.Code.DEADLINE_EXCEEDED
+        || status.getCause() != null && HandshakeFailures.explain(status.getCause(), "the node").isPresent();
+    return own ? reason(status, deadline) : status.getCode() + " on a research call";
+  }
+
   private void markDown(String error) {
     lastError = error;
     if (health != Health.DOWN) {
@@ -186,7 +196,7 @@ public final class NodeClient implements AutoCloseable {
             errors.increment();
             Status status = Status.fromThrowable(failure);
             if (status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
-              markDown(reason(status, deadline));
+              markDown(callReason(status, deadline));
             }
           } else {
             lastSeenEpochMs = System.currentTimeMillis();

@@ -113,7 +113,7 @@ public final class FederationMonitor {
       sites.add(new RequestEntry.Site(s.getNodeId(), s.getStatus().name(), rule, failed ? s.getErrorCode() : "",
           s.getLatencyMs()));
       history(s.getNodeId()).called(now, refused, failed, s.getLatencyMs(),
-          failed ? cut(s.getErrorCode() + (s.getError().isEmpty() ? "" : ": " + s.getError())) : "");
+          failed ? cut(s.getErrorCode()) : ""); // the node's message may quote the request
       if (refused) {
         refused(rule, s.getNodeId());
         overall.add(now, OVERALL_REFUSALS, 1);
@@ -137,8 +137,7 @@ public final class FederationMonitor {
     RequestEntry entry = new RequestEntry(response.getRequestId(), ended.operation(), ended.startedEpochMs(),
         cut(ended.researcher()), cut(ended.request().getProject()), cut(ended.request().getDataset()),
         kind == Analysis.KindCase.KIND_NOT_SET ? "" : kind.name().toLowerCase(Locale.ROOT), outcome,
-        status.getCode().name(), status.isOk() ? "" : cut(status.getDescription() == null ? ""
-        : status.getDescription()), ended.took().toNanos() / 1e6, response.getRounds(), sites);
+        status.getCode().name(), ended.took().toNanos() / 1e6, response.getRounds(), sites);
     synchronized (this) {
       requestsTotal++;
       if (!status.isOk()) {
@@ -359,7 +358,6 @@ public final class FederationMonitor {
     o.addProperty("analysis", r.analysis());
     o.addProperty("outcome", r.outcome());
     o.addProperty("code", r.code());
-    o.addProperty("note", r.note());
     number(o, "durationMs", r.durationMs());
     o.addProperty("rounds", r.rounds());
     JsonArray sites = new JsonArray();

@@ -4,6 +4,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
 import org.fedstats.coordinator.federation.Federation;
 import org.fedstats.coordinator.federation.FederationObserver;
 import org.fedstats.coordinator.federation.NodeClient;
@@ -19,19 +21,34 @@ public final class MonitorFeed implements FederationObserver {
   private final Federation federation;
   private final FederationMonitor monitor;
   private final Clock clock;
+  private final Optional<Set<String>> viewers;
 
-  private MonitorFeed(Federation federation, FederationMonitor monitor, Clock clock) {
+  private MonitorFeed(Federation federation, FederationMonitor monitor, Clock clock, Optional<Set<String>> viewers) {
     this.federation = federation;
     this.monitor = monitor;
     this.clock = clock;
+    this.viewers = viewers.map(Set::copyOf);
   }
 
-  /** A monitor of {@code federation}, fed from now on; call {@link #tick} every second or two. */
+  /** A monitor of {@code federation} shown to every authenticated researcher. */
   public static MonitorFeed watch(Federation federation, Clock clock) {
-    MonitorFeed feed = new MonitorFeed(federation, new FederationMonitor(clock), clock);
+    return watch(federation, clock, Optional.empty());
+  }
+
+  /**
+   * A monitor of {@code federation}, fed from now on, whose records only the researchers named in {@code viewers}
+   * may see (empty: every authenticated researcher); call {@link #tick} every second or two.
+   */
+  public static MonitorFeed watch(Federation federation, Clock clock, Optional<Set<String>> viewers) {
+    MonitorFeed feed = new MonitorFeed(federation, new FederationMonitor(clock), clock, viewers);
     federation.observe(feed);
     feed.tick();
     return feed;
+  }
+
+  /** Whether {@code researcher} (by name, as authenticated) may see what this feed records. */
+  public boolean shownTo(String researcher) {
+    return viewers.map(v -> v.contains(researcher)).orElse(true);
   }
 
   public FederationMonitor monitor() {

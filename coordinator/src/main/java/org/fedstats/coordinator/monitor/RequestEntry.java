@@ -5,8 +5,9 @@ import java.util.Objects;
 
 /**
  * One research request as the dashboard lists it: who asked what of which dataset, how each site answered and how
- * long it took. Never a result value: the sites' outcomes carry only their status, a refusal's rule, a failure's
- * status code and the latency.
+ * long it took. Never a result value, and no free text (a rejection's description or a node's message can quote
+ * the request's formula or filter): the request carries its status code, the sites' outcomes only their status, a
+ * refusal's rule, a failure's status code and the latency.
  *
  * @param requestId the coordinator's request id (empty for a request rejected before it got one)
  * @param operation {@code run} or {@code fetch}
@@ -17,13 +18,12 @@ import java.util.Objects;
  * @param analysis the kind of analysis, e.g. {@code count}, {@code glm} (empty when not known)
  * @param outcome {@code POOLED}, {@code NOT POOLED}, {@code WAITING FOR REVIEW} or {@code REJECTED}
  * @param code OK, or the status it was rejected or failed with
- * @param note a rejected request's reason (the coordinator's words); empty otherwise
  * @param durationMs from the request to its end
  * @param rounds rounds of fan-out (0 when it never fanned out)
  * @param sites each site's outcome
  */
 public record RequestEntry(String requestId, String operation, long atMs, String researcher, String project,
-    String dataset, String analysis, String outcome, String code, String note, double durationMs, int rounds,
+    String dataset, String analysis, String outcome, String code, double durationMs, int rounds,
     List<Site> sites) {
   public RequestEntry {
     Objects.requireNonNull(requestId, "requestId");
@@ -34,7 +34,6 @@ public record RequestEntry(String requestId, String operation, long atMs, String
     Objects.requireNonNull(analysis, "analysis");
     Objects.requireNonNull(outcome, "outcome");
     Objects.requireNonNull(code, "code");
-    Objects.requireNonNull(note, "note");
     sites = List.copyOf(sites);
   }
 

@@ -178,8 +178,16 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
               + "; " + response.getPooledNote());
           observer.onNext(last.apply(response));
           observer.onCompleted();
-        } else if (failure instanceof CancellationException) {
-          meters.finished(kind, Status.Code.CANCELLED, start);
+        } else if (failure instanceof CancellationException cancelled) {
+          // The nodes may have worked (and audited) already: the coordinator's log keeps the request too. Whoever
+          // cancelled has gone, so no one is answered.
+          Status status = cancelled instanceof WaitExpired
+              ? Status.DEADLINE_EXCEEDED.withDescription(WaitExpired.DESCRIPTION)
+              : Status.CANCELLED.withDescription("the request was cancelled before its answer: the researcher left or the coordinator "
+                  + "is stopping");
+          LOG.info(() -> what + " ended: " + status.getCode() + " " + status.getDescription());
+          audit(rejected, status, start);
+          meters.finished(kind, status.getCode(), start);
         } else {
           fail(what, kind, failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure,
               rejected, observer, start);
@@ -204,13 +212,18 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
       status = Status.INTERNAL.withDescription("the coordinator could not run the analysis: "
           + failure.getClass().getSimpleName());
     }
+    audit(rejected, status, start);
+    meters.finished(kind, status.getCode(), start);
+    responses.onError(status.asRuntimeException());
+  }
+
+  /** Records a request that was not answered; a failed write is logged, as the request is refused anyway. */
+  private void audit(BiConsumer<Status, Long> rejected, Status status, long start) {
     try {
       meters.auditWrite(() -> rejected.accept(status, (System.nanoTime() - start) / 1000));
     } catch (RuntimeException e) {
       LOG.log(Level.SEVERE, "coordinator audit log write failed", e);
     }
-    meters.finished(kind, status.getCode(), start);
-    responses.onError(status.asRuntimeException());
   }
 
   private static String kind(AnalysisRequest request) {

@@ -156,7 +156,7 @@ public final class ResearcherHttpApi {
     } catch (ExecutionException e) {
       return WebResponse.error(Status.fromThrowable(e.getCause()));
     } catch (TimeoutException e) {
-      running.cancel(false);
+      running.completeExceptionally(new WaitExpired());
       return WebResponse.error(Status.DEADLINE_EXCEEDED.withDescription("no answer within "
           + (wait.toMillis() < 1000 ? wait.toMillis() + " ms" : wait.toSeconds() + " s")
           + "; the coordinator stopped waiting for the request"));

@@ -170,7 +170,7 @@
         el('td', { text: r.dataset || '—' }),
         el('td', { text: (r.analysis || '—') + (r.operation === 'fetch' ? ' (fetch)' : '')
           + (r.rounds > 1 ? ' · ' + r.rounds + ' rounds' : '') }),
-        el('td', {}, el('span', { class: 'outcome', 'data-outcome': r.outcome, title: r.note || r.code,
+        el('td', {}, el('span', { class: 'outcome', 'data-outcome': r.outcome, title: r.code,
           text: r.outcome })),
         sites,
         el('td', { text: millis(r.durationMs) }),

@@ -117,4 +117,55 @@ class DashboardRoutesTest {
           .isEqualTo(404);
     }
   }
+
+  @Test
+  void withDashboardViewersOnlyTheResearchersListedSeeTheData() throws Exception {
+    try (Coordinator coordinator = Coordinator.start(settings().withDashboardViewers(Optional.of(Set.of("alice"))),
+        new SimpleMeterRegistry());
+        HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build()) {
+      String base = coordinator.webUrl().orElseThrow();
+      String alice = "Bearer " + idp.token("alice", "fedstats");
+      String bob = "Bearer " + idp.token("bob", "fedstats");
+      assertThat(get(client, base + "/dashboard/api/state", "Authorization", alice).statusCode()).isEqualTo(200);
+      assertThat(get(client, base + "/dashboard/api/nodes/site1", "Authorization", alice).statusCode())
+          .isEqualTo(200);
+      for (String path : List.of("/dashboard/api/state", "/dashboard/api/nodes/site1", "/dashboard/api/x")) {
+        HttpResponse<String> denied = get(client, base + path, "Authorization", bob);
+        assertThat(denied.statusCode()).as(path).isEqualTo(403);
+        assertThat(denied.body()).contains("PERMISSION_DENIED").contains("dashboard-viewers")
+            .doesNotContain("\"nodes\"");
+      }
+      // The page itself carries no data: anyone gets it; and no token is still 401.
+      assertThat(get(client, base + "/").statusCode()).isEqualTo(200);
+      assertThat(get(client, base + "/dashboard/api/state").statusCode()).isEqualTo(401);
+    }
+  }
+
+  @Test
+  void dashboardViewersAreRefusedWhereTheCoordinatorAuthenticatesNoOne() throws Exception {
+    CoordinatorSettings plaintext = CoordinatorSettings.of(new CoordinatorConfig("127.0.0.1:0", 5_000L, 60_000L,
+        null, 200L, null, null, null, null, List.of(new CoordinatorConfig.NodeEntry("site1", null)), null, null,
+        "127.0.0.1:0", null));
+    assertThatThrownBy(() -> plaintext.withDashboardViewers(Optional.of(Set.of("alice"))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dashboard-viewers")
+        .hasMessageContaining("claim");
+    assertThat(settings().withDashboardViewers(Optional.of(Set.of("alice"))).dashboardViewers())
+        .contains(Set.of("alice"));
+  }
+
+  @Test
+  void aConfigurationFileNamesTheDashboardViewers() throws Exception {
+    Path jwks = Files.writeString(tmp.resolve("jwks.json"), idp.jwks());
+    Path file = Files.writeString(tmp.resolve("coordinator.yaml"), """
+        listen: 127.0.0.1:0
+        insecure: true
+        node-listen: 127.0.0.1:0
+        nodes: [{id: site1}]
+        oidc: {issuer: "%s", audience: fedstats, jwks-file: %s}
+        dashboard-viewers: [alice, carol]
+        """.formatted(ISSUER, jwks));
+    assertThat(CoordinatorSettings.load(file).dashboardViewers()).contains(Set.of("alice", "carol"));
+    Files.writeString(file, Files.readString(file).replaceFirst("oidc: .*\n", ""));
+    assertThatThrownBy(() -> CoordinatorSettings.load(file)).hasMessageContaining("dashboard-viewers");
+  }
 }

@@ -21,4 +21,12 @@ class NodeClientReasonTest {
         .isEqualTo("UNAVAILABLE: io exception");
     assertThat(NodeClient.reason(Status.INTERNAL, Duration.ofSeconds(2))).isEqualTo("INTERNAL");
   }
+
+  @Test
+  void aResearchCallsFailureKeepsOnlyItsCodeAsTheNodesDescriptionMayQuoteTheRequest() {
+    Status quoting = Status.UNAVAILABLE.withDescription("dataset colon unavailable for formula 'status ~ secret_var'");
+    assertThat(NodeClient.callReason(quoting, Duration.ofSeconds(2))).isEqualTo("UNAVAILABLE on a research call");
+    assertThat(NodeClient.callReason(Status.DEADLINE_EXCEEDED, Duration.ofSeconds(2)))
+        .isEqualTo("DEADLINE_EXCEEDED: no answer within 2000 ms");
+  }
 }

@@ -3,9 +3,13 @@ package org.fedstats.coordinator.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -28,6 +32,7 @@ import org.fedstats.proto.v1.LinearModelAnalysis;
 import org.fedstats.proto.v1.RoundProgress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * RunAnalysisStream of a coordinator on in-process gRPC, with the toy three-round unit and fake nodes answering each
@@ -45,13 +50,19 @@ class FederationStreamTest {
 
   /** A coordinator wired as in production, over one fake node, with the toy unit as its glm and no lm. */
   private FederationServiceGrpc.FederationServiceBlockingStub start() throws Exception {
+    return start(null);
+  }
+
+  /** The same, keeping the coordinator's audit log at {@code auditLog} (null: none). */
+  private FederationServiceGrpc.FederationServiceBlockingStub start(Path auditLog) throws Exception {
     site1 = sites.fake("site1");
     site1.delayMs = ROUND_MS;
     site1.answers.set(r -> r.getAnalysis().hasCount()
         ? AnalysisResult.newBuilder().setCount(CountResult.newBuilder().setCount(309)).build()
         : ToyRounds.answer(r.getAnalysis(), 1));
     InProcessFederation.Served coordinator = sites.coordinator(Duration.ofSeconds(5), 8,
-        Analyses.builtIn().without(Analysis.KindCase.LM).with(new ToyRounds(3)), InProcessFederation.Addresses.of(site1));
+        Analyses.builtIn().without(Analysis.KindCase.LM).with(new ToyRounds(3)), InProcessFederation.Addresses.of(site1),
+        auditLog);
     federation = coordinator.coordinator().federation();
     return FederationServiceGrpc.newBlockingStub(coordinator.channel());
   }
@@ -114,8 +125,9 @@ class FederationStreamTest {
   }
 
   @Test
-  void aResearcherWhoLeavesStopsTheRounds() throws Exception {
-    FederationServiceGrpc.FederationServiceBlockingStub stub = start();
+  void aResearcherWhoLeavesStopsTheRoundsAndTheCoordinatorAuditsTheRequest(@TempDir Path dir) throws Exception {
+    Path auditLog = dir.resolve("coordinator-audit.jsonl");
+    FederationServiceGrpc.FederationServiceBlockingStub stub = start(auditLog);
     site1.delayMs = 600; // time enough for the cancellation to reach the coordinator within round 1
     Context.CancellableContext call = Context.current().withCancellation();
     AnalysisEvent first = call.call(() -> stub.runAnalysisStream(TOY).next());
@@ -129,5 +141,18 @@ class FederationStreamTest {
     // Round 1 may or may not have been sent when the cancellation arrived; round 2 never is.
     assertThat(site1.requests).as("at most the round under way when the researcher left")
         .hasSizeBetween(1, 2);
+    // The node worked and audited its rounds; the coordinator's hash-chained log keeps the request as well (written
+    // once the request has ended, so waited for).
+    while (Files.readAllLines(auditLog).isEmpty() && System.nanoTime() < until) {
+      Thread.sleep(10);
+    }
+    List<String> entries = Files.readAllLines(auditLog);
+    assertThat(entries).singleElement().satisfies(line -> {
+      JsonObject entry = JsonParser.parseString(line).getAsJsonObject();
+      assertThat(entry.get("outcome").getAsString()).isEqualTo("CANCELLED");
+      assertThat(entry.get("detail").getAsString()).contains("cancelled before its answer");
+      assertThat(entry.get("dataset").getAsString()).isEqualTo("colon");
+      assertThat(entry.get("request").getAsString()).contains("time ~ age");
+    });
   }
 }

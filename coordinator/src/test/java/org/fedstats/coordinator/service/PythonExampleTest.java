@@ -172,4 +172,13 @@ class PythonExampleTest {
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.err()).contains("cannot reach the coordinator");
   }
+
+  @Test
+  void aBearerTokenIsNotSentOverPlainHttpBeyondLoopback() throws Exception {
+    Path token = Files.writeString(federation.dir.resolve("token.jwt"), "not-a-real-token");
+    Run run = python("http://coordinator.invalid:8443", "--token-file", token.toString());
+    assertThat(run.exit()).as(run.err()).isEqualTo(2);
+    assertThat(run.err()).contains("not sent over plain http").contains("coordinator.invalid");
+    assertThat(run.out()).isEmpty();
+  }
 }

@@ -269,13 +269,15 @@ class ResearcherHttpApiTest {
   }
 
   @Test
-  void aRequestNotAnsweredWithinTheWaitIsGivenUpAndStopped() throws Exception {
+  void aRequestNotAnsweredWithinTheWaitIsGivenUpStoppedAndAudited(@TempDir Path dir) throws Exception {
     var coordinator = federation.coordinator.federation();
     assertThatThrownBy(() -> new ResearcherHttpApi(coordinator, new FederationGrpcService(coordinator),
         Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    Path auditLog = dir.resolve("coordinator-audit.jsonl");
+    RequestAudit audit = RequestAudit.open(auditLog);
     ResearcherHttpApi impatient = new ResearcherHttpApi(coordinator, new FederationGrpcService(coordinator,
-        RequestAudit.NONE, meters), Duration.ofMillis(1));
+        audit, meters), Duration.ofMillis(1));
     Route route = impatient.routes().stream().filter(r -> r.prefix().endsWith("/analyses")).findFirst()
         .orElseThrow();
     String glm = json(request(Analysis.newBuilder().setGlm(GlmAnalysis.newBuilder().setFormula(GLM)
@@ -287,10 +289,19 @@ class ResearcherHttpApiTest {
         .contains("no answer within 1 ms").contains("stopped waiting");
     // The rounds stop: the request ends cancelled, before it would have converged.
     long start = System.nanoTime();
-    while (meters.find(RequestMeters.REQUESTS).tag("status", "CANCELLED").timer() == null) {
+    while (meters.find(RequestMeters.REQUESTS).tag("status", "DEADLINE_EXCEEDED").timer() == null) {
       assertThat(System.nanoTime() - start).as("cancelled within the wait").isLessThan(
           ApiFederation.WAIT.toNanos());
       Thread.sleep(10);
     }
+    // The nodes worked on it: the coordinator's audit log keeps the request, as given up.
+    audit.close();
+    assertThat(Files.readAllLines(auditLog)).singleElement().satisfies(line -> {
+      JsonObject entry = JsonParser.parseString(line).getAsJsonObject();
+      assertThat(entry.get("outcome").getAsString()).isEqualTo("DEADLINE_EXCEEDED");
+      assertThat(entry.get("detail").getAsString()).contains("wait ran out");
+      assertThat(entry.get("requester").getAsString()).isEqualTo("alice@test");
+      assertThat(entry.get("request").getAsString()).contains(GLM);
+    });
   }
 }
