@@ -1,8 +1,5 @@
 package org.fedstats.coordinator.dashboard;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,7 +49,7 @@ public final class DashboardRoutes {
   private static WebResponse asset(WebRequest request) {
     Asset asset = ASSETS.get(request.path());
     if (asset == null) {
-      return notFound(request.path());
+      return WebResponse.notFound(request.path());
     }
     return WebResponse.ok(asset.contentType(), asset.bytes())
         .withHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -77,22 +74,11 @@ public final class DashboardRoutes {
           .orElseGet(() -> WebResponse.error(404, "NOT_FOUND", "no node '" + Text.echo(id)
               + "' in this federation"));
     }
-    return notFound(path);
-  }
-
-  private static WebResponse notFound(String path) {
-    return WebResponse.error(404, "NOT_FOUND", "nothing at " + Text.echo(path));
+    return WebResponse.notFound(path);
   }
 
   private static Asset asset(String name, String contentType) {
-    try (InputStream in = DashboardRoutes.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("the dashboard's " + name + " is missing from the coordinator's jar");
-      }
-      return new Asset(in.readAllBytes(), contentType);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new Asset(WebResponse.resource(DashboardRoutes.class, name, "the dashboard's page"), contentType);
   }
 
   private record Asset(byte[] bytes, String contentType) {

@@ -6,9 +6,6 @@ import com.google.protobuf.util.JsonFormat;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -17,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.fedstats.common.Text;
 import org.fedstats.coordinator.federation.Federation;
 import org.fedstats.coordinator.web.Route;
 import org.fedstats.coordinator.web.WebHandler;
@@ -94,20 +92,13 @@ public final class ResearcherHttpApi {
 
   /** The OpenAPI document, as served. */
   public static byte[] openApiDocument() {
-    try (InputStream in = ResearcherHttpApi.class.getResourceAsStream(OPENAPI_RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException("the coordinator's OpenAPI document is missing from its jar");
-      }
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return WebResponse.resource(ResearcherHttpApi.class, OPENAPI_RESOURCE, "the OpenAPI document");
   }
 
   /** {@code handler} for {@code path} itself; a path under it is not found. */
   private static WebHandler exact(String path, WebHandler handler) {
     return request -> request.path().equals(path) ? handler.handle(request)
-        : WebResponse.error(404, "NOT_FOUND", "nothing at " + request.path());
+        : WebResponse.notFound(request.path());
   }
 
   /** POST {@value #BASE}/analyses: an AnalysisRequest in JSON, answered as RunAnalysis answers it. */
@@ -131,7 +122,7 @@ public final class ResearcherHttpApi {
     String prefix = BASE + "/results/";
     String id = request.path().startsWith(prefix) ? request.path().substring(prefix.length()) : "";
     if (id.isEmpty() || id.contains("/")) {
-      return WebResponse.error(404, "NOT_FOUND", "nothing at " + request.path() + "; a result is fetched at "
+      return WebResponse.error(404, "NOT_FOUND", "nothing at " + Text.echo(request.path()) + "; a result is fetched at "
           + prefix + "{requestId}");
     }
     FetchResultRequest fetch = FetchResultRequest.newBuilder().setRequestId(id).build();

@@ -75,6 +75,26 @@ public record WebResponse(int status, String contentType, byte[] body, Map<Strin
     };
   }
 
+  /** 404 for {@code path}, echoed safely (control characters and overlong text shown as escapes). */
+  public static WebResponse notFound(String path) {
+    return error(404, "NOT_FOUND", "nothing at " + org.fedstats.common.Text.echo(path));
+  }
+
+  /**
+   * The bytes of resource {@code name} beside {@code owner}'s class, a file the coordinator's jar must hold
+   * ({@code what} names it in the error if it does not).
+   */
+  public static byte[] resource(Class<?> owner, String name, String what) {
+    try (java.io.InputStream in = owner.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException(what + " (" + name + ") is missing from the coordinator's jar");
+      }
+      return in.readAllBytes();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** A body of media type {@code contentType}, status 200. */
   public static WebResponse ok(String contentType, byte[] body) {
     return new WebResponse(200, contentType, body, Map.of());

@@ -248,7 +248,7 @@ public final class WebServer implements AutoCloseable {
     }
     Optional<Route> route = state.routes.stream().filter(r -> r.matches(path)).findFirst();
     if (route.isEmpty()) {
-      return WebResponse.error(404, "NOT_FOUND", "nothing at " + path);
+      return WebResponse.notFound(path);
     }
     if (!route.get().methods().contains(method)) {
       return WebResponse.error(405, "UNIMPLEMENTED", path + " takes " + String.join(", ",

@@ -128,12 +128,13 @@ class FederationStreamTest {
   void aResearcherWhoLeavesStopsTheRoundsAndTheCoordinatorAuditsTheRequest(@TempDir Path dir) throws Exception {
     Path auditLog = dir.resolve("coordinator-audit.jsonl");
     FederationServiceGrpc.FederationServiceBlockingStub stub = start(auditLog);
-    site1.delayMs = 600; // time enough for the cancellation to reach the coordinator within round 1
+    // Time enough for the cancellation to reach the coordinator within round 1, even on a loaded machine.
+    site1.delayMs = 3_000;
     Context.CancellableContext call = Context.current().withCancellation();
     AnalysisEvent first = call.call(() -> stub.runAnalysisStream(TOY).next());
     assertThat(first.getProgress().getRound()).isZero();
     call.cancel(null);
-    long until = System.nanoTime() + 5_000_000_000L;
+    long until = System.nanoTime() + 10_000_000_000L;
     while (federation.inFlight() > 0 && System.nanoTime() < until) {
       Thread.sleep(10);
     }
