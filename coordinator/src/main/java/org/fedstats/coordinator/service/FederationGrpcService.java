@@ -157,7 +157,11 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
     try {
       CompletableFuture<AnalysisResponse> running = work.get();
       running.whenComplete((response, failure) -> {
-        if (failure == null) {
+        if (failure == null && observer instanceof ServerCallStreamObserver<?> call && call.isCancelled()) {
+          // The researcher left while the last round ended (its node calls, cancelled with the call, may have
+          // ended it): no one gets this response, so it is kept as the cancellation it is.
+          cancelled(what, kind, new CancellationException(), rejected, start);
+        } else if (failure == null) {
           try {
             meters.auditWrite(() -> answered.accept(response, (System.nanoTime() - start) / 1000));
           } catch (RuntimeException e) {
@@ -179,15 +183,7 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
           observer.onNext(last.apply(response));
           observer.onCompleted();
         } else if (failure instanceof CancellationException cancelled) {
-          // The nodes may have worked (and audited) already: the coordinator's log keeps the request too. Whoever
-          // cancelled has gone, so no one is answered.
-          Status status = cancelled instanceof WaitExpired
-              ? Status.DEADLINE_EXCEEDED.withDescription(WaitExpired.DESCRIPTION)
-              : Status.CANCELLED.withDescription("the request was cancelled before its answer: the researcher left or the coordinator "
-                  + "is stopping");
-          LOG.info(() -> what + " ended: " + status.getCode() + " " + status.getDescription());
-          audit(rejected, status, start);
-          meters.finished(kind, status.getCode(), start);
+          cancelled(what, kind, cancelled, rejected, start);
         } else {
           fail(what, kind, failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure,
               rejected, observer, start);
@@ -198,6 +194,21 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
       fail(what, kind, e, rejected, observer, start);
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /**
+   * A request that ended because it was cancelled: the nodes may have worked (and audited) already, so the
+   * coordinator's log keeps the request too; whoever cancelled has gone, so no one is answered.
+   */
+  private void cancelled(String what, String kind, CancellationException cancelled, BiConsumer<Status, Long> rejected,
+      long start) {
+    Status status = cancelled instanceof WaitExpired
+        ? Status.DEADLINE_EXCEEDED.withDescription(WaitExpired.DESCRIPTION)
+        : Status.CANCELLED.withDescription("the request was cancelled before its answer: the researcher left or "
+            + "the coordinator is stopping");
+    LOG.info(() -> what + " ended: " + status.getCode() + " " + status.getDescription());
+    audit(rejected, status, start);
+    meters.finished(kind, status.getCode(), start);
   }
 
   private void fail(String what, String kind, Throwable failure, BiConsumer<Status, Long> rejected,
