@@ -1,5 +1,6 @@
 package org.fedstats.coordinator.service;
 
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -154,12 +155,15 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
       Supplier<CompletableFuture<AnalysisResponse>> work, BiConsumer<AnalysisResponse, Long> answered,
       BiConsumer<Status, Long> rejected, StreamObserver<T> observer, Function<AnalysisResponse, T> last) {
     long start = System.nanoTime();
+    // The researcher's call's context (over HTTP one that is never cancelled): cancelled when they leave.
+    Context call = Context.current();
     try {
       CompletableFuture<AnalysisResponse> running = work.get();
       running.whenComplete((response, failure) -> {
-        if (failure == null && observer instanceof ServerCallStreamObserver<?> call && call.isCancelled()) {
-          // The researcher left while the last round ended (its node calls, cancelled with the call, may have
-          // ended it): no one gets this response, so it is kept as the cancellation it is.
+        if (failure == null && call.isCancelled()) {
+          // The researcher left while the last round ended (the node calls, cancelled with the researcher's call's
+          // context before any handler hears of it, may have ended it): no one gets this response, so it is kept
+          // as the cancellation it is.
           cancelled(what, kind, new CancellationException(), rejected, start);
         } else if (failure == null) {
           try {
