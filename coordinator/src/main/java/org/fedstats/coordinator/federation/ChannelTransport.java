@@ -1,8 +1,6 @@
 package org.fedstats.coordinator.federation;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -39,21 +37,21 @@ public final class ChannelTransport implements NodeTransport {
   public CompletableFuture<NodeInfo> info(Duration deadline) {
     CompletableFuture<NodeInfo> call = new CompletableFuture<>();
     stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
-        .getNodeInfo(GetNodeInfoRequest.getDefaultInstance(), completing(call));
+        .getNodeInfo(GetNodeInfoRequest.getDefaultInstance(), UnaryAnswer.completing(call));
     return call;
   }
 
   @Override
   public CompletableFuture<NodeAnalysisResponse> run(NodeAnalysisRequest request, Duration deadline) {
     CompletableFuture<NodeAnalysisResponse> call = new CompletableFuture<>();
-    stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).runAnalysis(request, completing(call));
+    stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).runAnalysis(request, UnaryAnswer.completing(call));
     return call;
   }
 
   @Override
   public CompletableFuture<NodeAnalysisResponse> fetch(FetchReleaseRequest request, Duration deadline) {
     CompletableFuture<NodeAnalysisResponse> call = new CompletableFuture<>();
-    stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).fetchRelease(request, completing(call));
+    stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).fetchRelease(request, UnaryAnswer.completing(call));
     return call;
   }
 
@@ -61,28 +59,6 @@ public final class ChannelTransport implements NodeTransport {
   @Override
   public void wake() {
     channel.resetConnectBackoff();
-  }
-
-  /** An observer of a unary call that completes {@code future} with its single response or its error. */
-  private static <T> StreamObserver<T> completing(CompletableFuture<T> future) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(T value) {
-        future.complete(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        future.completeExceptionally(t);
-      }
-
-      @Override
-      public void onCompleted() {
-        if (!future.isDone()) {
-          future.completeExceptionally(Status.INTERNAL.withDescription("no response").asRuntimeException());
-        }
-      }
-    };
   }
 
   @Override

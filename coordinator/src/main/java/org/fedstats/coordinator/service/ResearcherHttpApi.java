@@ -16,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.fedstats.common.Text;
 import org.fedstats.coordinator.federation.Federation;
+import org.fedstats.coordinator.federation.UnaryAnswer;
 import org.fedstats.coordinator.web.Route;
 import org.fedstats.coordinator.web.WebHandler;
 import org.fedstats.coordinator.web.WebRequest;
@@ -134,16 +135,16 @@ public final class ResearcherHttpApi {
    */
   private WebResponse call(WebRequest request,
       Function<StreamObserver<AnalysisResponse>, CompletableFuture<AnalysisResponse>> start) {
-    Answer answer = new Answer();
+    CompletableFuture<AnalysisResponse> answer = new CompletableFuture<>();
     CompletableFuture<AnalysisResponse> running;
     try {
       running = Context.current().withValues(RequesterInterceptor.REQUESTER, request.requester(),
-          RequesterInterceptor.RESEARCHER, request.researcher()).call(() -> start.apply(answer));
+          RequesterInterceptor.RESEARCHER, request.researcher()).call(() -> start.apply(UnaryAnswer.completing(answer)));
     } catch (Exception e) {
       throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
     }
     try {
-      return json(answer.response.get(wait.toMillis(), TimeUnit.MILLISECONDS));
+      return json(answer.get(wait.toMillis(), TimeUnit.MILLISECONDS));
     } catch (ExecutionException e) {
       return WebResponse.error(Status.fromThrowable(e.getCause()));
     } catch (TimeoutException e) {
@@ -174,27 +175,6 @@ public final class ResearcherHttpApi {
       return WebResponse.json(200, PRINTER.print(message));
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("a response message has no JSON form: " + e.getMessage(), e);
-    }
-  }
-
-  /** The one response (or error) of a unary call, as a future. */
-  private static final class Answer implements StreamObserver<AnalysisResponse> {
-    final CompletableFuture<AnalysisResponse> response = new CompletableFuture<>();
-
-    @Override
-    public void onNext(AnalysisResponse value) {
-      response.complete(value);
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      response.completeExceptionally(t);
-    }
-
-    @Override
-    public void onCompleted() {
-      response.completeExceptionally(Status.INTERNAL.withDescription("the call ended without an answer")
-          .asRuntimeException());
     }
   }
 }

@@ -48,10 +48,9 @@ class GracefulShutdownTest {
   @RegisterExtension
   final InProcessFederation sites = new InProcessFederation();
 
-  @Test
-  void aRequestInFlightIsAnsweredAndANewOneIsRefusedWhileStopping() throws Exception {
+  /** A node that answers a count of 300 once {@code release} is counted down (or the test ends). */
+  private FakeNode heldNode(CountDownLatch release) throws Exception {
     FakeNode node = sites.fake("site1");
-    CountDownLatch release = new CountDownLatch(1);
     sites.add(release::countDown);
     node.answers.set(r -> {
       try {
@@ -61,6 +60,13 @@ class GracefulShutdownTest {
       }
       return AnalysisResult.newBuilder().setCount(CountResult.newBuilder().setCount(300)).build();
     });
+    return node;
+  }
+
+  @Test
+  void aRequestInFlightIsAnsweredAndANewOneIsRefusedWhileStopping() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    FakeNode node = heldNode(release);
     InProcessFederation.Addresses nodes = InProcessFederation.Addresses.of(node);
     CoordinatorSettings settings = CoordinatorSettings.of(new CoordinatorConfig("127.0.0.1:0", 60_000L, 60_000L,
         nodes.entries())).withOperations(new Operations(Optional.empty(), Duration.ofSeconds(60)));
@@ -103,17 +109,8 @@ class GracefulShutdownTest {
 
   @Test
   void anHttpAnalysisInFlightIsAnsweredWhileTheWebPortStopsTakingConnections() throws Exception {
-    FakeNode node = sites.fake("site1");
     CountDownLatch release = new CountDownLatch(1);
-    sites.add(release::countDown);
-    node.answers.set(r -> {
-      try {
-        release.await(60, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return AnalysisResult.newBuilder().setCount(CountResult.newBuilder().setCount(300)).build();
-    });
+    FakeNode node = heldNode(release);
     InProcessFederation.Addresses nodes = InProcessFederation.Addresses.of(node);
     CoordinatorSettings settings = CoordinatorSettings.of(new CoordinatorConfig("127.0.0.1:0", 60_000L, 60_000L,
         nodes.entries())).withOperations(new Operations(Optional.empty(), Duration.ofSeconds(60)))

@@ -122,7 +122,7 @@ final class JdbcDataset implements AutoCloseable {
     config.setDataSourceProperties(properties);
     config.setReadOnly(true);
     config.setMaximumPoolSize(source.poolSize());
-    config.setMinimumIdle(Math.min(1, source.poolSize()));
+    config.setMinimumIdle(1);
     config.setConnectionTimeout(Math.max(250, source.statementTimeout().toMillis()));
     config.setInitializationFailTimeout(-1);
     return new HikariDataSource(config);
