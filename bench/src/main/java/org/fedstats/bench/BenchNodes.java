@@ -10,6 +10,15 @@ import java.util.stream.Collectors;
 final class BenchNodes {
   private BenchNodes() {}
 
+  /** The demo's site data, {@code deploy/demo/data}; the benchmarks run from the project root. */
+  static Path demoData() {
+    Path data = Path.of("deploy/demo/data").toAbsolutePath();
+    if (!Files.isDirectory(data)) {
+      throw new IllegalStateException("run from the project root: " + data + " not found");
+    }
+    return data;
+  }
+
   /**
    * Writes {@code work/site<n>.yaml}: node site{@code n} on any free loopback port, holding colon_site{@code n}.csv
    * from {@code data} with the given integer variables; returns the file.

@@ -40,42 +40,17 @@ public final class LinkBench {
 
   private LinkBench() {}
 
-  /** One federation under test: its coordinator, its nodes and a researcher's client. */
-  private record Federation(String name, Coordinator coordinator, List<AutoCloseable> nodes, FederationClient client)
-      implements AutoCloseable {
-    long countNanos() {
-      long start = System.nanoTime();
-      long n = client.dataset("colon").where(Filters.eq("sex", 0)).count().pooledOrThrow().count();
-      if (n <= 0) {
-        throw new IllegalStateException(name + ": no pooled count");
-      }
-      return System.nanoTime() - start;
-    }
-
-    @Override
-    public void close() throws Exception {
-      client.close();
-      coordinator.close();
-      for (AutoCloseable n : nodes) {
-        n.close();
-      }
-    }
-  }
-
   public static void main(String[] args) throws Exception {
     int blocks = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-    Path data = Path.of("deploy/demo/data").toAbsolutePath();
-    if (!Files.isDirectory(data)) {
-      throw new IllegalStateException("run from the project root: " + data + " not found");
-    }
+    Path data = BenchNodes.demoData();
     Path work = Files.createTempDirectory("fedstats-link-bench");
     FederationCa ca = Issuing.newCa(work.resolve("ca"), "Bench Federation CA");
-    List<Federation> federations = List.of(inbound(work.resolve("inbound"), data),
+    List<BenchFederation> federations = List.of(inbound(work.resolve("inbound"), data),
         outbound(work.resolve("outbound"), data, Optional.empty()),
         outbound(work.resolve("outbound-tls"), data, Optional.of(ca)));
     try {
       List<List<Long>> samples = new ArrayList<>();
-      for (Federation f : federations) {
+      for (BenchFederation f : federations) {
         for (int i = 0; i < 200; i++) {
           f.countNanos();   // warm-up
         }
@@ -99,7 +74,7 @@ public final class LinkBench {
             federations.get(f).name(), median, p99, median / baseMedian, p99 / baseP99);
       }
     } finally {
-      for (Federation f : federations) {
+      for (BenchFederation f : federations) {
         f.close();
       }
     }
@@ -112,7 +87,7 @@ public final class LinkBench {
     return sorted[Math.max(0, i)] / 1e6;
   }
 
-  private static Federation inbound(Path work, Path data) throws Exception {
+  private static BenchFederation inbound(Path work, Path data) throws Exception {
     Files.createDirectories(work);
     List<AutoCloseable> nodes = new ArrayList<>();
     List<CoordinatorConfig.NodeEntry> entries = new ArrayList<>();
@@ -123,11 +98,11 @@ public final class LinkBench {
     }
     Coordinator coordinator = Coordinator.start(CoordinatorSettings.of(new CoordinatorConfig("127.0.0.1:0", 10_000L,
         60_000L, entries)), new SimpleMeterRegistry());
-    return new Federation("baseline: inbound nodes, plaintext (dial-in)", coordinator, nodes,
+    return new BenchFederation("baseline: inbound nodes, plaintext (dial-in)", coordinator, nodes,
         FederationClient.connect("127.0.0.1:" + coordinator.port(), "bench", Duration.ofSeconds(30)));
   }
 
-  private static Federation outbound(Path work, Path data, Optional<FederationCa> ca) throws Exception {
+  private static BenchFederation outbound(Path work, Path data, Optional<FederationCa> ca) throws Exception {
     Files.createDirectories(work);
     List<CoordinatorConfig.NodeEntry> entries = new ArrayList<>();
     for (int site = 1; site <= 3; site++) {
@@ -158,7 +133,8 @@ public final class LinkBench {
         ? FederationClient.connect(address, Issuing.issue(ca.get(), work.resolve("researcher"), "bench",
             Issuing.researcher("bench")).withoutCrl(), Duration.ofSeconds(30))
         : FederationClient.connect(address, "bench", Duration.ofSeconds(30));
-    return new Federation(ca.isPresent() ? "outbound nodes, mutual TLS on every link" : "outbound nodes, plaintext",
+    return new BenchFederation(
+        ca.isPresent() ? "outbound nodes, mutual TLS on every link" : "outbound nodes, plaintext",
         coordinator, nodes, client);
   }
 

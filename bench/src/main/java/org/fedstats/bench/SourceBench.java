@@ -30,42 +30,9 @@ public final class SourceBench {
 
   private SourceBench() {}
 
-  private record Federation(String name, Coordinator coordinator, List<NodeServer> nodes, FederationClient client)
-      implements AutoCloseable {
-    long countNanos() {
-      long start = System.nanoTime();
-      long n = client.dataset("colon").where(Filters.eq("sex", 0)).count().pooledOrThrow().count();
-      if (n <= 0) {
-        throw new IllegalStateException(name + ": no pooled count");
-      }
-      return System.nanoTime() - start;
-    }
-
-    long summaryNanos() {
-      long start = System.nanoTime();
-      double mean = client.dataset("colon").summary("age").pooledOrThrow().mean();
-      if (!(mean > 0)) {
-        throw new IllegalStateException(name + ": no pooled mean");
-      }
-      return System.nanoTime() - start;
-    }
-
-    @Override
-    public void close() throws Exception {
-      client.close();
-      coordinator.close();
-      for (NodeServer n : nodes) {
-        n.close();
-      }
-    }
-  }
-
   public static void main(String[] args) throws Exception {
     int blocks = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-    Path data = Path.of("deploy/demo/data").toAbsolutePath();
-    if (!Files.isDirectory(data)) {
-      throw new IllegalStateException("run from the project root: " + data + " not found");
-    }
+    Path data = BenchNodes.demoData();
     String url = System.getenv("FEDSTATS_PG_URL");
     String user = System.getenv("FEDSTATS_PG_USER");
     if (url == null || user == null || System.getenv("FEDSTATS_PG_PASSWORD") == null) {
@@ -73,7 +40,7 @@ public final class SourceBench {
           + "eval \"$(deploy/postgres/start-test-server.sh)\"");
     }
     Path work = Files.createTempDirectory("fedstats-source-bench");
-    List<Federation> federations = new ArrayList<>();
+    List<BenchFederation> federations = new ArrayList<>();
     try {
       federations.add(federation("baseline: CSV loaded into DuckDB", work.resolve("duckdb"),
           site -> "files: [\"" + data.resolve("colon_site" + site + ".csv") + "\"]"));
@@ -82,7 +49,7 @@ public final class SourceBench {
               + ", password-env: FEDSTATS_PG_PASSWORD, row-id: row_id}"));
       List<List<Long>> counts = new ArrayList<>();
       List<List<Long>> summaries = new ArrayList<>();
-      for (Federation f : federations) {
+      for (BenchFederation f : federations) {
         for (int i = 0; i < 100; i++) {
           f.countNanos();   // warm-up
           f.summaryNanos();
@@ -101,13 +68,13 @@ public final class SourceBench {
       report("pooled count (sex = 0)", federations, counts, blocks);
       report("pooled summary (age)", federations, summaries, blocks);
     } finally {
-      for (Federation f : federations) {
+      for (BenchFederation f : federations) {
         f.close();
       }
     }
   }
 
-  private static void report(String what, List<Federation> federations, List<List<Long>> samples, int blocks) {
+  private static void report(String what, List<BenchFederation> federations, List<List<Long>> samples, int blocks) {
     System.out.printf("%s over 3 sites through the coordinator, %d queries each, interleaved in %d blocks (ms):%n",
         what, blocks * PER_BLOCK, blocks);
     double baseMedian = LinkBench.percentile(samples.get(0), 50);
@@ -120,9 +87,9 @@ public final class SourceBench {
     }
   }
 
-  private static Federation federation(String name, Path work, Function<Integer, String> source) throws Exception {
+  private static BenchFederation federation(String name, Path work, Function<Integer, String> source) throws Exception {
     Files.createDirectories(work);
-    List<NodeServer> nodes = new ArrayList<>();
+    List<AutoCloseable> nodes = new ArrayList<>();
     List<CoordinatorConfig.NodeEntry> entries = new ArrayList<>();
     for (int site = 1; site <= 3; site++) {
       NodeServer server = NodeServer.start(NodeConfigLoader.load(BenchNodes.colonConfig(work, site,
@@ -132,7 +99,7 @@ public final class SourceBench {
     }
     Coordinator coordinator = Coordinator.start(CoordinatorSettings.of(new CoordinatorConfig("127.0.0.1:0", 10_000L,
         60_000L, entries)), new SimpleMeterRegistry());
-    return new Federation(name, coordinator, nodes,
+    return new BenchFederation(name, coordinator, nodes,
         FederationClient.connect("127.0.0.1:" + coordinator.port(), "bench", Duration.ofSeconds(30)));
   }
 }
