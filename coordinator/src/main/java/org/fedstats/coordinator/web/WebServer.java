@@ -308,8 +308,7 @@ public final class WebServer implements AutoCloseable {
           + "application/json'");
     }
     String requester = researcher.name() + "@" + exchange.getRemoteAddress();
-    return route.get().handler().handle(new WebRequest(method, path,
-        WebRequest.parseQuery(exchange.getRequestURI().getRawQuery()), body, researcher, requester));
+    return route.get().handler().handle(new WebRequest(method, path, body, researcher, requester));
   }
 
   /** Whether the request says a body follows (a Content-Length above 0, or a Transfer-Encoding). */

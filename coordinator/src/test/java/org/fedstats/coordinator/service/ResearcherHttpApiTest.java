@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.fedstats.coordinator.audit.RequestAudit;
@@ -282,7 +281,7 @@ class ResearcherHttpApiTest {
         .orElseThrow();
     String glm = json(request(Analysis.newBuilder().setGlm(GlmAnalysis.newBuilder().setFormula(GLM)
         .setFamily(GlmFamily.BINOMIAL)).build()));
-    WebResponse response = route.handler().handle(new WebRequest("POST", route.prefix(), Map.of(),
+    WebResponse response = route.handler().handle(new WebRequest("POST", route.prefix(),
         glm.getBytes(StandardCharsets.UTF_8), Researcher.claimed("alice"), "alice@test"));
     assertThat(response.status()).isEqualTo(504);
     assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("DEADLINE_EXCEEDED")
